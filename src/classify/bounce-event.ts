@@ -1,0 +1,26 @@
+import type { Classification } from './types.ts';
+
+/**
+ * The one shape every input becomes (own SMTP reply, DSN email, ESP webhook) before the engine
+ * decides anything. Produced by smtp/, dsn/ and webhooks/; consumed by engine/.
+ */
+export interface BounceEvent {
+  /** Where it came from. */
+  source: 'smtp' | 'dsn' | 'webhook' | 'api' | 'resend';
+  /** Provider or MTA that reported it ("sendgrid", "postfix", …), when known. */
+  provider: string | null;
+  /** Idempotency key: the provider's event id, the DSN's Message-ID + recipient, or an attempt id. */
+  eventId: string | null;
+  recipient: string;
+  /** Rebound's delivery id when the input names it (X-Rebound-ID header, VERP, webhook metadata). */
+  deliveryId: string | null;
+  /** The sender's own message id, when known. */
+  originalMessageId: string | null;
+  /** Epoch milliseconds in the engine's clock. */
+  at: number;
+  /** Receiving server (MX host) the outcome came from, when known. */
+  destination: string | null;
+  /** The full reply or diagnostic text as received. */
+  response: string;
+  classification: Classification;
+}
