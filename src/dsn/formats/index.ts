@@ -1,0 +1,38 @@
+import type { BounceFormat } from './format.ts';
+import { rfc3464 } from './rfc3464.ts';
+import { exim } from './exim.ts';
+import { dragonfly } from './dragonfly.ts';
+import { qmail } from './qmail.ts';
+import { gmail } from './gmail.ts';
+import { googleGroups } from './google-groups.ts';
+import { yahoo } from './yahoo.ts';
+import { sendmailV5 } from './sendmail-v5.ts';
+import { arf } from './arf.ts';
+import { postfix } from './postfix.ts';
+import { opensmtpd } from './opensmtpd.ts';
+import { rfc3834 } from './rfc3834.ts';
+import { returnedRecipient } from './returned-recipient.ts';
+
+/**
+ * Every bounce format, tried in order: the first whose `match` holds and whose `extract` finds a
+ * recipient reads the message. Vendor formats come first (their marks are specific), the
+ * standard report next; FALLBACK_FORMATS run only after an enclosed bounce was looked for.
+ */
+export const FORMATS: readonly BounceFormat[] = [
+  arf,
+  rfc3464,
+  exim,
+  dragonfly,
+  qmail,
+  googleGroups,
+  gmail,
+  yahoo,
+  sendmailV5,
+  postfix,
+  opensmtpd,
+];
+
+export const FALLBACK_FORMATS: readonly BounceFormat[] = [
+  rfc3834,
+  returnedRecipient,
+];

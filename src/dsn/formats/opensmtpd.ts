@@ -1,0 +1,35 @@
+import type { BounceFormat } from './format.ts';
+import { cleanAddress } from '../address.ts';
+import type { RawRecipient } from '../types.ts';
+
+// OpenSMTPD:
+//
+//       Hi!
+//       This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.
+//       An error has occurred while attempting to deliver a message for
+//       the following list of recipients:
+//
+//   jane@example.org: 550 5.1.1 <jane@example.org>... User Unknown
+//
+//       Below is a copy of the original message:
+
+const MARK = /This is the MAILER-DAEMON, please DO NOT REPLY to this e-?mail\./;
+const LIST = /the following list of recipients:\s*\n([\s\S]*?)(?:^\s*Below is a copy of the original message:|$(?![\s\S]))/m;
+const LINE = /^([^\s:]+@[^\s:]+):\s*(.*)$/;
+
+export const opensmtpd: BounceFormat = {
+  name: 'opensmtpd',
+  match: (msg) => MARK.test(msg.body),
+  extract(msg) {
+    const list = LIST.exec(msg.body);
+    if (!list) return null;
+    const recipients: RawRecipient[] = [];
+    const delayed = /^Delivery status notification: delay/i.test(msg.subject);
+    for (const line of list[1].split('\n')) {
+      const m = LINE.exec(line.trim());
+      const recipient = m ? cleanAddress(m[1]) : null;
+      if (m && recipient) recipients.push({ recipient, diagnostic: m[2], dsnAction: delayed ? 'delayed' : 'failed' });
+    }
+    return { recipients };
+  },
+};

@@ -1,0 +1,19 @@
+import type { BounceFormat } from './format.ts';
+import { parseDeliveryStatus, recipientsFromDeliveryStatus } from '../rfc3464.ts';
+import type { RawRecipient } from '../types.ts';
+
+// A standard DSN: multipart/report; report-type=delivery-status with a message/delivery-status
+// part (RFC 3464). Also DSN fields written into a text part by MTAs that label them wrongly.
+
+const FIELDS_IN_TEXT = /^(?:Final|Original)-Recipient:[ \t]*\S/im;
+
+export const rfc3464: BounceFormat = {
+  name: 'rfc3464',
+  match: (msg) => msg.deliveryStatus.length > 0 || FIELDS_IN_TEXT.test(msg.body),
+  extract(msg) {
+    const recipients: RawRecipient[] = [];
+    const sources = msg.deliveryStatus.length > 0 ? msg.deliveryStatus : [msg.body];
+    for (const text of sources) recipients.push(...recipientsFromDeliveryStatus(parseDeliveryStatus(text)));
+    return { recipients };
+  },
+};

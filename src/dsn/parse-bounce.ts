@@ -1,0 +1,115 @@
+import { fromEntity, readBounceMessage, type BounceMessage } from './message.ts';
+import { DEFAULT_MIME_LIMITS, type MimeLimits } from './mime/limits.ts';
+import { FORMATS, FALLBACK_FORMATS } from './formats/index.ts';
+import type { BounceFormat } from './formats/format.ts';
+import { classifyRecipient, type ClassifyFn } from './classify-recipient.ts';
+import { mailboxAddress } from './address.ts';
+import { headersAfter } from './text-scan.ts';
+import { detectMta } from './detect-mta.ts';
+import { REBOUND_ID_HEADER } from './verp.ts';
+import type { Headers } from './mime/headers.ts';
+import type { BounceKind, BounceRecipient, FormatResult, ParsedBounce } from './types.ts';
+
+export interface ParseBounceOptions {
+  /** The classifier every diagnostic goes through (the default one unless given). */
+  classify: ClassifyFn;
+  limits?: Partial<MimeLimits>;
+}
+
+/** A bounce enclosed in another message (a forwarded bounce) is read this many levels deep. */
+const MAX_ENCLOSED_BOUNCES = 2;
+
+/**
+ * Reads one email and says whether it is a bounce, of which kind, from which MTA, for which
+ * recipients and why. Never throws for any input: what cannot be read comes back with `error`.
+ */
+export function parseBounceWith(raw: Buffer | string, options: ParseBounceOptions): ParsedBounce {
+  if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) {
+    return failed(`expected the email as a Buffer or a string, got ${raw === null ? 'null' : typeof raw}`);
+  }
+  if (raw.length === 0) return failed('empty input: no email to read');
+  const limits = { ...DEFAULT_MIME_LIMITS, ...options.limits };
+  let msg: BounceMessage;
+  try {
+    msg = readBounceMessage(raw, limits);
+  } catch (err) {
+    return failed(`could not read the email: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (msg.headers.size === 0) return failed('not an email: no header fields at the start', msg.notes);
+  try {
+    return analyze(msg, options.classify, 0);
+  } catch (err) {
+    // a format module tripping over a message it half-matched must not take the caller down
+    return failed(`could not understand the email: ${err instanceof Error ? err.message : String(err)}`, msg.notes);
+  }
+}
+
+function analyze(msg: BounceMessage, classify: ClassifyFn, enclosedDepth: number): ParsedBounce {
+  const found = runFormats(msg, FORMATS);
+  if (found) return finish(msg, found.format, found.result, classify);
+  // a bounce forwarded as an attachment: read the enclosed one
+  if (msg.returnedEntity && enclosedDepth < MAX_ENCLOSED_BOUNCES) {
+    const inner = enclosedBounce(msg);
+    if (inner) {
+      const parsed = analyze(inner, classify, enclosedDepth + 1);
+      if (parsed.kind !== 'other') return parsed;
+    }
+  }
+  const fallback = runFormats(msg, FALLBACK_FORMATS);
+  if (fallback) return finish(msg, fallback.format, fallback.result, classify);
+  return finish(msg, null, { recipients: [], kind: 'other' }, classify);
+}
+
+function runFormats(msg: BounceMessage, formats: readonly BounceFormat[]): { format: BounceFormat; result: FormatResult } | null {
+  for (const format of formats) {
+    if (!format.match(msg)) continue;
+    const result = format.extract(msg);
+    if (result && result.recipients.length > 0) return { format, result };
+  }
+  return null;
+}
+
+function enclosedBounce(msg: BounceMessage): BounceMessage | null {
+  const entity = msg.returnedEntity!;
+  const from = entity.headers.get('from') ?? '';
+  const subject = entity.headers.get('subject') ?? '';
+  if (!/mailer-daemon|postmaster|mail delivery/i.test(from) && !/undeliver|returned mail|delivery (status|fail)|failure notice/i.test(subject)) return null;
+  return fromEntity(entity, msg.notes, msg.truncated);
+}
+
+function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatResult, classify: ClassifyFn): ParsedBounce {
+  const kind: BounceKind = result.kind ?? (result.recipients.length > 0 ? 'dsn' : 'other');
+  const recipients: BounceRecipient[] = [];
+  const seen = new Set<string>();
+  for (const raw of result.recipients) {
+    // the same recipient reported twice (text and DSN part, two MX hosts) counts once
+    const key = raw.recipient.toLowerCase();
+    if (key !== '' && seen.has(key)) continue;
+    seen.add(key);
+    recipients.push(classifyRecipient(kind === 'dsn' && !raw.dsnAction ? { ...raw, dsnAction: 'failed' } : raw, classify));
+  }
+  const returned: Headers | null = msg.returnedHeaders ?? headersAfter(msg.body);
+  const mta = result.mta ?? (format?.name === 'rfc3464' ? detectMta(msg) ?? 'rfc3464' : format?.name ?? null);
+  return {
+    isBounce: kind === 'dsn' && recipients.length > 0,
+    kind,
+    mta,
+    originalMessageId: returned?.get('message-id') ?? null,
+    originalFrom: mailboxAddress(returned?.get('from')),
+    originalSubject: returned?.get('subject') ?? null,
+    deliveryId: returned?.get(REBOUND_ID_HEADER)?.trim() || null,
+    messageId: msg.headers.get('message-id') ?? null,
+    subject: msg.subject,
+    date: msg.headers.get('date') ?? null,
+    recipients,
+    error: null,
+    notes: msg.notes,
+  };
+}
+
+function failed(error: string, notes: string[] = []): ParsedBounce {
+  return {
+    isBounce: false, kind: 'other', mta: null, originalMessageId: null, originalFrom: null, originalSubject: null,
+    deliveryId: null, messageId: null, subject: '', date: null, recipients: [], error, notes,
+  };
+}

@@ -1,0 +1,44 @@
+import { normalizeAddress } from './address.ts';
+
+/**
+ * The header Rebound stamps on every outgoing message (equal to REBOUND_ID_HEADER in
+ * engine/transport.ts, defined again here so dsn/ imports only leftwards): a bounce that returns
+ * the original headers carries it back and ties the bounce to its delivery.
+ */
+export const REBOUND_ID_HEADER = 'X-Rebound-ID';
+
+export interface VerpOptions {
+  /** The local-part prefix before the separator, e.g. "bounces" in bounces+jane=example.org@…; any when absent. */
+  prefix?: string;
+}
+
+/**
+ * The recipient encoded in a VERP return path: `bounces+jane=example.org@mail.sender.tld` →
+ * `jane@example.org`. Accepts "+" or "-" after the prefix; the last "=" in the rest separates
+ * the recipient's local part from its domain. Null when the address is not VERP-shaped.
+ */
+export function parseVerp(address: string, options: VerpOptions = {}): string | null {
+  const addr = address.trim().replace(/^<|>$/g, '');
+  const at = addr.lastIndexOf('@');
+  if (at <= 0) return null;
+  const local = addr.slice(0, at);
+  let rest: string;
+  if (options.prefix !== undefined) {
+    const p = options.prefix;
+    if (!local.toLowerCase().startsWith(p.toLowerCase()) || !'+-'.includes(local[p.length] ?? '')) return null;
+    rest = local.slice(p.length + 1);
+  } else {
+    // "+" is the usual separator; "-" only when there is no "+"
+    const plus = local.indexOf('+');
+    const sep = plus > 0 ? plus : local.indexOf('-');
+    if (sep <= 0) return null;
+    rest = local.slice(sep + 1);
+  }
+  const eq = rest.lastIndexOf('=');
+  if (eq <= 0 || eq === rest.length - 1) return null;
+  const rLocal = rest.slice(0, eq);
+  const rDomain = rest.slice(eq + 1);
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(rDomain)) return null;
+  if (!/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/.test(rLocal)) return null;
+  return normalizeAddress(`${rLocal}@${rDomain}`);
+}
