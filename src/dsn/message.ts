@@ -121,3 +121,8 @@ export function fromEntity(root: MimeEntity, notes: string[], truncated: boolean
     truncated,
   };
 }
+
+/** The readable text of the enclosed (returned) message, for notices that wrap another report. */
+export function enclosedText(msg: BounceMessage, limits: MimeLimits = DEFAULT_MIME_LIMITS): string {
+  return msg.returnedEntity ? fromEntity(msg.returnedEntity, [], msg.truncated, limits).body : '';
+}

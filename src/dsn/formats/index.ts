@@ -10,8 +10,20 @@ import { sendmailV5 } from './sendmail-v5.ts';
 import { arf } from './arf.ts';
 import { postfix } from './postfix.ts';
 import { opensmtpd } from './opensmtpd.ts';
+import { exchange2003 } from './exchange2003.ts';
+import { imailserver } from './imailserver.ts';
+import { gmx } from './gmx.ts';
+import { mfilter } from './mfilter.ts';
+import { trendmicro } from './trendmicro.ts';
+import { notes } from './notes.ts';
+import { ezweb } from './ezweb.ts';
+import { kddi } from './kddi.ts';
+import { amazonSes } from './amazon-ses.ts';
+import { zoho } from './zoho.ts';
+import { exchange2007 } from './exchange2007.ts';
 import { rfc3834 } from './rfc3834.ts';
 import { returnedRecipient } from './returned-recipient.ts';
+import { genericText } from './generic-text.ts';
 
 /**
  * Every bounce format, tried in order: the first whose `match` holds and whose `extract` finds a
@@ -21,6 +33,7 @@ import { returnedRecipient } from './returned-recipient.ts';
 export const FORMATS: readonly BounceFormat[] = [
   arf,
   rfc3464,
+  gmx,
   exim,
   dragonfly,
   qmail,
@@ -30,9 +43,20 @@ export const FORMATS: readonly BounceFormat[] = [
   sendmailV5,
   postfix,
   opensmtpd,
+  exchange2003,
+  imailserver,
+  mfilter,
+  trendmicro,
+  notes,
+  ezweb,
+  kddi,
+  amazonSes,
+  zoho,
+  exchange2007,
 ];
 
 export const FALLBACK_FORMATS: readonly BounceFormat[] = [
   rfc3834,
+  genericText,
   returnedRecipient,
 ];

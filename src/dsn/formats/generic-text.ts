@@ -1,0 +1,96 @@
+import type { BounceFormat } from './format.ts';
+import { findAddresses, mailboxAddress } from '../address.ts';
+import { beforeReturnedMessage, headersAfter } from '../text-scan.ts';
+import { fromMailSystem } from './helpers.ts';
+import { qmailStyleBlocks } from './qmail-style.ts';
+import type { RawRecipient } from '../types.ts';
+
+// The fallback for a mail system's notice no format claims (home-grown gateways, appliances,
+// webmail providers): the recipients are the addresses the notice's own text names — not the
+// bounce's sender or addressee, not the original sender, not a mail system — and the diagnostic
+// is what the text says around them, an SMTP reply first.
+
+const BOUNCE_SUBJECT = /undeliver|returned mail|delivery (?:status|fail|notification|has failed)|failure (?:notice|delivery)|failed delivery|mail delivery failed|non[- ]?deliver|could not be delivered|mail system error|delivery problem|message delivery|mail failed|rejected|returning (?:message )?to sender|unzustellbar|non remis/i;
+const SENDER_LINE = /^\s*(?:From|MAIL FROM|Sender|Reply-To|Return-Path|Original Sender|Envelope-From|Sent by|CC)\s*:/i;
+const MAIL_SYSTEM = /^(?:mailer-daemon|postmaster|post_master|mail-daemon|bounce|noreply|no-reply|root)@/i;
+const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]*)/;
+// the returned message's header block, where a notice has no marker line before it
+const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIME-Version|X-[\w-]+)\s*:/im;
+const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
+const GAVE_UP = /in the queue too long|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded/i;
+
+function candidates(text: string, exclude: Set<string>): string[] {
+  const kept: string[] = [];
+  for (const line of text.split('\n')) {
+    if (SENDER_LINE.test(line)) continue;
+    for (const a of findAddresses(line)) {
+      const key = a.toLowerCase();
+      if (exclude.has(key) || MAIL_SYSTEM.test(key) || kept.some((k) => k.toLowerCase() === key)) continue;
+      kept.push(a);
+    }
+  }
+  return kept;
+}
+
+/** What the notice says about one address: the SMTP reply nearest it, else the lines around it. */
+function diagnosticFor(text: string, address: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.toLowerCase().includes(address.toLowerCase()));
+  const reply = lines.map((l) => REPLY_LINE.exec(l)?.[1]).filter((r): r is string => Boolean(r));
+  if (reply.length > 0) {
+    // a reply wrapped over lines keeps its continuation
+    const first = lines.findIndex((l) => l.includes(reply[0]));
+    const more: string[] = [];
+    for (let i = first + 1; i < lines.length && more.length < 5; i++) {
+      const l = lines[i].trim();
+      if (l === '' || TRAILER.test(l) || /^[A-Z][\w -]{2,30}:/.test(l)) break;
+      more.push(l);
+    }
+    return [reply[0].trim(), ...more].join(' ');
+  }
+  const around: string[] = [];
+  const own = at >= 0 ? lines[at].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), '').replace(/[<>"]|\s\.{3}\s/g, ' ').trim() : '';
+  if (own.replace(/[\W_]+/g, '').length > 3) around.push(own);
+  for (let i = at - 1; i >= 0 && around.length < 4; i--) {
+    const l = lines[i].trim();
+    if (l === '' || TRAILER.test(l)) break;
+    around.unshift(l);
+  }
+  for (let i = at + 1; at >= 0 && i < lines.length && around.length < 6; i++) {
+    const l = lines[i].trim();
+    if (l === '' || TRAILER.test(l)) break;
+    if (findAddresses(l).length === 0) around.push(l);
+  }
+  return around.join(' ');
+}
+
+export const genericText: BounceFormat = {
+  name: 'unknown',
+  match: (msg) => fromMailSystem(msg) || BOUNCE_SUBJECT.test(msg.subject),
+  extract(msg) {
+    let text = beforeReturnedMessage(msg.body);
+    const headersAt = RETURNED_HEADERS.exec(text);
+    if (headersAt) text = text.slice(0, headersAt.index);
+    const blocks = qmailStyleBlocks(text);
+    if (blocks.length > 0) return { recipients: blocks };
+    const returned = msg.returnedHeaders ?? headersAfter(msg.body);
+    const exclude = new Set<string>();
+    for (const h of [msg.headers.get('from'), msg.headers.get('to'), msg.headers.get('reply-to'), returned?.get('from'), returned?.get('sender')]) {
+      const a = mailboxAddress(h);
+      if (a) exclude.add(a.toLowerCase());
+    }
+    let found = candidates(text, exclude);
+    const to = new Set(findAddresses(returned?.get('to') ?? '').map((a) => a.toLowerCase()));
+    const inReturned = found.filter((a) => to.has(a.toLowerCase()));
+    if (inReturned.length > 0) found = inReturned;
+    if (found.length === 0 || found.length > 50) return null;
+    const gaveUp = GAVE_UP.test(text);
+    const recipients: RawRecipient[] = found.map((recipient) => ({
+      recipient,
+      diagnostic: diagnosticFor(text, recipient),
+      dsnAction: 'failed',
+      fallbackReason: gaveUp ? 'expired' : undefined,
+    }));
+    return { recipients };
+  },
+};
