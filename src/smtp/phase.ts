@@ -1,0 +1,23 @@
+import type { SmtpPhase } from './types.ts';
+
+/**
+ * The phase a wrapped reply names, as MTAs write it in bounces: Postfix "(in reply to RCPT TO
+ * command)", Exim "after RCPT TO:<…>", "after end of data", "after initial connection".
+ */
+const PHASE_PHRASES: ReadonlyArray<[RegExp, SmtpPhase]> = [
+  [/\b(?:in reply to|after) (?:the )?rcpt to\b/i, 'rcpt'],
+  [/\b(?:in reply to|after) (?:the )?mail from\b/i, 'mail'],
+  [/\bin reply to end of data\b|\bafter end of data\b|\bafter (?:the )?data\b.{0,20}\bsent\b/i, 'message'],
+  [/\b(?:in reply to|after) (?:the )?data\b/i, 'data'],
+  [/\b(?:in reply to|after) (?:the )?(?:ehlo|helo|lhlo)\b/i, 'ehlo'],
+  [/\b(?:in reply to|after) (?:the )?starttls\b/i, 'starttls'],
+  [/\b(?:in reply to|after) (?:the )?auth\b/i, 'auth'],
+  [/\bafter (?:the )?initial connection\b|\bwhile (?:receiving the )?initial server greeting\b|\bin reply to (?:the )?greeting\b/i, 'greeting'],
+];
+
+export function inferPhase(text: string): SmtpPhase | null {
+  // cheap guard: every phrase contains one of these words
+  if (!/after|in reply|greeting/i.test(text)) return null;
+  for (const [re, phase] of PHASE_PHRASES) if (re.test(text)) return phase;
+  return null;
+}
