@@ -1,0 +1,52 @@
+import type { NormalizeOptions, NormalizedEvent, Outcome, ProviderName, UnknownEvent, IgnoredEvent } from './types.ts';
+import { classifyWithVerdict } from './verdict.ts';
+import type { ProviderVerdict } from './verdict.ts';
+
+/** The facts a provider module read from one event for one recipient. */
+export interface EventFacts {
+  provider: ProviderName;
+  providerType: string;
+  outcome: Outcome;
+  espRetrying: boolean;
+  eventId: string;
+  recipient: string;
+  /** The receiving server's reply (or the provider's description when there is none). */
+  response: string;
+  verdict: ProviderVerdict;
+  reportedAt: number | null;
+  deliveryId: string | null;
+  originalMessageId: string | null;
+  destination: string | null;
+}
+
+export function buildEvent(f: EventFacts, options: NormalizeOptions): NormalizedEvent {
+  const classification = classifyWithVerdict(f.response, f.verdict, options.classify);
+  return {
+    kind: 'event',
+    provider: f.provider,
+    providerType: f.providerType,
+    outcome: f.outcome,
+    espRetrying: f.espRetrying,
+    reportedAt: f.reportedAt,
+    event: {
+      source: 'webhook',
+      provider: f.provider,
+      eventId: f.eventId,
+      recipient: f.recipient,
+      deliveryId: f.deliveryId,
+      originalMessageId: f.originalMessageId,
+      at: options.now(),
+      destination: f.destination,
+      response: f.response,
+      classification: { ...classification, recipient: classification.recipient ?? f.recipient },
+    },
+  };
+}
+
+export function unknownEvent(provider: ProviderName, providerType: string | null, why: string, ids: { eventId?: string | null; recipient?: string | null } = {}): UnknownEvent {
+  return { kind: 'unknown', provider, providerType, eventId: ids.eventId ?? null, recipient: ids.recipient ?? null, why };
+}
+
+export function ignoredEvent(provider: ProviderName, providerType: string, why: string, eventId: string | null = null): IgnoredEvent {
+  return { kind: 'ignored', provider, providerType, eventId, why };
+}
