@@ -35,7 +35,8 @@ const BASIC_PATTERN = /^[245](?:\d\d|\dx|xx)$/;
 
 const ruleShape = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._/-]{0,119}$/, 'an id is lower-case letters, digits and . _ / - (at most 120)'),
-  reason: z.enum(REASONS, { error: (i) => `unknown reason ${JSON.stringify(i.input)} (expected one of: ${REASONS.join(', ')})` }),
+  // optional only so that a user rule can disable a shipped one by id; required otherwise (below)
+  reason: z.enum(REASONS, { error: (i) => `unknown reason ${JSON.stringify(i.input)} (expected one of: ${REASONS.join(', ')})` }).optional(),
   text: oneOrMany(z.string().min(3, 'a phrase of fewer than 3 characters would match almost anything').max(200)
     .refine((s) => ![...s].some((c) => c.codePointAt(0)! > 0xffff), 'phrases must not contain characters outside the Basic Multilingual Plane')).optional(),
   pattern: z.string().min(1).max(500).optional(),
@@ -71,6 +72,7 @@ export function validateRuleFile(file: string, content: unknown, opts: { allowDi
     if (!parsed.success) throw new RuleFileError(file, name, describeIssues(parsed.error));
     const rule = parsed.data as RuleSpec;
     if (rule.disabled && !opts.allowDisabled) throw new RuleFileError(file, name, '"disabled" is only for user rule files');
+    if (!rule.disabled && rule.reason === undefined) throw new RuleFileError(file, name, `reason: required (one of: ${REASONS.join(', ')})`);
     const conditions = ['text', 'pattern', 'enhanced', 'basic', 'class', 'phase'] as const;
     if (!rule.disabled && !conditions.some((k) => rule[k] !== undefined)) {
       throw new RuleFileError(file, name, `a rule needs at least one condition (${conditions.join(', ')})`);
