@@ -1,0 +1,190 @@
+import type { Classification } from '../classify/types.ts';
+import type { Policy, PolicyRule } from '../policy/types.ts';
+import { matchRule } from '../policy/match-rule.ts';
+import { mayRetry, retryDelay, type RandomSource } from '../policy/schedule.ts';
+import type { Change, RecordState } from '../store/store.ts';
+import type { AddressRecord, AttemptRecord, AttemptSource, DeliveryRecord, NewEvent, OutcomeSummary } from '../store/types.ts';
+import type { AttemptOutcome } from './transport.ts';
+import type { FailureCause } from './events.ts';
+import {
+  addressDeferred, addressDelivered, addressExhausted, addressFailed, addressSuppressed, newAddress, type AddressStep,
+} from './address-lifecycle.ts';
+
+/**
+ * What one outcome does to a delivery and its address, as a pure function of the rows the
+ * store read in the same transaction. Own attempts (`source: smtp`) and ingested reports (a
+ * DSN, a webhook) for a waiting delivery count alike: each is one attempt under the policy.
+ * A report about a delivery that is already final changes only what it still can (see
+ * `decideReportOnFinal`).
+ */
+export interface DecisionContext {
+  policy: Policy;
+  now: number;
+  random: RandomSource;
+}
+
+export interface OutcomeItem {
+  deliveryId: string;
+  attemptId: string;
+  outcome: AttemptOutcome;
+  source: AttemptSource;
+}
+
+const MAX_RESPONSE = 10_000;
+
+function summary(o: AttemptOutcome): OutcomeSummary {
+  const c = o.classification;
+  return { at: o.at, basic: c.basic, enhanced: c.enhanced, class: c.class, reason: c.reason, response: o.response.slice(0, MAX_RESPONSE) };
+}
+
+function attemptRow(item: OutcomeItem, n: number, rule: string): AttemptRecord {
+  const o = item.outcome;
+  const c = o.classification;
+  return {
+    id: item.attemptId, deliveryId: item.deliveryId, n, at: o.at, source: item.source, destination: o.destination,
+    phase: o.phase, basic: c.basic, enhanced: c.enhanced, class: c.class, reason: c.reason,
+    response: o.response.slice(0, MAX_RESPONSE), durationMs: Math.max(0, Math.round(o.durationMs || 0)), rule,
+  };
+}
+
+function deliveryEvent(d: DeliveryRecord, type: string, at: number, data: Record<string, unknown>): NewEvent {
+  return { at, type, deliveryId: d.id, recipient: d.recipient, domain: d.domain, data };
+}
+
+function replyData(o: AttemptOutcome): Record<string, unknown> {
+  const c = o.classification;
+  return { basic: c.basic, enhanced: c.enhanced, reason: c.reason, type: c.type, response: o.response.slice(0, 1000), destination: o.destination };
+}
+
+export function isSuccess(c: Classification): boolean {
+  return c.class === 'success' || c.reason === 'delivered';
+}
+
+/** What the address learns from a final failure with this classification. */
+function addressOnFailure(prevAddress: AddressRecord | null, d: DeliveryRecord, c: Classification, cause: FailureCause, rule: PolicyRule | null, ctx: DecisionContext): AddressStep {
+  const prev = prevAddress ?? newAddress(d.recipient, ctx.now);
+  const why = { deliveryId: d.id, domain: d.domain };
+  // The last word says the address is bad (5.1.1, or a 450 4.1.1 that never changed): suppress.
+  if (c.hardbounce) return addressSuppressed(prev, ctx.now, c.reason, 'bounce', why);
+  if ((cause === 'exhausted' || cause === 'expired') && rule?.exhausted !== 'none') return addressExhausted(prev, ctx.now, ctx.policy.coolOff, c.reason, why);
+  return addressFailed(prev, ctx.now);
+}
+
+function fail(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord, n: number, cause: FailureCause, rule: PolicyRule | null): Change {
+  const o = item.outcome;
+  const c = o.classification;
+  const ruleId = rule?.id ?? 'final';
+  const next: DeliveryRecord = {
+    ...d, status: 'failed', attempts: n, nextAttemptAt: null, lastOutcome: summary(o), rule: ruleId, delayWarningAt: null,
+    lockedBy: null, lockedUntil: null, updatedAt: ctx.now,
+  };
+  const action = c.hardbounce ? 'suppress' : c.type === 'block' ? 'fix-sender' : c.action;
+  const address = addressOnFailure(state.address, d, c, cause, rule, ctx);
+  return {
+    attempt: attemptRow(item, n, `${c.rule} → ${ruleId}`),
+    delivery: next,
+    address: address.address,
+    destination: item.source === 'smtp' ? { domain: d.domain, mxHost: o.destination, at: o.at, success: false, reply: o.response.slice(0, 1000) } : undefined,
+    events: [
+      deliveryEvent(d, 'delivery.failed', ctx.now, { attempts: n, cause, action, rule: ruleId, source: item.source, ...replyData(o) }),
+      ...address.events,
+    ],
+  };
+}
+
+function delivered(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord, n: number): Change {
+  const o = item.outcome;
+  const next: DeliveryRecord = {
+    ...d, status: 'delivered', attempts: n, nextAttemptAt: null, lastOutcome: summary(o), rule: null, delayWarningAt: null,
+    lockedBy: null, lockedUntil: null, updatedAt: ctx.now,
+  };
+  const address = addressDelivered(state.address ?? newAddress(d.recipient, ctx.now), ctx.now, { deliveryId: d.id, domain: d.domain });
+  return {
+    attempt: attemptRow(item, n, o.classification.rule),
+    delivery: next,
+    address: address.address,
+    destination: item.source === 'smtp' ? { domain: d.domain, mxHost: o.destination, at: o.at, success: true, reply: o.response.slice(0, 1000) } : undefined,
+    events: [
+      deliveryEvent(d, 'delivery.delivered', ctx.now, { attempts: n, source: item.source, destination: o.destination, response: o.response.slice(0, 1000) }),
+      ...address.events,
+    ],
+  };
+}
+
+/** A report about a delivery that is already final: logged; a bounce after "delivered" fails it. */
+function decideReportOnFinal(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord): Change | null {
+  const c = item.outcome.classification;
+  // Own attempts never reach a final delivery except as a stale duplicate: ignore them.
+  if (item.source === 'smtp') return null;
+  if (d.status === 'delivered' && c.class === 'permanent') {
+    // The relay said 250, the final hop said no: the delivery did not happen after all.
+    return fail(ctx, item, state, d, d.attempts, 'bounced-after-delivery', null);
+  }
+  const change: Change = { attempt: attemptRow(item, d.attempts, c.rule), events: [] };
+  // A failed delivery's late hard bounce still tells us the address is bad.
+  if (d.status === 'failed' && c.hardbounce && c.class === 'permanent') {
+    const step = addressSuppressed(state.address ?? newAddress(d.recipient, ctx.now), ctx.now, c.reason, 'bounce', { deliveryId: d.id, domain: d.domain });
+    change.address = step.address;
+    change.events.push(...step.events);
+  }
+  return change;
+}
+
+export function decideOutcome(ctx: DecisionContext, item: OutcomeItem, state: RecordState): Change | null {
+  const d = state.delivery;
+  if (!d) return null;
+  if (d.status === 'delivered' || d.status === 'failed') return decideReportOnFinal(ctx, item, state, d);
+  const n = d.attempts + 1;
+  const o = item.outcome;
+  const c = o.classification;
+  if (isSuccess(c)) return delivered(ctx, item, state, d, n);
+
+  const rule = matchRule(ctx.policy, c, d.domain);
+  if (rule.schedule.kind === 'none') return fail(ctx, item, state, d, n, 'permanent', rule);
+  const delay = mayRetry(rule, n) ? retryDelay(rule.schedule, n, ctx.random) : null;
+  if (delay === null) return fail(ctx, item, state, d, n, 'exhausted', rule);
+  const expiresAt = d.createdAt + rule.maxAge;
+  // Never earlier than now, and never earlier than a time already promised (a gate hold).
+  const nextAttemptAt = Math.max(ctx.now + delay, ctx.now + 1);
+  if (nextAttemptAt > expiresAt) return fail(ctx, item, state, d, n, 'expired', rule);
+
+  const next: DeliveryRecord = {
+    ...d, status: 'deferred', attempts: n, maxAttempts: rule.maxAttempts, nextAttemptAt,
+    firstDeferredAt: d.firstDeferredAt ?? ctx.now, expiresAt, lastOutcome: summary(o), rule: rule.id,
+    lockedBy: null, lockedUntil: null, updatedAt: ctx.now,
+  };
+  const address = addressDeferred(state.address ?? newAddress(d.recipient, ctx.now), ctx.now);
+  return {
+    attempt: attemptRow(item, n, `${c.rule} → ${rule.id}`),
+    delivery: next,
+    address: address.address,
+    destination: item.source === 'smtp' ? { domain: d.domain, mxHost: o.destination, at: o.at, success: false, reply: o.response.slice(0, 1000) } : undefined,
+    events: [
+      deliveryEvent(d, 'delivery.deferred', ctx.now, { attempt: n, rule: rule.id, source: item.source, ...replyData(o) }),
+      deliveryEvent(d, 'delivery.retry_scheduled', ctx.now, { attempt: n + 1, nextAttemptAt, delayMs: nextAttemptAt - ctx.now, rule: rule.id, maxAttempts: rule.maxAttempts }),
+      ...address.events,
+    ],
+  };
+}
+
+/** The destination gate held a due delivery: its next attempt moves to `until`, no attempt spent. */
+export function decideHold(now: number, until: number, why: string, state: RecordState): Change | null {
+  const d = state.delivery;
+  if (!d || d.status === 'delivered' || d.status === 'failed') return null;
+  const nextAttemptAt = Math.max(until, d.nextAttemptAt ?? 0, now + 1);
+  return {
+    delivery: { ...d, nextAttemptAt, lockedBy: null, lockedUntil: null, updatedAt: now },
+    events: [deliveryEvent(d, 'delivery.retry_scheduled', now, { attempt: d.attempts + 1, nextAttemptAt, delayMs: nextAttemptAt - now, held: why })],
+  };
+}
+
+/** The early warning: once, when a waiting delivery's warning time has come. */
+export function decideDelayWarning(now: number, state: RecordState): Change | null {
+  const d = state.delivery;
+  if (!d || d.delayWarningAt === null || d.delayWarningAt > now) return null;
+  if (d.status === 'delivered' || d.status === 'failed') return { delivery: { ...d, delayWarningAt: null }, events: [] };
+  return {
+    delivery: { ...d, delayWarningAt: null, updatedAt: now, lockedBy: d.lockedBy, lockedUntil: d.lockedUntil },
+    events: [deliveryEvent(d, 'delivery.delayed', now, { waitedMs: now - d.createdAt, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt })],
+  };
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import type { BounceEvent } from '../classify/bounce-event.ts';
+import type { Policy } from '../policy/types.ts';
+import { defaultPolicy } from '../policy/compile-policy.ts';
+import type { RandomSource } from '../policy/schedule.ts';
+import type { Change, Store } from '../store/store.ts';
+import type { AddressRecord, AttemptSource, DeliveryRecord, MessageRecord, NewEvent } from '../store/types.ts';
+import { RealClock, type Clock } from './clock.ts';
+import type { AttemptOutcome } from './transport.ts';
+import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
+import { normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
+import {
+  addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, newAddress, type AddressStep,
+} from './address-lifecycle.ts';
+
+export { SubmitError, type NewMessage };
+
+export interface EngineOptions {
+  store: Store;
+  policy?: Policy;
+  clock?: Clock;
+  /** Uniform [0, 1) numbers for retry jitter; inject a seeded source in tests. */
+  random?: RandomSource;
+}
+
+export interface SubmitResult {
+  messageId: string;
+  deliveries: Array<Pick<DeliveryRecord, 'id' | 'recipient' | 'domain' | 'status'>>;
+}
+
+/** What recording did: whether anything changed (false: a duplicate or unknown), and the events appended. */
+export interface RecordResult {
+  deliveryId: string;
+  applied: boolean;
+  delivery: DeliveryRecord | null;
+  events: NewEvent[];
+}
+
+export interface HoldRequest {
+  deliveryId: string;
+  until: number;
+  why: string;
+}
+
+/**
+ * The heart of Rebound: every delivery moves through a durable state machine driven by
+ * classified outcomes and the policy. Decisions are pure functions (decide-*.ts,
+ * address-lifecycle.ts) run inside the store's transaction; the engine wires them to the store,
+ * the clock and the random source. The scheduler (scheduler.ts) drives it in time.
+ */
+export class Engine {
+  readonly store: Store;
+  readonly policy: Policy;
+  readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly workListeners = new Set<() => void>();
+
+  constructor(options: EngineOptions) {
+    this.store = options.store;
+    this.policy = options.policy ?? defaultPolicy();
+    this.clock = options.clock ?? new RealClock();
+    this.random = options.random ?? Math.random;
+  }
+
+  private ctx(): DecisionContext {
+    return { policy: this.policy, now: this.clock.now(), random: this.random };
+  }
+
+  /** Called when new work may be due now (a submission), so a sleeping scheduler wakes. Returns an unsubscribe. */
+  onWork(listener: () => void): () => void {
+    this.workListeners.add(listener);
+    return () => this.workListeners.delete(listener);
+  }
+
+  /**
+   * Stores a message and one delivery per (distinct, lower-cased) recipient. A suppressed or
+   * unavailable recipient gets a delivery that is `failed` at once, with `delivery.failed`
+   * saying why. Throws SubmitError for a bad recipient list (nothing is stored).
+   */
+  async submit(message: NewMessage, recipients: readonly string[]): Promise<SubmitResult> {
+    if (!message || typeof message.from !== 'string' || message.from.length > 320 || /[\s<>]/.test(message.from)) {
+      throw new SubmitError(`not a sender address: ${JSON.stringify(String(message?.from).slice(0, 100))}`);
+    }
+    if (message.raw === undefined || message.raw === null) throw new SubmitError('the message has no content');
+    const rcpts = normalizeRecipients(recipients);
+    const now = this.clock.now();
+    const written = await this.store.submit(rcpts.map((r) => r.email), (addresses) => planSubmit(this.policy, now, message, rcpts, addresses));
+    if (written.deliveries.some((d) => d.status === 'queued')) for (const l of this.workListeners) l();
+    return {
+      messageId: written.message.id,
+      deliveries: written.deliveries.map(({ id, recipient, domain, status }) => ({ id, recipient, domain, status })),
+    };
+  }
+
+  /** Records outcomes of our own attempts (source smtp), one transaction for the batch. Duplicates change nothing. */
+  async recordOutcomes(outcomes: readonly AttemptOutcome[], source: AttemptSource = 'smtp'): Promise<RecordResult[]> {
+    const items: OutcomeItem[] = outcomes.map((outcome) => ({ deliveryId: outcome.deliveryId, attemptId: outcome.attemptId, outcome, source }));
+    const ctx = this.ctx();
+    const changes = await this.store.record(items, (item, state) => decideOutcome(ctx, item, state));
+    return items.map((item, i) => toResult(item.deliveryId, changes[i] ?? null));
+  }
+
+  /**
+   * Records one outcome for a delivery: from our own SMTP attempt, or an ingested report
+   * (source dsn/webhook/api) — which for a waiting delivery counts as an attempt, and for a
+   * delivery already `delivered` to a relay turns a permanent bounce into `failed`.
+   */
+  async recordOutcome(deliveryId: string, outcome: AttemptOutcome, source: AttemptSource = 'smtp'): Promise<RecordResult> {
+    const [result] = await this.recordOutcomes([{ ...outcome, deliveryId }], source);
+    return result!;
+  }
+
+  /**
+   * An ingested bounce (DSN, webhook). With a known delivery it is that delivery's outcome;
+   * otherwise it acts on the address alone: a hard bounce suppresses it, an `expired` report
+   * (the sender's ESP gave up retrying) makes it unavailable, a delivery report clears its
+   * deferral, anything else is only logged. Idempotent by the event id.
+   */
+  async applyBounceEvent(event: BounceEvent): Promise<RecordResult> {
+    const key = `${event.source}:${event.eventId ?? digest(event)}`;
+    const outcome: AttemptOutcome = {
+      deliveryId: event.deliveryId ?? '', attemptId: key, at: event.at, destination: event.destination, phase: null,
+      response: event.response, classification: event.classification, durationMs: 0,
+    };
+    if (event.deliveryId && (await this.store.getDelivery(event.deliveryId))) {
+      return this.recordOutcome(event.deliveryId, outcome, event.source);
+    }
+    const email = event.recipient.trim().toLowerCase();
+    const now = this.clock.now();
+    const c = event.classification;
+    const change = await this.store.changeAddress(email, key, (prev) => {
+      const a = addressAt(prev ?? newAddress(email, now), now);
+      const why = { deliveryId: null, domain: email.slice(email.lastIndexOf('@') + 1) || null };
+      let step: AddressStep = { address: { ...a, updatedAt: now }, events: [] };
+      if (isSuccess(c)) step = addressDelivered(a, now, why);
+      else if (c.hardbounce && c.class === 'permanent') step = addressSuppressed(a, now, c.reason, 'bounce', why);
+      else if (c.reason === 'expired') step = addressExhausted(a, now, this.policy.coolOff, c.reason, why);
+      else if (c.class === 'transient') step = { address: { ...a, deferralCount: a.deferralCount + 1, updatedAt: now }, events: [] };
+      const report = {
+        id: key, email, at: event.at, source: event.source, provider: event.provider, basic: c.basic, enhanced: c.enhanced,
+        reason: c.reason, response: event.response.slice(0, 10_000),
+      };
+      return { address: step.address, report, events: step.events } satisfies Change;
+    });
+    return toResult(event.deliveryId ?? '', change);
+  }
+
+  /** The destination gate held these due deliveries: each moves to its `until` without spending an attempt. */
+  async hold(requests: readonly HoldRequest[]): Promise<RecordResult[]> {
+    const now = this.clock.now();
+    const items = requests.map((r) => ({ ...r, attemptId: null }));
+    const changes = await this.store.record(items, (item, state) => decideHold(now, item.until, item.why, state));
+    return items.map((item, i) => toResult(item.deliveryId, changes[i] ?? null));
+  }
+
+  /** Operator: back to active (from suppressed, unavailable or deferred). */
+  async reactivateAddress(email: string): Promise<AddressRecord> {
+    const e = email.trim().toLowerCase();
+    const now = this.clock.now();
+    await this.store.changeAddress(e, null, (prev) => {
+      if (!prev) return null;
+      const step = addressReactivated(prev, now, 'operator', { deliveryId: null, domain: domainOf(e) });
+      return step.events.length ? { address: step.address, events: step.events } : null;
+    });
+    return (await this.getAddress(e)) ?? newAddress(e, now);
+  }
+
+  /** Operator: suppressed until reactivated by hand. */
+  async suppressAddress(email: string, reason = 'operator'): Promise<AddressRecord> {
+    const e = email.trim().toLowerCase();
+    const now = this.clock.now();
+    await this.store.changeAddress(e, null, (prev) => {
+      const step = addressSuppressed(prev ?? newAddress(e, now), now, reason, 'operator', { deliveryId: null, domain: domainOf(e) });
+      return step.events.length ? { address: step.address, events: step.events } : null;
+    });
+    return (await this.getAddress(e))!;
+  }
+
+  /** The address as it stands now (a finished cool-off reads as active even before the sweep writes it). */
+  async getAddress(email: string): Promise<AddressRecord | null> {
+    const a = await this.store.getAddress(email.trim().toLowerCase());
+    return a ? addressAt(a, this.clock.now()) : null;
+  }
+
+  /**
+   * Time-driven transitions: addresses whose cool-off ended become active
+   * (`address.reactivated`), deliveries that waited too long get `delivery.delayed`.
+   */
+  async sweep(limit = 1000): Promise<{ reactivated: number; delayed: number }> {
+    const now = this.clock.now();
+    let reactivated = 0;
+    for (const email of await this.store.dueReactivations(now, limit)) {
+      const change = await this.store.changeAddress(email, null, (prev) => {
+        if (!prev || prev.status !== 'unavailable' || prev.until === null || prev.until > now) return null;
+        const step = addressReactivated(prev, now, 'cool-off', { deliveryId: null, domain: domainOf(email) });
+        return { address: step.address, events: step.events };
+      });
+      if (change) reactivated++;
+    }
+    const ids = await this.store.dueDelayWarnings(now, limit);
+    const changes = await this.store.record(ids.map((deliveryId) => ({ deliveryId, attemptId: null })), (_, state) => decideDelayWarning(now, state));
+    const delayed = changes.filter((c) => c && c.events.length > 0).length;
+    return { reactivated, delayed };
+  }
+
+  /** Leases due deliveries for a worker (see Scheduler). */
+  claimDue(worker: string, limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
+    const now = this.clock.now();
+    return this.store.claimDue({ now, limit, worker, lockedUntil: now + leaseMs });
+  }
+
+  nextDueAt(): Promise<number | null> {
+    return this.store.nextDueAt();
+  }
+
+  getMessages(ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    return this.store.getMessages(ids);
+  }
+}
+
+function domainOf(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  return at >= 0 ? email.slice(at + 1) : null;
+}
+
+function digest(e: BounceEvent): string {
+  return createHash('sha256').update(JSON.stringify([e.recipient, e.deliveryId, e.at, e.response, e.classification.enhanced])).digest('hex').slice(0, 32);
+}
+
+function toResult(deliveryId: string, change: Change | null): RecordResult {
+  return { deliveryId, applied: change !== null, delivery: change?.delivery ?? null, events: change?.events ?? [] };
+}

@@ -1,0 +1,79 @@
+import { policyFileSchema, type PolicyFile, type RuleInput } from './schema.ts';
+import { BUILT_IN_POLICY } from './defaults.ts';
+import type { DestinationLimits, Policy, PolicyRule, Schedule } from './types.ts';
+
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+}
+
+interface Defaults {
+  schedule: Schedule;
+  maxAttempts: number;
+  maxAge: number;
+}
+
+function compileRule(r: RuleInput, id: string, origin: string, d: Defaults): PolicyRule {
+  const schedule: Schedule = r.retry === false ? { kind: 'none' } : r.retry === true ? d.schedule : r.retry;
+  // An interval list says how many retries it wants; a backoff needs the default count.
+  const maxAttempts = r.maxAttempts ?? (schedule.kind === 'intervals' ? schedule.intervals.length + 1 : schedule.kind === 'none' ? 1 : d.maxAttempts);
+  return { id, origin, match: r.match, schedule, maxAttempts, maxAge: r.maxAge ?? d.maxAge, exhausted: r.exhausted ?? 'unavailable' };
+}
+
+let builtIn: PolicyFile | undefined;
+function builtInFile(): PolicyFile {
+  builtIn ??= policyFileSchema.parse(BUILT_IN_POLICY);
+  return builtIn;
+}
+
+/**
+ * The effective policy: the user's file (already validated) laid over the built-in one. User
+ * rules come first, so they override; the built-in fallbacks come last. `origins[i]` names where
+ * user rule i was written ("policy.yaml:12").
+ */
+export function compilePolicy(file: PolicyFile = {}, origins: string[] = []): Policy {
+  const base = builtInFile();
+  const retry = { ...base.retry, ...file.retry };
+  const defaults: Defaults = { schedule: retry.schedule!, maxAttempts: retry.maxAttempts!, maxAge: retry.maxAge! };
+  const rules: PolicyRule[] = [];
+  const seen = new Set<string>();
+  (file.rules ?? []).forEach((r, i) => {
+    const id = r.id ?? `rule-${i + 1}`;
+    if (seen.has(id)) throw new PolicyError(`rules[${i}].id: "${id}" is used by an earlier rule (${origins[i] ?? 'file'})`);
+    seen.add(id);
+    rules.push(compileRule(r, id, origins[i] ?? `rules[${i}]`, defaults));
+  });
+  for (const r of base.rules ?? []) rules.push(compileRule(r, r.id!, 'built-in', defaults));
+
+  const defaultLimits = { ...base.destinations!.default, ...file.destinations?.default } as DestinationLimits;
+  const domains: Record<string, DestinationLimits> = {};
+  for (const [domain, over] of Object.entries(file.destinations?.domains ?? {})) domains[domain] = { ...defaultLimits, ...over } as DestinationLimits;
+  for (const [where, l] of [['destinations.default', defaultLimits], ...Object.entries(domains).map(([d, l]) => [`destinations.domains.${d}`, l] as const)] as const) {
+    if (l.initialConcurrency > l.concurrency) throw new PolicyError(`${where}.initialConcurrency (${l.initialConcurrency}) is above its concurrency (${l.concurrency})`);
+  }
+  const suspend = { ...base.destinations!.suspend, ...file.destinations?.suspend } as Policy['destinations']['suspend'];
+  if (suspend.max < suspend.initial) throw new PolicyError(`destinations.suspend.max is shorter than destinations.suspend.initial`);
+
+  return {
+    rules,
+    delayWarning: file.delayWarning !== undefined ? file.delayWarning : (base.delayWarning ?? null),
+    coolOff: file.addresses?.coolOff ?? base.addresses!.coolOff!,
+    destinations: { default: defaultLimits, suspend, domains },
+  };
+}
+
+/** The built-in policy alone. */
+export function defaultPolicy(): Policy {
+  return compilePolicy();
+}
+
+/** Limits for one recipient domain: its exact override, else the nearest "*.parent" one, else the default. */
+export function destinationLimits(policy: Policy, domain: string): DestinationLimits {
+  const d = domain.toLowerCase();
+  const domains = policy.destinations.domains;
+  if (Object.hasOwn(domains, d)) return domains[d]!;
+  for (let i = d.indexOf('.'); i >= 0; i = d.indexOf('.', i + 1)) {
+    const wildcard = `*${d.slice(i)}`;
+    if (Object.hasOwn(domains, wildcard)) return domains[wildcard]!;
+  }
+  return policy.destinations.default;
+}

@@ -1,0 +1,18 @@
+import { statement } from './statement.ts';
+
+const COLUMNS = `id, delivery_id, n, at, source, destination, phase, basic, enhanced, class, reason,
+  response, duration_ms, rule`;
+
+export const insertAttempt = statement('insert-attempt',
+  ['id', 'deliveryId', 'n', 'at', 'source', 'destination', 'phase', 'basic', 'enhanced', 'class', 'reason',
+    'response', 'durationMs', 'rule'], `
+INSERT INTO attempts (${COLUMNS})
+VALUES (@id, @deliveryId, @n, @at, @source, @destination, @phase, @basic, @enhanced, @class, @reason,
+  @response, @durationMs, @rule)`);
+
+/** The idempotency check: an attempt id seen before means its outcome is already recorded. */
+export const selectAttemptExists = statement('select-attempt-exists', ['id'], `
+SELECT 1 AS found FROM attempts WHERE id = @id`);
+
+export const selectAttempts = statement('select-attempts', ['deliveryId'], `
+SELECT ${COLUMNS} FROM attempts WHERE delivery_id = @deliveryId ORDER BY at, n, id`);

@@ -1,0 +1,72 @@
+import { statement } from './statement.ts';
+
+const COLUMNS = `id, message_id, recipient, domain, status, attempts, max_attempts, next_attempt_at,
+  first_deferred_at, expires_at, last_at, last_basic, last_enhanced, last_class, last_reason,
+  last_response, rule, delay_warning_at, locked_by, locked_until, created_at, updated_at`;
+
+export const insertDelivery = statement('insert-delivery',
+  ['id', 'messageId', 'recipient', 'domain', 'status', 'attempts', 'maxAttempts', 'nextAttemptAt',
+    'firstDeferredAt', 'expiresAt', 'lastAt', 'lastBasic', 'lastEnhanced', 'lastClass', 'lastReason',
+    'lastResponse', 'rule', 'delayWarningAt', 'createdAt', 'updatedAt'], `
+INSERT INTO deliveries (${COLUMNS})
+VALUES (@id, @messageId, @recipient, @domain, @status, @attempts, @maxAttempts, @nextAttemptAt,
+  @firstDeferredAt, @expiresAt, @lastAt, @lastBasic, @lastEnhanced, @lastClass, @lastReason,
+  @lastResponse, @rule, @delayWarningAt, NULL, NULL, @createdAt, @updatedAt)`);
+
+/** Writes a decided state, lease included (an outcome ends it; a delay warning leaves it). */
+export const updateDelivery = statement('update-delivery',
+  ['id', 'status', 'attempts', 'maxAttempts', 'nextAttemptAt', 'firstDeferredAt', 'expiresAt', 'lastAt',
+    'lastBasic', 'lastEnhanced', 'lastClass', 'lastReason', 'lastResponse', 'rule', 'delayWarningAt',
+    'lockedBy', 'lockedUntil', 'updatedAt'], `
+UPDATE deliveries SET status = @status, attempts = @attempts, max_attempts = @maxAttempts,
+  next_attempt_at = @nextAttemptAt, first_deferred_at = @firstDeferredAt, expires_at = @expiresAt,
+  last_at = @lastAt, last_basic = @lastBasic, last_enhanced = @lastEnhanced, last_class = @lastClass,
+  last_reason = @lastReason, last_response = @lastResponse, rule = @rule,
+  delay_warning_at = @delayWarningAt, locked_by = @lockedBy, locked_until = @lockedUntil, updated_at = @updatedAt
+WHERE id = @id`);
+
+/**
+ * The claim: one short write that leases the oldest due deliveries. A lease whose time has passed
+ * counts as free (its worker died). PostgreSQL adds FOR UPDATE SKIP LOCKED to the inner SELECT.
+ */
+export const claimDueDeliveries = statement('claim-due-deliveries', ['worker', 'lockedUntil', 'now', 'limit'], `
+UPDATE deliveries SET locked_by = @worker, locked_until = @lockedUntil
+WHERE id IN (
+  SELECT id FROM deliveries
+  WHERE status IN ('queued', 'deferred') AND next_attempt_at <= @now
+    AND (locked_until IS NULL OR locked_until <= @now)
+  ORDER BY next_attempt_at
+  LIMIT @limit)
+RETURNING ${COLUMNS}`);
+
+export const selectDelivery = statement('select-delivery', ['id'], `
+SELECT ${COLUMNS} FROM deliveries WHERE id = @id`);
+
+export const selectDeliveries = statement('select-deliveries', ['messageId', 'recipient', 'status', 'limit'], `
+SELECT ${COLUMNS} FROM deliveries
+WHERE (@messageId IS NULL OR message_id = @messageId)
+  AND (@recipient IS NULL OR recipient = @recipient)
+  AND (@status IS NULL OR status = @status)
+ORDER BY created_at, id
+LIMIT @limit`);
+
+export const countDeliveriesByStatus = statement('count-deliveries-by-status', [], `
+SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
+
+export const selectDueDelayWarnings = statement('select-due-delay-warnings', ['now', 'limit'], `
+SELECT id FROM deliveries
+WHERE delay_warning_at IS NOT NULL AND delay_warning_at <= @now AND status IN ('queued', 'deferred')
+ORDER BY delay_warning_at
+LIMIT @limit`);
+
+/** The earliest moment anything is due: an attempt (or the end of its lease), a warning, a cool-off. */
+export const selectNextDueAt = statement('select-next-due-at', [], `
+SELECT MIN(t) AS at FROM (
+  SELECT MIN(CASE WHEN locked_until IS NOT NULL AND locked_until > next_attempt_at THEN locked_until
+                  ELSE next_attempt_at END) AS t
+    FROM deliveries WHERE status IN ('queued', 'deferred')
+  UNION ALL
+  SELECT MIN(delay_warning_at) AS t FROM deliveries WHERE delay_warning_at IS NOT NULL
+  UNION ALL
+  SELECT MIN(until) AS t FROM addresses WHERE status = 'unavailable'
+) AS due`);

@@ -1,0 +1,30 @@
+import { statement } from './statement.ts';
+
+const COLUMNS = `domain, mx_host, health, suspended_until, consecutive_failures, attempt_count,
+  success_count, failure_count, last_reply, last_at, updated_at`;
+
+/** Adds one attempt's lesson to the counters; a success ends the run of consecutive failures. */
+export const observeDestination = statement('observe-destination',
+  ['domain', 'mxHost', 'success', 'failure', 'reply', 'at'], `
+INSERT INTO destinations (${COLUMNS})
+VALUES (@domain, @mxHost, 'open', NULL, @failure, 1, @success, @failure, @reply, @at, @at)
+ON CONFLICT (domain) DO UPDATE SET
+  mx_host = COALESCE(excluded.mx_host, destinations.mx_host),
+  consecutive_failures = CASE WHEN excluded.success_count = 1 THEN 0 ELSE destinations.consecutive_failures + 1 END,
+  attempt_count = destinations.attempt_count + 1,
+  success_count = destinations.success_count + excluded.success_count,
+  failure_count = destinations.failure_count + excluded.failure_count,
+  last_reply = excluded.last_reply, last_at = excluded.last_at, updated_at = excluded.updated_at`);
+
+export const updateDestinationHealth = statement('update-destination-health',
+  ['domain', 'health', 'suspendedUntil', 'at'], `
+INSERT INTO destinations (domain, health, suspended_until, updated_at)
+VALUES (@domain, @health, @suspendedUntil, @at)
+ON CONFLICT (domain) DO UPDATE SET health = excluded.health,
+  suspended_until = excluded.suspended_until, updated_at = excluded.updated_at`);
+
+export const selectDestination = statement('select-destination', ['domain'], `
+SELECT ${COLUMNS} FROM destinations WHERE domain = @domain`);
+
+export const selectDestinations = statement('select-destinations', [], `
+SELECT ${COLUMNS} FROM destinations ORDER BY domain`);

@@ -1,0 +1,16 @@
+import { migration as m0001 } from './0001-initial.ts';
+
+/**
+ * The SQLite schema as an append-only list: never edit or reorder a shipped migration; add the
+ * next number in a new file (`0002-incidents.ts`, …) and one line below. Each runs once, inside
+ * a transaction, and is recorded in `schema_migrations`.
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  m0001,
+];
