@@ -6,3 +6,5 @@ export { matchRule, ruleMatches } from './match-rule.ts';
 export { retryDelay, mayRetry, scheduleVector, seededRandom, type RandomSource } from './schedule.ts';
 export { parseDuration, formatDuration } from './duration.ts';
 export { parseIntervals } from './intervals.ts';
+export { describePolicy, describeSchedule } from './describe-policy.ts';
+export { resolvePolicy } from './resolve-policy.ts';

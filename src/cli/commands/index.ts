@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { registerTestReceiver } from './test-receiver.ts';
 import { registerClassify } from './classify.ts';
 import { registerExplain } from './explain.ts';
+import { registerPolicy } from './policy.ts';
+import { registerAddress } from './address.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
   registerTestReceiver,
   registerClassify,
   registerExplain,
+  registerPolicy,
+  registerAddress,
 ];

@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { Engine } from '../../engine/engine.ts';
+import { RealClock } from '../../engine/clock.ts';
+import { openStore, defaultDbPath } from '../../store/open-store.ts';
+import type { AddressRecord } from '../../store/types.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface DbOption {
+  db?: string;
+  json?: boolean;
+}
+
+/** `rebound address show|reactivate|suppress EMAIL`: look at and act on one address's lifecycle. */
+export function registerAddress(program: Command): void {
+  const address = program.command('address').description("one address's status (active, deferred, unavailable, suppressed), by hand");
+  const dbOption = ['--db <path>', 'SQLite database (default: $REBOUND_DB, else ./rebound.db)'] as const;
+
+  address.command('show')
+    .description('status, cool-off, counts and recent deliveries of an address')
+    .argument('<email>')
+    .option(...dbOption)
+    .option('--json', 'print JSON')
+    .action(async (email: string, opts: DbOption) => {
+      await withEngine(opts, false, async (engine) => {
+        const e = checkEmail(email);
+        const a = await engine.getAddress(e);
+        const deliveries = await engine.store.listDeliveries({ recipient: e, limit: 1000 });
+        const recent = deliveries.slice(-10);
+        const reports = (await engine.store.listAddressReports(e)).slice(-10);
+        if (opts.json) {
+          process.stdout.write(JSON.stringify({ email: e, address: a, recentDeliveries: recent, reports }, null, 2) + '\n');
+          return;
+        }
+        const out = [render(e, a)];
+        if (recent.length) {
+          out.push('', `recent deliveries (${recent.length} of ${deliveries.length}${deliveries.length === 1000 ? '+' : ''}):`);
+          for (const d of recent) {
+            const last = d.lastOutcome ? `${d.lastOutcome.basic ?? ''} ${d.lastOutcome.enhanced ?? ''} ${d.lastOutcome.reason}`.replace(/\s+/g, ' ').trim() : '';
+            out.push(`  ${d.id}  ${d.status.padEnd(9)} attempts ${d.attempts}  ${new Date(d.createdAt).toISOString()}  ${last}`);
+          }
+        }
+        if (reports.length) {
+          out.push('', 'bounce reports with no delivery of ours:');
+          for (const r of reports) out.push(`  ${new Date(r.at).toISOString()}  ${r.source}${r.provider ? `/${r.provider}` : ''}  ${r.enhanced ?? ''} ${r.reason}`);
+        }
+        process.stdout.write(out.join('\n') + '\n');
+      });
+    });
+
+  address.command('reactivate')
+    .description('make a suppressed or unavailable address active again')
+    .argument('<email>')
+    .option(...dbOption)
+    .option('--json', 'print JSON')
+    .action(async (email: string, opts: DbOption) => {
+      await withEngine(opts, false, async (engine) => {
+        const e = checkEmail(email);
+        if (!(await engine.store.getAddress(e))) throw new UsageError(`${e} is not known: nothing to reactivate`);
+        const a = await engine.reactivateAddress(e);
+        process.stdout.write(opts.json ? JSON.stringify(a) + '\n' : render(e, a) + '\n');
+      });
+    });
+
+  address.command('suppress')
+    .description('suppress an address until it is reactivated by hand')
+    .argument('<email>')
+    .option(...dbOption)
+    .option('--reason <text>', 'why (kept with the address)', 'operator')
+    .option('--json', 'print JSON')
+    .action(async (email: string, opts: DbOption & { reason: string }) => {
+      await withEngine(opts, true, async (engine) => {
+        const e = checkEmail(email);
+        const a = await engine.suppressAddress(e, opts.reason.slice(0, 200));
+        process.stdout.write(opts.json ? JSON.stringify(a) + '\n' : render(e, a) + '\n');
+      });
+    });
+}
+
+function checkEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(e) || e.length > 320) throw new UsageError(`not an email address: ${JSON.stringify(email.slice(0, 100))}`);
+  return e;
+}
+
+async function withEngine(opts: DbOption, create: boolean, fn: (engine: Engine) => Promise<void>): Promise<void> {
+  const path = defaultDbPath(opts.db);
+  if (!create && !existsSync(path)) throw new UsageError(`no database at ${path} (pass --db PATH or set REBOUND_DB)`);
+  const store = openStore(path);
+  try {
+    await fn(new Engine({ store, clock: new RealClock() }));
+  } finally {
+    await store.close();
+  }
+}
+
+function render(email: string, a: AddressRecord | null): string {
+  if (!a) return `${email}: active (never seen)`;
+  const lines = [`${email}: ${a.status}${a.reason ? ` (${a.reason})` : ''}`];
+  if (a.status === 'unavailable' && a.until !== null) lines.push(`  active again at ${new Date(a.until).toISOString()}`);
+  lines.push(`  deliveries ${a.deliveryCount}, deferrals ${a.deferralCount}, failures ${a.failureCount}, hard bounces ${a.hardBounceCount}`);
+  lines.push(`  updated ${new Date(a.updatedAt).toISOString()}`);
+  return lines.join('\n');
+}
