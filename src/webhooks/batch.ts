@@ -1,6 +1,5 @@
 import { NORMALIZERS } from './providers/index.ts';
 import { readPayload, DEFAULT_LIMITS } from './read-payload.ts';
-import type { PayloadLimits } from './read-payload.ts';
 import type { NormalizeOptions, NormalizedBatch, NormalizedEvent, ProviderName, ResultCounts, WebhookResult } from './types.ts';
 
 /**
@@ -8,7 +7,7 @@ import type { NormalizeOptions, NormalizedBatch, NormalizedEvent, ProviderName, 
  * WebhookPayloadError when the body cannot be read at all (not JSON, too big, wrong shape); a bad
  * event inside a good batch becomes an "unknown" result and the rest still count.
  */
-export function normalizeWebhook(provider: ProviderName, raw: string | Uint8Array, options: NormalizeOptions & { limits?: PayloadLimits }): NormalizedBatch {
+export function normalizeWebhook(provider: ProviderName, raw: string | Uint8Array, options: NormalizeOptions): NormalizedBatch {
   const payload = readPayload(provider, raw, options.limits ?? DEFAULT_LIMITS);
   const results = NORMALIZERS[provider](payload, options);
   return { provider, results, counts: countResults(results) };

@@ -12,6 +12,12 @@ export interface EventFacts {
   recipient: string;
   /** The receiving server's reply (or the provider's description when there is none). */
   response: string;
+  /**
+   * What the classifier reads, when not `response`: a provider's generic description of its own
+   * category ("…blocked by the user, or classified as spam…") would mislead the rules, so only a
+   * real reply is classified and the verdict says the rest.
+   */
+  classifyText?: string;
   verdict: ProviderVerdict;
   reportedAt: number | null;
   deliveryId: string | null;
@@ -20,7 +26,7 @@ export interface EventFacts {
 }
 
 export function buildEvent(f: EventFacts, options: NormalizeOptions): NormalizedEvent {
-  const classification = classifyWithVerdict(f.response, f.verdict, options.classify);
+  const classification = classifyWithVerdict(f.classifyText ?? f.response, f.verdict, options.classify);
   return {
     kind: 'event',
     provider: f.provider,

@@ -1,5 +1,6 @@
 import type { BounceEvent } from '../classify/bounce-event.ts';
 import type { Classification } from '../classify/types.ts';
+import type { PayloadLimits } from './read-payload.ts';
 
 /** The ESPs whose event webhooks Rebound reads. */
 export const PROVIDERS = ['ses', 'sendgrid', 'mailgun', 'postmark', 'sparkpost'] as const;
@@ -84,6 +85,8 @@ export interface NormalizeOptions {
   classify: Classifier;
   /** Engine time for each event's `at` (the moment Rebound learned of it). */
   now: () => number;
+  /** Body size and batch length limits; DEFAULT_LIMITS when not given. */
+  limits?: PayloadLimits;
 }
 
 /** One provider module's entry point: a parsed JSON body in, every event in it out. */

@@ -94,8 +94,10 @@ function normalizeRecord(r: Record<string, unknown>, options: NormalizeOptions):
     const verdictId = `postmark/${type.toLowerCase()}`;
     return buildEvent({
       provider: 'postmark', providerType, outcome: known.outcome, espRetrying: known.espRetrying ?? false, eventId, recipient,
-      // Details carries the server's reply when there was one; Description is Postmark's explanation
+      // Details carries the server's reply when there was one; Description is Postmark's generic
+      // explanation of the Type: kept for people, not classified
       response: composeReply({ text: textOf(field(r, 'Details')) ?? textOf(field(r, 'Description')) }),
+      classifyText: composeReply({ text: textOf(field(r, 'Details')) }),
       verdict: known.force
         ? { id: verdictId, class: known.class, force: { class: known.class, reason: known.reason! } }
         : { id: verdictId, class: known.class, reason: known.reason ?? null },

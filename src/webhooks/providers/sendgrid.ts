@@ -53,7 +53,7 @@ const DROPPED_REASONS: Readonly<Record<string, Reason>> = {
 };
 
 export function normalizeSendGrid(payload: unknown, options: NormalizeOptions): WebhookResult[] {
-  return batchOf('sendgrid', payload).map((item) => normalizeOne(item, options));
+  return batchOf('sendgrid', payload, options.limits).map((item) => normalizeOne(item, options));
 }
 
 function normalizeOne(item: unknown, options: NormalizeOptions): WebhookResult {

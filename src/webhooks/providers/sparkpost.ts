@@ -77,7 +77,7 @@ const BOUNCE_CLASSES: Readonly<Record<string, BounceClass>> = {
 };
 
 export function normalizeSparkPost(payload: unknown, options: NormalizeOptions): WebhookResult[] {
-  return batchOf('sparkpost', payload).map((item) => normalizeOne(item, options));
+  return batchOf('sparkpost', payload, options.limits).map((item) => normalizeOne(item, options));
 }
 
 function normalizeOne(item: unknown, options: NormalizeOptions): WebhookResult {
