@@ -171,7 +171,19 @@ export class SmtpSession {
   /** RSET after a failed transaction, so the connection can carry the next one. */
   reset(): Promise<boolean> {
     if (!this.usable) return Promise.resolve(false);
-    return new Promise((resolve) => this.conn.reset((err) => resolve(!err)));
+    return new Promise((resolve) => {
+      let settled = false;
+      // nodemailer never calls back a RSET whose connection closes first
+      const settle = (ok: boolean) => {
+        if (settled) return;
+        settled = true;
+        this.conn.off('end', onEnd);
+        resolve(ok);
+      };
+      const onEnd = () => settle(false);
+      this.conn.once('end', onEnd);
+      this.conn.reset((err) => settle(!err));
+    });
   }
 
   /** Polite goodbye; the socket closes when the server answers or drops. */
