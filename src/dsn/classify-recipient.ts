@@ -1,6 +1,7 @@
 import type { Classification, ClassifyInput, Reason } from '../classify/types.ts';
 import type { SmtpPhase } from '../smtp/types.ts';
 import type { BounceRecipient, RawRecipient } from './types.ts';
+import { decide } from '../classify/decision-table.ts';
 
 export type ClassifyFn = (input: ClassifyInput, opts?: { phase?: SmtpPhase }) => Classification;
 
@@ -15,22 +16,26 @@ function specificity(code: string): number {
 
 /**
  * Which enhanced code to believe when the Status field and the diagnostic text both carry one:
- * the more specific; on a tie the Status field (it is the report's structured statement).
+ * the more specific; on a tie the diagnostic, since it is what the receiving server said while
+ * the Status field is the reporting MTA's own summary of it.
  */
 export function chooseStatus(field: string | null, fromText: string | null): { status: string | null; source: 'status-field' | 'diagnostic' | null } {
   if (field && fromText && field !== fromText) {
-    return specificity(fromText) > specificity(field) ? { status: fromText, source: 'diagnostic' } : { status: field, source: 'status-field' };
+    return specificity(field) > specificity(fromText) ? { status: field, source: 'status-field' } : { status: fromText, source: 'diagnostic' };
   }
   if (field) return { status: field, source: 'status-field' };
   if (fromText) return { status: fromText, source: 'diagnostic' };
   return { status: null, source: null };
 }
 
+const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 'success' } as const;
+
 /**
  * Classifies one recipient of a bounce with the same classifier a live SMTP reply goes through,
  * so the same words give the same answer. The Status field and the diagnostic are reconciled
- * first (see chooseStatus); when neither carries a code, the report's own verdict (failed or
- * delayed) supplies the class, and `status` stays null rather than inventing one.
+ * first (see chooseStatus). When neither carries a code, the report's own verdict (failed,
+ * delayed, delivered) gives the class and the words the reason; `status` then stays null rather
+ * than inventing one.
  */
 export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): BounceRecipient {
   if (raw.reason === 'feedback' || raw.reason === 'vacation') return notABounce(raw);
@@ -39,25 +44,25 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): Boun
   const diagnostic = reply.replace(/\s+/g, ' ');
   const phase = raw.phase ?? undefined;
   let c = classify(reply || raw.status || '', { phase });
-  const textCode = c.enhanced ?? codeIn(diagnostic);
+  const textCode = c.enhanced ?? codeIn(reply);
   const { status, source } = chooseStatus(raw.status ?? null, textCode);
   let rulePrefix = '';
-  if (status && status !== c.enhanced) {
-    c = classify(`${c.basic ?? ''} ${status} ${c.text}`.trim(), { phase });
-    if (raw.status && textCode && raw.status !== textCode) rulePrefix = source === 'diagnostic' ? 'dsn/diagnostic-more-specific+' : 'dsn/status-field-wins+';
-  } else if (status && raw.status && textCode && raw.status !== textCode) {
-    rulePrefix = 'dsn/diagnostic-more-specific+';
+  if (raw.status && textCode && raw.status !== textCode) {
+    rulePrefix = source === 'diagnostic' ? 'dsn/diagnostic-more-specific+' : 'dsn/status-field-more-specific+';
+  } else if (raw.status && !textCode && reply !== '') {
+    rulePrefix = 'dsn/status-field+';
   }
-  let implied = false;
-  if (!status && c.class === null && c.basic === null && (raw.dsnAction === 'failed' || raw.dsnAction === 'delayed')) {
-    // no code anywhere: the report's verdict gives the class, the words the reason
-    c = classify(`${raw.dsnAction === 'failed' ? '5.0.0' : '4.0.0'} ${reply}`, { phase });
-    implied = true;
+  if (status && status !== c.enhanced) c = classify(`${c.basic ?? ''} ${status} ${c.text}`.trim(), { phase });
+  const verdict = raw.dsnAction && raw.dsnAction in CLASS_OF_ACTION ? CLASS_OF_ACTION[raw.dsnAction as keyof typeof CLASS_OF_ACTION] : null;
+  if (c.class === null && verdict !== null && c.reason !== 'networkerror') {
+    c = { ...c, class: verdict, ...pick(decide(verdict, c.reason, c.text)) };
     rulePrefix = `dsn/${raw.dsnAction}-without-code+`;
   }
-  let result: Classification = { ...c, rule: rulePrefix + c.rule, enhanced: implied ? null : c.enhanced };
-  if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`, classify);
-  else if (raw.fallbackReason && result.reason === 'undefined') result = withReason(result, raw.fallbackReason, `format/fallback-${raw.fallbackReason}`, classify);
+  let result: Classification = { ...c, rule: rulePrefix + c.rule };
+  if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`);
+  else if (raw.fallbackReason && (result.reason === 'undefined' || result.reason === 'onhold')) {
+    result = withReason(result, raw.fallbackReason, `format/fallback-${raw.fallbackReason}+${result.rule}`);
+  }
   return {
     ...result,
     recipient: raw.recipient,
@@ -71,6 +76,10 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): Boun
     willRetryUntil: raw.willRetryUntil ?? null,
     feedbackType: raw.feedbackType ?? null,
   };
+}
+
+function pick(d: { type: Classification['type']; action: Classification['action']; retryable: boolean; hardbounce: boolean }) {
+  return { type: d.type, action: d.action, retryable: d.retryable, hardbounce: d.hardbounce };
 }
 
 /** Feedback reports and auto-replies: nothing failed, nothing to retry or suppress. */
@@ -91,12 +100,8 @@ function codeIn(text: string): string | null {
 
 /**
  * A format that knows the reason outright (a provider's own wording the classifier has no rule
- * for) replaces it; hardbounce and the decision follow the new reason through the classifier's
- * own table, by classifying the reason's canonical wording with the same codes.
+ * for) replaces it; hardbounce and the decision follow from the classifier's own decision table.
  */
-function withReason(c: Classification, reason: Reason, rule: string, classify: ClassifyFn): Classification {
-  void classify;
-  const hardbounce = reason === 'userunknown' || reason === 'hostunknown' || reason === 'hasmoved'
-    || (reason === 'notaccept' && c.class !== 'transient');
-  return { ...c, reason, rule, hardbounce };
+function withReason(c: Classification, reason: Reason, rule: string): Classification {
+  return { ...c, reason, rule, ...pick(decide(c.class, reason, c.text)) };
 }

@@ -8,7 +8,7 @@ import { headersAfter } from './text-scan.ts';
 import { detectMta } from './detect-mta.ts';
 import { REBOUND_ID_HEADER } from './verp.ts';
 import type { Headers } from './mime/headers.ts';
-import type { BounceKind, BounceRecipient, FormatResult, ParsedBounce } from './types.ts';
+import type { BounceKind, BounceRecipient, FormatResult, ParsedBounce, RawRecipient } from './types.ts';
 
 export interface ParseBounceOptions {
   /** The classifier every diagnostic goes through (the default one unless given). */
@@ -46,7 +46,10 @@ export function parseBounceWith(raw: Buffer | string, options: ParseBounceOption
 
 function analyze(msg: BounceMessage, classify: ClassifyFn, enclosedDepth: number): ParsedBounce {
   const found = runFormats(msg, FORMATS);
-  if (found) return finish(msg, found.format, found.result, classify);
+  if (found) {
+    const result = found.format.name === 'rfc3464' ? withTextDiagnostics(msg, found.result) : found.result;
+    return finish(msg, found.format, result, classify);
+  }
   // a bounce forwarded as an attachment: read the enclosed one
   if (msg.returnedEntity && enclosedDepth < MAX_ENCLOSED_BOUNCES) {
     const inner = enclosedBounce(msg);
@@ -67,6 +70,44 @@ function runFormats(msg: BounceMessage, formats: readonly BounceFormat[]): { for
     if (result && result.recipients.length > 0) return { format, result };
   }
   return null;
+}
+
+const HAS_CODE = /\b[245]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b/;
+
+/**
+ * A delivery-status part often says less than the text beside it: no Diagnostic-Code, only the
+ * reporting MTA's summary, no word of the SMTP step that failed. Where the human-readable part
+ * (read by whichever format knows it) quotes the receiving server for the same recipient, that
+ * reply becomes the diagnostic when the part's own is weak, and the step and host it names fill
+ * what the part left out. The Status field stays.
+ */
+function withTextDiagnostics(msg: BounceMessage, result: FormatResult): FormatResult {
+  if (result.recipients.every((r) => HAS_CODE.test(r.diagnostic) && r.phase && r.remoteMta)) return result;
+  const fromText = new Map<string, RawRecipient>();
+  for (const format of [...FORMATS, ...FALLBACK_FORMATS]) {
+    if (format.name === 'rfc3464' || format.name === 'arf' || format.name === 'returned-recipient' || !format.match(msg)) continue;
+    const text = format.extract(msg);
+    if (!text || text.recipients.length === 0) continue;
+    for (const r of text.recipients) fromText.set(r.recipient.toLowerCase(), r);
+    break;
+  }
+  if (fromText.size === 0) return result;
+  // one recipient each side: the text may name it differently (an alias, a pipe)
+  const single = result.recipients.length === 1 && fromText.size === 1 ? [...fromText.values()][0] : null;
+  const recipients = result.recipients.map((r) => {
+    const t = fromText.get(r.recipient.toLowerCase()) ?? single;
+    if (!t) return r;
+    const weak = r.diagnostic.trim() === '' || !HAS_CODE.test(r.diagnostic);
+    const better = weak && t.diagnostic.trim() !== '' && (r.diagnostic.trim() === '' || HAS_CODE.test(t.diagnostic));
+    return {
+      ...r,
+      diagnostic: better ? t.diagnostic : r.diagnostic,
+      remoteMta: r.remoteMta ?? t.remoteMta,
+      phase: r.phase ?? t.phase,
+      fallbackReason: r.fallbackReason ?? t.fallbackReason,
+    };
+  });
+  return { ...result, recipients };
 }
 
 function enclosedBounce(msg: BounceMessage): BounceMessage | null {

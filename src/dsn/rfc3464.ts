@@ -10,47 +10,46 @@ export interface DeliveryStatus {
 }
 
 const FIELD = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
-const STARTS_RECIPIENT = new Set(['original-recipient', 'final-recipient']);
+// per-message fields (RFC 3464 §2.2) found in front of the first recipient of a run-together report
+const PER_MESSAGE = new Set(['reporting-mta', 'dsn-gateway', 'received-from-mta', 'arrival-date', 'original-envelope-id', 'x-postfix-queue-id', 'x-postfix-sender']);
 
 /**
- * Reads a message/delivery-status body. Real reports are sloppy: blocks without the blank line
- * between them, recipients run together, fields in any order — so a new recipient starts at every
- * Final-Recipient (or at an Original-Recipient not followed by its Final-Recipient yet).
+ * Reads a message/delivery-status body. Real reports are sloppy: recipients run together without
+ * the blank line between them, fields come in any order (Final-Recipient last, even), and a
+ * stray field trails after the last block. So the body is read as paragraphs; a paragraph with
+ * no recipient field belongs to the message (before any recipient) or completes the recipient
+ * before it; a paragraph naming several recipients is cut at each Final-Recipient.
  */
 export function parseDeliveryStatus(text: string, maxRecipients = 1000): DeliveryStatus {
   const perMessage: DsnFields = new Map();
   const perRecipient: DsnFields[] = [];
-  let current: DsnFields | null = null;
-  let lastField: { block: DsnFields; name: string } | null = null;
-  let blankSinceRecipient = false;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') {
-      lastField = null;
-      if (current) blankSinceRecipient = true;
-      continue;
-    }
-    if ((line.startsWith(' ') || line.startsWith('\t')) && lastField) {
-      lastField.block.set(lastField.name, `${lastField.block.get(lastField.name)} ${line.trim()}`);
-      continue;
-    }
-    const m = FIELD.exec(line);
-    if (!m) continue;
-    const name = m[1].toLowerCase();
-    const value = m[2].trim();
-    if (STARTS_RECIPIENT.has(name)) {
-      const continues = current !== null && !blankSinceRecipient && name === 'final-recipient'
-        && current.has('original-recipient') && !current.has('final-recipient');
-      if (!continues) {
-        if (perRecipient.length >= maxRecipients) break;
-        current = new Map();
-        perRecipient.push(current);
-        blankSinceRecipient = false;
-      }
-    }
-    const block = current ?? perMessage;
+  const setFirst = (block: DsnFields, name: string, value: string): void => {
     // a field repeated inside one block (seen with Diagnostic-Code) keeps the first value
     if (!block.has(name)) block.set(name, value);
-    lastField = { block, name };
+  };
+  for (const paragraph of text.split(/\n[ \t]*\n/)) {
+    const fields = parseFieldList(paragraph);
+    if (fields.length === 0) continue;
+    const starts = fields.map(([n], i) => (n === 'final-recipient' ? i : -1)).filter((i) => i >= 0);
+    if (starts.length === 0 && fields.some(([n]) => n === 'original-recipient')) {
+      starts.push(fields.findIndex(([n]) => n === 'original-recipient'));
+    }
+    if (starts.length === 0) {
+      const target = perRecipient.length > 0 ? perRecipient[perRecipient.length - 1] : perMessage;
+      for (const [n, v] of fields) setFirst(target, n, v);
+      continue;
+    }
+    // an Original-Recipient right before a Final-Recipient opens that block
+    const cuts = starts.map((i, k) => (k > 0 && i > 0 && fields[i - 1][0] === 'original-recipient' ? i - 1 : i));
+    cuts[0] = 0;
+    for (let k = 0; k < cuts.length; k++) {
+      if (perRecipient.length >= maxRecipients) return { perMessage, perRecipient };
+      const block: DsnFields = new Map();
+      for (const [n, v] of fields.slice(cuts[k], cuts[k + 1] ?? fields.length)) {
+        setFirst(PER_MESSAGE.has(n) && perRecipient.length === 0 ? perMessage : block, n, v);
+      }
+      perRecipient.push(block);
+    }
   }
   return { perMessage, perRecipient };
 }
@@ -77,6 +76,12 @@ export function statusCode(value: string | undefined): string | null {
   if (!value) return null;
   const m = ENHANCED.exec(value);
   return m ? `${m[1]}.${Number(m[2])}.${Number(m[3])}` : null;
+}
+
+/** The diagnostic type of a Diagnostic-Code ("smtp", "x-unix", "x-postfix"…), lower-case, or null. */
+export function diagnosticType(value: string | undefined): string | null {
+  const m = /^\s*([a-z][a-z0-9-]{1,20})\s*;/i.exec(value ?? '');
+  return m ? m[1].toLowerCase() : null;
 }
 
 /** "smtp; 550 5.1.1 …" → "550 5.1.1 …": the diagnostic type is dropped, the text kept. */
@@ -121,6 +126,8 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus): RawRecipient[]
       reportingMta,
       lastAttempt: block.get('last-attempt-date') ?? null,
       willRetryUntil: block.get('will-retry-until') ?? null,
+      // "X-Unix; 255": a local program (pipe, filter) failed, whatever it printed
+      ...(diagnosticType(block.get('diagnostic-code')) === 'x-unix' ? { fallbackReason: 'mailererror' as const } : {}),
     });
   }
   return out;

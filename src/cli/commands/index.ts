@@ -4,6 +4,7 @@ import { registerClassify } from './classify.ts';
 import { registerExplain } from './explain.ts';
 import { registerPolicy } from './policy.ts';
 import { registerAddress } from './address.ts';
+import { registerParse } from './parse.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerExplain,
   registerPolicy,
   registerAddress,
+  registerParse,
 ];

@@ -5,8 +5,12 @@ import type { BounceMessage } from '../message.ts';
 const PHASES: ReadonlyArray<[RegExp, SmtpPhase]> = [
   [/\b(?:RCPT TO|RCPT\b)/i, 'rcpt'],
   [/\bMAIL FROM\b/i, 'mail'],
-  [/\b(?:end of data|after DATA|DATA command|end of DATA|after the data|\bDATA\b)/i, 'data'],
-  [/\b(?:initial connection|greeting|banner|connect(?:ion|ing)? to)\b/i, 'connect'],
+  // the reply after the final dot is 'message'; the reply to the DATA command itself is 'data'
+  [/\b(?:end of data|final data|after I sent the message|after the message|message content|TEXT command)\b/i, 'message'],
+  [/\bDATA\b/i, 'data'],
+  [/\b(?:initial connection|greeting|banner)\b/i, 'greeting'],
+  [/\b(?:connect(?:ion|ing)? to)\b/i, 'connect'],
+  [/\bdoes not like recipient\b/i, 'rcpt'],
   [/\b(?:EHLO|HELO)\b/i, 'ehlo'],
   [/\bSTARTTLS\b/i, 'starttls'],
   [/\bAUTH\b/, 'auth'],

@@ -70,7 +70,7 @@ function toRecipient(recipient: string, lines: string[]): RawRecipient {
     phaseText ||= tag[1].replace('_', ' ');
   }
   const status = QMAIL_STATUS.exec(text)?.[1] ?? null;
-  const phase = phaseIn(phaseText) ?? (/sender was rejected/i.test(phaseText) ? 'mail' : /failed after I sent|DATA/i.test(phaseText) ? 'data' : /greeting/i.test(phaseText) ? 'connect' : null);
+  const phase = phaseIn(phaseText) ?? (/sender was rejected/i.test(phaseText) ? 'mail' : /my name was rejected/i.test(phaseText) ? 'ehlo' : null);
   return {
     recipient,
     diagnostic: text,

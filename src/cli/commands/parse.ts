@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import { parseBounce } from '../../dsn/index.ts';
+import { findMessages } from '../../dsn/mailbox.ts';
+import type { ParsedBounce } from '../../dsn/types.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface Options {
+  jsonl?: boolean;
+  progress?: boolean;
+}
+
+/** The `--jsonl` contract (docs/bounce-parsing.md): one line per message, these fields, in this order. */
+export function jsonlLine(source: string, parsed: ParsedBounce): string {
+  if (parsed.error !== null) return JSON.stringify({ source, error: parsed.error });
+  return JSON.stringify({
+    source,
+    isBounce: parsed.isBounce,
+    kind: parsed.kind,
+    mta: parsed.mta,
+    recipients: parsed.recipients.map((r) => ({
+      recipient: r.recipient,
+      status: r.status,
+      basic: r.basic,
+      reason: r.reason,
+      hardbounce: r.hardbounce,
+      retryable: r.retryable,
+      action: r.action,
+      diagnostic: r.diagnostic,
+      remoteMta: r.remoteMta,
+    })),
+  });
+}
+
+const PROGRESS_FROM = 20;
+
+/**
+ * A one-line progress bar on stderr. When stdout is the same terminal, the bar is wiped before
+ * each line of output and drawn again after it, so the two never interleave.
+ */
+class Progress {
+  private shown = false;
+  private last = 0;
+  constructor(private readonly enabled: boolean) {}
+  draw(done: number, source: string, force = false): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (!force && this.shown && now - this.last < 100) return;
+    this.last = now;
+    const cols = Math.max(20, (process.stderr.columns ?? 80) - 20);
+    const name = source.length > cols ? '…' + source.slice(-(cols - 1)) : source;
+    process.stderr.write(`\r\x1b[K${String(done).padStart(7)} read  ${name}`);
+    this.shown = true;
+  }
+  clear(): void {
+    if (this.enabled && this.shown) process.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
+}
+
+function cell(s: string | null | undefined, width: number): string {
+  const v = s ?? '–';
+  return v.length > width ? v.slice(0, width - 1) + '…' : v.padEnd(width);
+}
+
+interface Tally {
+  messages: number;
+  errors: number;
+  byKind: Map<string, number>;
+  byReason: Map<string, number>;
+}
+
+function count(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function summary(t: Tally): string {
+  const kinds = [...t.byKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+  const reasons = [...t.byReason.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+  return [
+    '',
+    `${t.messages} message${t.messages === 1 ? '' : 's'}: ${kinds || 'none'}${t.errors ? `; ${t.errors} unreadable` : ''}`,
+    reasons ? `recipients by reason: ${reasons}` : '',
+  ].filter((l) => l !== '').join('\n') + '\n';
+}
+
+/** `rebound parse PATH…`: reads bounce emails (files, directories, Maildir, mbox) and says what each one is. */
+export function registerParse(program: Command): void {
+  program
+    .command('parse')
+    .description('read bounce emails (files, directories, Maildir folders, mbox files) and classify every recipient')
+    .argument('<paths...>', 'email files, directories (read recursively), Maildir folders or mbox files')
+    .option('--jsonl', 'one JSON line per message (see docs/bounce-parsing.md for the fields)')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .action(async (paths: string[], opts: Options) => {
+      if (paths.length === 0 || paths.some((p) => p.trim() === '')) throw new UsageError('give at least one file, directory or mbox to read');
+      const out = process.stdout;
+      const files = paths.length;
+      const progress = new Progress(opts.progress !== false && process.stderr.isTTY === true);
+      const tally: Tally = { messages: 0, errors: 0, byKind: new Map(), byReason: new Map() };
+      if (!opts.jsonl) out.write(`${cell('source', 40)} ${cell('kind', 9)} ${cell('mta', 14)} ${cell('recipient', 32)} ${cell('status', 7)} ${cell('reason', 15)} action\n`);
+      let showProgress = false;
+      for await (const found of findMessages(paths)) {
+        tally.messages++;
+        // a bar for a handful of files would only flicker
+        if (tally.messages > PROGRESS_FROM || files > PROGRESS_FROM) showProgress = true;
+        const parsed: ParsedBounce = found.raw ? parseBounce(found.raw) : { ...parseBounce(''), error: found.error ?? 'cannot read' };
+        if (parsed.error !== null) tally.errors++;
+        else count(tally.byKind, parsed.kind);
+        for (const r of parsed.recipients) count(tally.byReason, r.reason);
+        let text: string;
+        if (opts.jsonl) text = jsonlLine(found.source, parsed) + '\n';
+        else if (parsed.error !== null) text = `${cell(found.source, 40)} error: ${parsed.error}\n`;
+        else if (parsed.recipients.length === 0) text = `${cell(found.source, 40)} ${cell(parsed.kind, 9)} ${cell(parsed.mta, 14)} ${cell('(no recipient)', 32)}\n`;
+        else {
+          text = parsed.recipients.map((r, i) => `${cell(i === 0 ? found.source : '', 40)} ${cell(i === 0 ? parsed.kind : '', 9)} ${cell(i === 0 ? parsed.mta : '', 14)} ${cell(r.recipient || '(none named)', 32)} ${cell(r.status, 7)} ${cell(r.reason, 15)} ${r.action}`).join('\n') + '\n';
+        }
+        const sharesTerminal = showProgress && out.isTTY === true;
+        if (sharesTerminal) progress.clear();
+        if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+        if (showProgress) progress.draw(tally.messages, found.source, sharesTerminal);
+      }
+      progress.clear();
+      if (!opts.jsonl) out.write(summary(tally));
+    });
+}

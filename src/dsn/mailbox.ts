@@ -1,0 +1,143 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One email found under the paths given: its bytes, or why it could not be read. */
+export interface FoundMessage {
+  /** The file, plus "#N" for the Nth message (1-based) of an mbox. */
+  source: string;
+  raw?: Buffer;
+  error?: string;
+}
+
+const MAX_DIRECTORY_DEPTH = 32;
+/** A single message larger than this is not read into memory. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Every regular file under a path, depth first, in name order. Maildir's tmp/ (messages still
+ * being written) and hidden entries are skipped.
+ */
+async function* filesUnder(path: string, depth: number): AsyncGenerator<{ path: string; error?: string }> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    yield { path, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return;
+  }
+  if (info.isFile()) {
+    yield { path };
+    return;
+  }
+  if (!info.isDirectory()) {
+    yield { path, error: 'not a file or directory' };
+    return;
+  }
+  if (depth >= MAX_DIRECTORY_DEPTH) {
+    yield { path, error: `directories nested deeper than ${MAX_DIRECTORY_DEPTH} levels are not read` };
+    return;
+  }
+  let names: string[];
+  try {
+    names = (await readdir(path)).sort();
+  } catch (err) {
+    yield { path, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith('.') || name === 'tmp') continue;
+    yield* filesUnder(join(path, name), depth + 1);
+  }
+}
+
+/** Whether a file starts like an mbox: a "From " separator line. */
+async function startsLikeMbox(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(5);
+    const { bytesRead } = await fh.read(head, 0, 5, 0);
+    return bytesRead === 5 && head.toString('latin1') === 'From ';
+  } finally {
+    await fh.close();
+  }
+}
+
+const SEPARATOR = Buffer.from('\n\nFrom ', 'latin1');
+const SEPARATOR_CRLF = Buffer.from('\r\n\r\nFrom ', 'latin1');
+
+/** The messages of an mbox file, streamed: memory holds one message at a time. */
+async function* mboxMessages(path: string): AsyncGenerator<Buffer> {
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path)) {
+    pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
+    for (;;) {
+      const lf = pending.indexOf(SEPARATOR, 1);
+      const crlf = pending.indexOf(SEPARATOR_CRLF, 1);
+      const at = lf === -1 ? crlf : crlf === -1 ? lf : Math.min(lf, crlf);
+      if (at === -1) break;
+      const cut = at === crlf ? at + 4 : at + 2;
+      yield pending.subarray(0, cut);
+      pending = pending.subarray(cut);
+    }
+    if (pending.length > MAX_MESSAGE_BYTES) {
+      // one runaway message: keep its start, which is all a bounce parser reads anyway
+      pending = pending.subarray(0, MAX_MESSAGE_BYTES);
+    }
+  }
+  if (pending.length > 0) yield pending;
+}
+
+/**
+ * Every email under the given paths: plain files (one message each), directories recursively
+ * (Maildir included), and mbox files (each message as "path#N"). What cannot be read comes back
+ * with an `error`; the walk goes on.
+ */
+export async function* findMessages(paths: readonly string[]): AsyncGenerator<FoundMessage> {
+  for (const root of paths) {
+    for await (const file of filesUnder(root, 0)) {
+      if (file.error) {
+        yield { source: file.path, error: file.error };
+        continue;
+      }
+      try {
+        if (await startsLikeMbox(file.path)) {
+          const messages: Buffer[] = [];
+          let n = 0;
+          for await (const raw of mboxMessages(file.path)) {
+            n++;
+            // a file holding one message with a "From " line is just an email
+            if (n === 1) {
+              messages.push(raw);
+              continue;
+            }
+            if (n === 2) yield { source: `${file.path}#1`, raw: messages[0] };
+            yield { source: `${file.path}#${n}`, raw };
+          }
+          if (n === 1) yield { source: file.path, raw: messages[0] };
+          continue;
+        }
+        const info = await stat(file.path);
+        if (info.size > MAX_MESSAGE_BYTES) {
+          const fh = await open(file.path, 'r');
+          try {
+            const buf = Buffer.alloc(MAX_MESSAGE_BYTES);
+            const { bytesRead } = await fh.read(buf, 0, MAX_MESSAGE_BYTES, 0);
+            yield { source: file.path, raw: buf.subarray(0, bytesRead) };
+          } finally {
+            await fh.close();
+          }
+          continue;
+        }
+        const fh = await open(file.path, 'r');
+        try {
+          yield { source: file.path, raw: await fh.readFile() };
+        } finally {
+          await fh.close();
+        }
+      } catch (err) {
+        yield { source: file.path, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      }
+    }
+  }
+}
