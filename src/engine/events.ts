@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'address.unavailable', // retries ran out; data.until ends the cool-off
   'address.reactivated', // back to active: data.by = cool-off | operator | delivery
   'address.suppressed', // a hard bounce, or by hand: data.by = bounce | operator
+  'destination.suspended', // the gate stopped sending to a domain: data.until, trigger, reply, extended
+  'destination.resumed', // a probe got through: data.downtimeMs (the incident's resolution time), probes
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

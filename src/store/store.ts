@@ -107,8 +107,11 @@ export interface Store {
 
   getDestination(domain: string): Promise<DestinationRecord | null>;
   listDestinations(): Promise<DestinationRecord[]>;
-  /** For the destination gate: writes health and suspension (counters are kept by `record`). */
-  updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number): Promise<void>;
+  /**
+   * For the destination gate: writes health and suspension (counters are kept by `record`), and
+   * appends `events` (destination.suspended / destination.resumed) in the same transaction.
+   */
+  updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number, events?: readonly NewEvent[]): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Change, ClaimRequest, DeliveryQuery, RecordItem, RecordState, Store, SubmitWrite } from '../store.ts';
 import type {
   AddressRecord, AddressReportRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, DestinationRecord,
-  EventRecord, MessageRecord,
+  EventRecord, MessageRecord, NewEvent,
 } from '../types.ts';
 import type { Statement } from '../sql/statement.ts';
 import * as deliveries from '../sql/deliveries.ts';
@@ -217,8 +217,12 @@ export class SqliteStore implements Store {
     return this.all(destinations.selectDestinations).map(rowToDestination);
   }
 
-  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number): Promise<void> {
-    this.run(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, at });
+  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
+    const tx = this.db.transaction(() => {
+      this.run(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, at });
+      for (const e of newEvents) this.run(events.insertEvent, { ...e, data: JSON.stringify(e.data) });
+    });
+    tx.immediate();
   }
 
   async close(): Promise<void> {
