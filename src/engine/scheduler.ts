@@ -143,11 +143,13 @@ export class Scheduler {
       jobs.push({ deliveryId: d.id, messageId: d.messageId, attempt: n, attemptId: attemptId(d.id, n), from: m.from, recipient: d.recipient, domain: d.domain, raw: m.raw });
     }
     let outcomes: AttemptOutcome[] = [];
+    let threw = false;
     try {
       stats.attempted += jobs.length;
       outcomes = jobs.length ? await this.transport.deliver(jobs) : [];
     } catch (err) {
       // A transport must answer every job; one that throws leaves them leased until the lease ends.
+      threw = true;
       this.onError(asError(err), 'transport.deliver');
     }
     const expected = new Set(jobs.map((j) => j.attemptId));
@@ -161,7 +163,7 @@ export class Scheduler {
       }
     }
     for (const { release } of group) release();
-    if (valid.length < jobs.length) this.onError(new Error(`transport answered ${valid.length} of ${jobs.length} jobs; the rest wait for their lease to end`), 'transport.deliver');
+    if (valid.length < jobs.length && !threw) this.onError(new Error(`transport answered ${valid.length} of ${jobs.length} jobs; the rest wait for their lease to end`), 'transport.deliver');
     this.pending.push(...valid);
     await this.flush();
     stats.recorded += valid.length;

@@ -63,3 +63,19 @@ export function tempStore(): { store: SqliteStore; path: string; cleanup: () => 
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** Runs the scheduler from one due time to the next until nothing is due before `until` (engine time). */
+export async function drive(
+  scheduler: { runOnce(): Promise<unknown> },
+  engine: { nextDueAt(): Promise<number | null> },
+  clock: { now(): number; set(at: number): void },
+  until: number,
+): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    await scheduler.runOnce();
+    const next = await engine.nextDueAt();
+    if (next === null || next > until) return;
+    clock.set(Math.max(next, clock.now()));
+  }
+  throw new Error('drive: still busy after 10000 rounds');
+}
