@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/rebound', import.meta.url).pathname;
+const fixtures = new URL('../fixtures/dsn/', import.meta.url).pathname;
+const run = (...args: string[]) => spawnSync(bin, ['parse', ...args], { encoding: 'utf8' });
+const lines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l));
+
+test('rebound parse prints a table row per recipient and a summary', () => {
+  const r = run(join(fixtures, 'sendmail-dsn-two-recipients.eml'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /full@recipient\.example\s+5\.2\.2\s+mailboxfull/);
+  assert.match(r.stdout, /gone@recipient\.example\s+5\.1\.1\s+userunknown\s+suppress/);
+  assert.match(r.stdout, /1 message: dsn 1/);
+});
+
+test('--jsonl writes one line per message with exactly the documented fields', () => {
+  const r = run('--jsonl', join(fixtures, 'postfix-dsn.eml'));
+  assert.equal(r.status, 0, r.stderr);
+  const [line] = lines(r.stdout);
+  assert.deepEqual(Object.keys(line), ['source', 'isBounce', 'kind', 'mta', 'recipients']);
+  assert.deepEqual(Object.keys(line.recipients[0]), ['recipient', 'status', 'basic', 'reason', 'hardbounce', 'retryable', 'action', 'diagnostic', 'remoteMta']);
+  assert.deepEqual([line.isBounce, line.kind, line.mta, line.recipients[0].recipient, line.recipients[0].basic], [true, 'dsn', 'postfix', 'jane.doe@recipient.example', 550]);
+});
+
+test('a directory is read recursively, Maildir tmp/ skipped, in name order', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-maildir-'));
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(dir, sub));
+  writeFileSync(join(dir, 'cur', '1736000000.M1P1.host:2,S'), readFileSync(join(fixtures, 'qmail.eml')));
+  writeFileSync(join(dir, 'new', '1736000001.M2P1.host'), readFileSync(join(fixtures, 'yahoo.eml')));
+  writeFileSync(join(dir, 'tmp', '1736000002.M3P1.host'), 'half-written');
+  const r = run('--jsonl', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const out = lines(r.stdout);
+  assert.deepEqual(out.map((l) => [l.source.slice(dir.length + 1), l.mta]), [['cur/1736000000.M1P1.host:2,S', 'qmail'], ['new/1736000001.M2P1.host', 'yahoo']]);
+});
+
+test('an mbox file is split into its messages, each named path#N', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-mbox-'));
+  const mbox = join(dir, 'bounces.mbox');
+  const parts = ['qmail.eml', 'exim-failed.eml', 'autoreply.eml'].map((f) => `From MAILER-DAEMON Mon Jan  6 10:00:00 2025\n${readFileSync(join(fixtures, f), 'utf8').trimEnd()}\n`);
+  writeFileSync(mbox, parts.join('\n'));
+  const out = lines(run('--jsonl', mbox).stdout);
+  assert.deepEqual(out.map((l) => [l.source, l.kind, l.mta]), [[`${mbox}#1`, 'dsn', 'qmail'], [`${mbox}#2`, 'dsn', 'exim'], [`${mbox}#3`, 'autoreply', 'rfc3834']]);
+});
+
+test('a path that cannot be read yields a line with an error and the run goes on', () => {
+  const r = run('--jsonl', '/no/such/file.eml', join(fixtures, 'yahoo.eml'));
+  assert.equal(r.status, 0);
+  const out = lines(r.stdout);
+  assert.equal(out[0].source, '/no/such/file.eml');
+  assert.match(out[0].error, /cannot read: ENOENT/);
+  assert.equal(out[1].mta, 'yahoo');
+});
+
+test('a file that is not an email yields a line with an error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-junk-'));
+  writeFileSync(join(dir, 'junk.bin'), Buffer.from([0, 1, 2, 3, 255, 254, 10, 10, 0]));
+  const [line] = lines(run('--jsonl', join(dir, 'junk.bin')).stdout);
+  assert.deepEqual(Object.keys(line), ['source', 'error']);
+  assert.match(line.error, /not an email/);
+});
+
+test('rebound parse without a path is a usage error with exit code 2', () => {
+  const r = run();
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /missing required argument|give at least one/);
+});

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseBounce } from '../../src/dsn/index.ts';
+import type { ParsedBounce } from '../../src/dsn/types.ts';
+
+const fixture = (name: string): ParsedBounce => parseBounce(readFileSync(new URL(`../fixtures/dsn/${name}`, import.meta.url)));
+
+/** The facts a reader of each format must get right, one row per recipient. */
+const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[string, string | null, string, string]> }> = [
+  { file: 'postfix-dsn.eml', mta: 'postfix', rows: [['jane.doe@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'sendmail-dsn-two-recipients.eml', mta: 'sendmail', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['gone@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
+  { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
+  { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },
+  { file: 'japanese-iso2022.eml', mta: 'qmail', rows: [['taro@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'gmail-text.eml', mta: 'gmail', rows: [['over@recipient.example', '5.2.2', 'mailboxfull', 'none']] },
+  { file: 'yahoo.eml', mta: 'yahoo', rows: [['absent@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'exchange2003.eml', mta: 'exchange2003', rows: [['buyer@corp.example', null, 'userunknown', 'suppress']] },
+  { file: 'office365-text.eml', mta: 'office365', rows: [['lost@recipient.example', '5.1.10', 'userunknown', 'suppress']] },
+  { file: 'dragonfly.eml', mta: 'dragonfly', rows: [['full@recipient.example', '4.2.2', 'mailboxfull', 'retry']] },
+  { file: 'opensmtpd.eml', mta: 'opensmtpd', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'amazon-ses-sns.eml', mta: 'amazonses', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'arf-abuse.eml', mta: 'arf', kind: 'feedback', rows: [['angry@isp.example', null, 'feedback', 'none']] },
+  { file: 'autoreply.eml', mta: 'rfc3834', kind: 'autoreply', rows: [['jane@recipient.example', null, 'vacation', 'none']] },
+];
+
+for (const c of CASES) {
+  test(`${c.file} is read as ${c.mta}: ${c.rows.map((r) => `${r[0]} ${r[2]}`).join(', ')}`, () => {
+    const parsed = fixture(c.file);
+    assert.equal(parsed.error, null);
+    assert.equal(parsed.mta, c.mta);
+    assert.equal(parsed.kind, c.kind ?? 'dsn');
+    assert.deepEqual(parsed.recipients.map((r) => [r.recipient, r.status, r.reason, r.action]), c.rows);
+  });
+}
+
+test('every recipient of every fixture carries the diagnostic it was classified on', () => {
+  for (const c of CASES) {
+    if (c.kind) continue;
+    for (const r of fixture(c.file).recipients) assert.notEqual(r.diagnostic, '', `${c.file} ${r.recipient}`);
+  }
+});
+
+test('the multi-line reply an Exim bounce quotes reaches the classifier whole', () => {
+  const first = fixture('exim-failed.eml').recipients[0];
+  assert.match(first.diagnostic, /^550-5\.1\.1 The email account .* 550 5\.1\.1 Please try/);
+  assert.equal(first.remoteMta, 'mx.recipient.example');
+  assert.equal(first.basic, 550);
+});
+
+test('a delay warning is a bounce whose recipient is to be retried, not suppressed', () => {
+  const parsed = fixture('exim-delayed.eml');
+  assert.equal(parsed.isBounce, true);
+  assert.equal(parsed.recipients[0].dsnAction, 'delayed');
+  assert.equal(parsed.recipients[0].retryable, true);
+});
+
+test('an abuse report is not a bounce and names the feedback type', () => {
+  const parsed = fixture('arf-abuse.eml');
+  assert.equal(parsed.isBounce, false);
+  assert.equal(parsed.recipients[0].feedbackType, 'abuse');
+  assert.equal(parsed.deliveryId, 'dlv_promo_42');
+});
+
+test('an out-of-office reply is not a bounce and nothing is to be done about it', () => {
+  const parsed = fixture('autoreply.eml');
+  assert.equal(parsed.isBounce, false);
+  assert.equal(parsed.recipients[0].hardbounce, false);
+  assert.equal(parsed.recipients[0].retryable, false);
+});

@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseBounce, bounceToEvents, REBOUND_ID_HEADER } from '../../src/dsn/index.ts';
+import { REBOUND_ID_HEADER as ENGINE_HEADER } from '../../src/engine/transport.ts';
+import { createClassifier } from '../../src/classify/index.ts';
+
+const raw = (name: string) => readFileSync(new URL(`../fixtures/dsn/${name}`, import.meta.url));
+
+function dsn(statusField: string, diagnostic: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.example.net',
+    'Subject: Delivery Status Notification (Failure)',
+    'Message-ID: <dsn-1@mx.example.net>',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
+    '',
+    '--r',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '--r',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.net',
+    '',
+    'Final-Recipient: rfc822; someone@example.org',
+    'Action: failed',
+    `Status: ${statusField}`,
+    ...(diagnostic ? [`Diagnostic-Code: smtp; ${diagnostic}`] : []),
+    '--r--',
+    '',
+  ].join('\r\n');
+}
+
+test('the original message id, sender, subject and Rebound delivery id come from the returned headers', () => {
+  const parsed = parseBounce(raw('postfix-dsn.eml'));
+  assert.equal(parsed.originalMessageId, '<newsletter-2025-01.8812@sender.example>');
+  assert.equal(parsed.originalFrom, 'news@sender.example');
+  assert.equal(parsed.originalSubject, 'January newsletter');
+  assert.equal(parsed.deliveryId, 'dlv_01JGZ4W3K5Q8');
+  assert.equal(parsed.messageId, '<20250107101502.4QK1T20bLmz9vD@mail.sender.example>');
+});
+
+test("the delivery-id header dsn/ looks for is the one the engine's transport stamps", () => {
+  assert.equal(REBOUND_ID_HEADER, ENGINE_HEADER);
+});
+
+test('a DSN and a live SMTP reply with the same words get the same reason and decision', () => {
+  const reply = '550 5.1.1 <someone@example.org>: Recipient address rejected: User unknown in virtual mailbox table';
+  const live = createClassifier().classify(reply);
+  const r = parseBounce(dsn('5.1.1', reply)).recipients[0];
+  assert.deepEqual([r.reason, r.type, r.action, r.hardbounce, r.retryable], [live.reason, live.type, live.action, live.hardbounce, live.retryable]);
+});
+
+test('a diagnostic more specific than the Status field wins, and the rule says so', () => {
+  const r = parseBounce(dsn('5.0.0', '550 5.1.1 <someone@example.org>... User unknown')).recipients[0];
+  assert.equal(r.status, '5.1.1');
+  assert.equal(r.reason, 'userunknown');
+  assert.match(r.rule, /^dsn\/diagnostic-more-specific\+/);
+});
+
+test('a Status field more specific than the diagnostic wins, and the rule says so', () => {
+  const r = parseBounce(dsn('5.2.2', '552 5.0.0 Requested action aborted: mailbox full')).recipients[0];
+  assert.equal(r.status, '5.2.2');
+  assert.match(r.rule, /^dsn\/status-field-more-specific\+/);
+});
+
+test('a Status field with no diagnostic at all still classifies by its code', () => {
+  const r = parseBounce(dsn('5.2.2', '')).recipients[0];
+  assert.equal(r.status, '5.2.2');
+  assert.equal(r.reason, 'mailboxfull');
+});
+
+test('when nothing carries a code, the report’s verdict gives the class and status stays null', () => {
+  const parsed = parseBounce(raw('exim-failed.eml'));
+  const second = parsed.recipients[1];
+  assert.equal(second.status, null);
+  assert.equal(second.enhanced, null);
+  assert.equal(second.class, 'permanent');
+  assert.equal(second.reason, 'expired');
+  assert.match(second.rule, /^dsn\/failed-without-code\+/);
+});
+
+test('the DSN Action field is kept as dsnAction; action is Rebound’s own', () => {
+  const r = parseBounce(raw('postfix-dsn.eml')).recipients[0];
+  assert.equal(r.dsnAction, 'failed');
+  assert.equal(r.action, 'suppress');
+  assert.equal(r.remoteMta, 'mx1.recipient.example');
+  assert.equal(r.reportingMta, 'mail.sender.example');
+});
+
+test('a recipient reported twice (text part and DSN part) is reported once', () => {
+  const parsed = parseBounce(raw('sendmail-dsn-two-recipients.eml'));
+  assert.equal(parsed.recipients.length, 2);
+});
+
+test('a plain email is not a bounce', () => {
+  const parsed = parseBounce('From: friend@example.org\nTo: me@example.net\nSubject: lunch?\n\nTomorrow at noon?\n');
+  assert.deepEqual([parsed.isBounce, parsed.kind, parsed.recipients.length, parsed.error], [false, 'other', 0, null]);
+});
+
+test('a caller-supplied classifier (with user rules) decides the reasons', () => {
+  const custom = createClassifier({ rules: [{ id: 'user/acme-quota', reason: 'mailboxfull', text: ['acme says no room'] }] });
+  const parsed = parseBounce(dsn('5.0.0', '550 acme says no room'), { classify: custom.classify });
+  assert.equal(parsed.recipients[0].reason, 'mailboxfull');
+  assert.equal(parsed.recipients[0].rule.endsWith('user/acme-quota'), true);
+});
+
+test('bounceToEvents gives one BounceEvent per recipient, tied to the delivery and the bounce', () => {
+  const parsed = parseBounce(raw('sendmail-dsn-two-recipients.eml'));
+  const events = bounceToEvents(parsed, { at: 1_736_000_000_000 });
+  assert.equal(events.length, 2);
+  assert.deepEqual(events.map((e) => [e.recipient, e.source, e.provider, e.classification.reason]), [
+    ['full@recipient.example', 'dsn', 'sendmail', 'mailboxfull'],
+    ['gone@recipient.example', 'dsn', 'sendmail', 'userunknown'],
+  ]);
+  assert.equal(events[0].eventId, '<202501080701.5087Rx3a001234@relay.sender.example>:full@recipient.example');
+  assert.equal(events[0].originalMessageId, '<invoice-7731@sender.example>');
+  assert.equal(events[0].at, 1_736_000_000_000);
+  assert.equal(events[0].destination, 'mx.recipient.example');
+});
+
+test('bounceToEvents gives nothing for an input that could not be read', () => {
+  assert.deepEqual(bounceToEvents(parseBounce(Buffer.alloc(0)), { at: 0 }), []);
+});
