@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { HealthGate, TokenBucket, type DestinationHealth, type HealthEvent } from '../../src/delivery/health/index.ts';
-import { compileLimits } from '../../src/delivery/limits.ts';
+import { policyWith } from './helpers/policy.ts';
 import type { GateDecision } from '../../src/engine/destination-gate.ts';
 import { HOUR, MIN, outcome } from './helpers/outcomes.ts';
 
@@ -13,10 +13,19 @@ async function admit(gate: HealthGate, now: number, domain = 'example.test'): Pr
   return gate.admit(domain, now);
 }
 
-function gateWithEvents(limits: unknown = {}) {
+/** A gate under a policy whose `destinations` section is this (suspending at the first failure unless told). */
+function gateWithEvents(destinations: Record<string, unknown> = {}) {
   const events: HealthEvent[] = [];
-  const gate = new HealthGate({ limits: compileLimits(limits), onEvent: (e) => events.push(e) });
+  const suspend = { after: 1, ...(destinations.suspend as object | undefined) };
+  const gate = new HealthGate({ policy: policyWith({ ...destinations, suspend }), onEvent: (e) => events.push(e) });
   return { gate, events };
+}
+
+/** Admits and releases at once (a delivery that finishes instantly), returning the decision. */
+async function quick(gate: HealthGate, now: number): Promise<GateDecision> {
+  const d = await gate.admit('example.test', now);
+  if (d.admit) d.release();
+  return d;
 }
 
 describe('token bucket with reserved slots', () => {
@@ -41,26 +50,49 @@ describe('token bucket with reserved slots', () => {
 });
 
 describe('the destination gate', () => {
-  test('an open destination admits up to its burst at once, then spreads starts at its rate', async () => {
-    const { gate } = gateWithEvents({ default: { burst: 3, messagesPerMinute: 60, connections: 100 } });
-    const decisions = await Promise.all(Array.from({ length: 6 }, () => admit(gate, T0)));
+  test('an open destination admits its initial concurrency at once, then spreads starts at its rate', async () => {
+    const { gate } = gateWithEvents({ default: { initialConcurrency: 3, concurrency: 100, messagesPerMinute: 60 } });
+    const decisions: GateDecision[] = [];
+    for (let i = 0; i < 6; i++) decisions.push(await quick(gate, T0));
     assert.deepEqual(decisions.map((d) => d.admit), [true, true, true, false, false, false]);
     assert.deepEqual(decisions.slice(3).map((d) => (d.admit ? 0 : d.until - T0)), [1000, 2000, 3000]);
     assert.match((decisions[3] as { why: string }).why, /rate limit 60\/min/);
   });
 
-  test('caps the deliveries in flight at the connection limit until one is released', async () => {
-    const { gate } = gateWithEvents({ default: { connections: 2, burst: 100 } });
+  test('without a rate in the policy, only concurrency limits an open destination', async () => {
+    const { gate } = gateWithEvents({ default: { initialConcurrency: 2, concurrency: 2 } });
+    const decisions: GateDecision[] = [];
+    for (let i = 0; i < 500; i++) decisions.push(await quick(gate, T0));
+    assert.ok(decisions.every((d) => d.admit));
+  });
+
+  test('caps the deliveries in flight, starting at the initial concurrency and growing with successes', async () => {
+    const { gate } = gateWithEvents({ default: { initialConcurrency: 2, concurrency: 3 } });
     const a = await admit(gate, T0);
     const b = await admit(gate, T0);
     const c = await admit(gate, T0);
     assert.equal(c.admit, false);
-    assert.match((c as { why: string }).why, /2 deliveries in flight \(limit 2\)/);
+    assert.match((c as { why: string }).why, /2 deliveries in flight \(limit 2 of 3\)/);
     assert.ok(a.admit && b.admit);
+    await gate.observe('example.test', outcome(T0, OK, 'message'));
     a.release();
     a.release();
     assert.equal(gate.inFlight('example.test'), 1, 'a release counts once');
     assert.equal((await admit(gate, T0)).admit, true);
+    assert.equal((await admit(gate, T0)).admit, true, 'one success raised the limit to 3');
+    assert.equal((await admit(gate, T0)).admit, false, 'never above the concurrency limit');
+  });
+
+  test('suspends after the configured number of destination failures in a row', async () => {
+    const { gate, events } = gateWithEvents({ suspend: { after: 3 } });
+    await gate.observe('example.test', outcome(T0, DOWN));
+    await gate.observe('example.test', outcome(T0, DOWN));
+    await gate.observe('example.test', outcome(T0, '550 5.1.1 User unknown'));
+    await gate.observe('example.test', outcome(T0, DOWN));
+    await gate.observe('example.test', outcome(T0, DOWN));
+    assert.equal(events.length, 0, 'an answer in between shows the server up and restarts the count');
+    await gate.observe('example.test', outcome(T0, DOWN));
+    assert.deepEqual(events.map((e) => e.type), ['destination.suspended']);
   });
 
   test('a 4.3.2 suspends the destination; deliveries asking meanwhile are held until it ends', async () => {
@@ -100,7 +132,7 @@ describe('the destination gate', () => {
   });
 
   test('a successful probe resumes the destination, then releases the held ones at a ramped rate', async () => {
-    const { gate, events } = gateWithEvents({ default: { messagesPerMinute: 600, burst: 10, connections: 1000 } });
+    const { gate, events } = gateWithEvents({ default: { messagesPerMinute: 600, initialConcurrency: 10, concurrency: 1000 } });
     await admit(gate, T0);
     await gate.observe('example.test', outcome(T0, DOWN));
     const probe = await admit(gate, T0 + 5 * MIN);
@@ -114,7 +146,7 @@ describe('the destination gate', () => {
     const start = T0 + 5 * MIN + 200;
     const untils: number[] = [];
     for (let i = 0; i < 1000; i++) {
-      const d = await admit(gate, start);
+      const d = await quick(gate, start);
       untils.push(d.admit ? start : d.until);
     }
     assert.deepEqual([...untils].sort((a, b) => a - b), untils, 'the held deliveries keep their order');
@@ -150,7 +182,7 @@ describe('the destination gate', () => {
   });
 
   test('repeated failed probes back off up to the maximum', async () => {
-    const { gate, events } = gateWithEvents({ default: { suspension: { initial: '5m', factor: 2, max: '30m' } } });
+    const { gate, events } = gateWithEvents({ suspend: { initial: '5m', factor: 2, max: '30m' } });
     let now = T0;
     await gate.observe('example.test', outcome(now, DOWN));
     for (let i = 0; i < 5; i++) {
@@ -183,18 +215,21 @@ describe('the destination gate', () => {
   });
 
   test('keeps health in the store and emits events there; a stored suspension is honoured', async () => {
-    const saved: DestinationHealth[] = [];
+    const saved: Array<{ h: DestinationHealth; at: number }> = [];
     const emitted: HealthEvent[] = [];
     const stored: DestinationHealth = {
-      domain: 'stored.test', host: 'mx.stored.test', health: 'suspended', suspendedUntil: T0 + HOUR, level: 2, incidentSince: T0 - HOUR,
+      domain: 'stored.test', host: 'mx.stored.test', health: 'suspended', suspendedUntil: T0 + HOUR, strikes: 0, level: 2, incidentSince: T0 - HOUR,
       resumedAt: null, lastTrigger: 'basic/421', lastReply: '421 busy', lastPhase: 'greeting', lastAt: T0 - MIN,
       counters: { attempts: 9, delivered: 0, deferred: 9, failed: 0, held: 0, suspensions: 3, probes: 2 },
     };
     const gate = new HealthGate({
+      policy: policyWith({ suspend: { after: 1 } }),
       store: {
         load: async (d) => (d === 'stored.test' ? structuredClone(stored) : null),
-        save: (h) => void saved.push(structuredClone(h)),
-        emit: (e) => void emitted.push(e),
+        save: (h, events, at) => {
+          saved.push({ h: structuredClone(h), at });
+          emitted.push(...events);
+        },
       },
     });
     const d = await gate.admit('Stored.TEST', T0);
@@ -202,7 +237,10 @@ describe('the destination gate', () => {
     assert.equal(!d.admit && d.until, T0 + HOUR);
     await gate.observe('other.test', outcome(T0, DOWN));
     assert.equal(emitted[0]?.type, 'destination.suspended');
-    assert.equal(saved.at(-1)?.domain, 'other.test');
-    assert.equal(saved.at(-1)?.health, 'suspended');
+    assert.equal(saved.at(-1)?.h.domain, 'other.test');
+    assert.equal(saved.at(-1)?.h.health, 'suspended');
+    assert.equal(saved.at(-1)?.at, T0);
+    await gate.observe('other.test', outcome(T0 + 1, DOWN));
+    assert.equal(saved.length, 1, 'an outcome that changes nothing is not written');
   });
 });

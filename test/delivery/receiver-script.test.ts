@@ -2,7 +2,6 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ScriptError, behaviourAt, parseReplyText, parseScript } from '../../src/delivery/test-receiver/index.ts';
-import { DurationError, formatDuration, parseDuration } from '../../src/delivery/duration.ts';
 
 describe('receiver scripts', () => {
   test('an empty script accepts everything', () => {
@@ -74,42 +73,5 @@ describe('receiver scripts', () => {
     assert.throws(() => parseScript(huge), ScriptError);
     const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`).join('\n');
     assert.throws(() => parseScript(bomb), ScriptError);
-  });
-});
-
-describe('durations', () => {
-  test('read units and combinations, and numbers as milliseconds', () => {
-    assert.equal(parseDuration('90s'), 90_000);
-    assert.equal(parseDuration('1h30m'), 5_400_000);
-    assert.equal(parseDuration('2d'), 172_800_000);
-    assert.equal(parseDuration('250ms'), 250);
-    assert.equal(parseDuration('1500'), 1500);
-    assert.equal(parseDuration(42), 42);
-    assert.equal(parseDuration(' 5H '), 18_000_000);
-  });
-
-  test('refuse anything else with a message quoting the input', () => {
-    for (const bad of ['', 'h', '5x', '1h 30m', '-5m', 'soon', '5m!', 'x'.repeat(100)]) {
-      assert.throws(() => parseDuration(bad), DurationError, bad);
-    }
-    assert.throws(() => parseDuration(-1), DurationError);
-    assert.throws(() => parseDuration(Number.NaN), DurationError);
-  });
-
-  test('format back to the short form', () => {
-    assert.equal(formatDuration(5_400_000), '1h30m');
-    assert.equal(formatDuration(999), '999ms');
-    assert.equal(formatDuration(86_400_000 + 1000), '1d1s');
-  });
-
-  test('never throw anything but DurationError on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => {
-      try {
-        const v = parseDuration(s);
-        assert.ok(Number.isFinite(v) && v >= 0);
-      } catch (err) {
-        assert.ok(err instanceof DurationError);
-      }
-    }), { numRuns: 1000 });
   });
 });

@@ -5,10 +5,11 @@ import { TestClock } from '../../src/engine/clock.ts';
 import { TestReceiver, parseScript, type TestReceiverOptions } from '../../src/delivery/test-receiver/index.ts';
 import { SmtpTransport, type SmtpTransportOptions } from '../../src/delivery/transport/smtp-transport.ts';
 import { parseRelayUrl } from '../../src/delivery/transport/relay-url.ts';
-import { compileLimits } from '../../src/delivery/limits.ts';
+import { policyWith } from './helpers/policy.ts';
 import type { DnsResolver } from '../../src/delivery/transport/mx-route.ts';
 import { job, testTls } from './helpers/jobs.ts';
 import { recordingClassifier } from './helpers/recording-classifier.ts';
+import { classify } from '../../src/classify/index.ts';
 
 const clock = new TestClock();
 const cleanup: Array<() => Promise<void>> = [];
@@ -172,8 +173,8 @@ describe('SMTP transport through a relay', () => {
 
   test('pools connections: many messages share a few connections, within the limits', async () => {
     const r = await receiver();
-    const limits = compileLimits({ default: { connections: 2, messagesPerConnection: 1000 } });
-    const { t } = transport({ mode: relayTo(r), limits });
+    const policy = policyWith({ default: { concurrency: 2, initialConcurrency: 2, messagesPerConnection: 1000 } });
+    const { t } = transport({ mode: relayTo(r), policy });
     const jobs = Array.from({ length: 40 }, (_, i) => job(`p${i}@pool.test`));
     const outcomes = await t.deliver(jobs);
     assert.ok(outcomes.every((o) => o.phase === 'message'));
@@ -183,7 +184,7 @@ describe('SMTP transport through a relay', () => {
     assert.equal(r.seen.connections, 2, 'an idle connection is reused');
 
     const r2 = await receiver();
-    const short = transport({ mode: relayTo(r2), limits: compileLimits({ default: { connections: 1, messagesPerConnection: 3 } }) });
+    const short = transport({ mode: relayTo(r2), policy: policyWith({ default: { concurrency: 1, initialConcurrency: 1, messagesPerConnection: 3 } }) });
     await short.t.deliver(Array.from({ length: 10 }, (_, i) => job(`q${i}@pool.test`)));
     assert.equal(r2.seen.acceptedCount, 10);
     assert.equal(r2.seen.connections, 4, 'a connection carries at most 3 messages');
@@ -191,7 +192,7 @@ describe('SMTP transport through a relay', () => {
 
   test('a rejected recipient does not spoil the connection for the next message', async () => {
     const r = await receiver("recipients: { 'bad@x.test': '550 5.1.1 unknown' }");
-    const { t } = transport({ mode: relayTo(r), limits: compileLimits({ default: { connections: 1 } }) });
+    const { t } = transport({ mode: relayTo(r), policy: policyWith({ default: { concurrency: 1, initialConcurrency: 1 } }) });
     const outcomes = await t.deliver([job('bad@x.test'), job('good@x.test'), job('bad@x.test'), job('good2@x.test')]);
     assert.deepEqual(outcomes.map((o) => o.response.slice(0, 3)), ['550', '250', '550', '250']);
     assert.equal(r.seen.connections, 1);
@@ -272,14 +273,39 @@ describe('SMTP transport straight to MX hosts', () => {
     assert.equal(calls[0]?.input, o?.response);
   });
 
-  test('a domain that does not exist is ENOTFOUND; a failing DNS server is a temporary error', async () => {
+  test('a domain that does not exist is a 5.1.2 host-not-found; a failing DNS server is a temporary error', async () => {
     const resolver = fakeDns({ missing: ['gone.test'] });
     const [gone] = await transport({ mode: { kind: 'direct', resolver, port: 1 } }).t.deliver([job('x@gone.test')]);
-    assert.match(gone?.response ?? '', /^ENOTFOUND/);
+    assert.match(gone?.response ?? '', /^550 5\.1\.2 gone\.test: Host or domain name not found/);
+    assert.equal(gone?.destination, null);
     const broken: DnsResolver = { ...fakeDns({}), resolveMx: async () => { throw Object.assign(new Error('x'), { code: 'ESERVFAIL' }); } };
     const { t, calls } = transport({ mode: { kind: 'direct', resolver: broken, port: 1 } });
     const [servfail] = await t.deliver([job('x@flaky.test')]);
     assert.match(servfail?.response ?? '', /^ESERVFAIL/);
     assert.equal((calls[0]?.input as Error & { code: string }).code, 'ESERVFAIL');
+  });
+});
+
+describe('SMTP transport with the real classifier', () => {
+  test('a deferral, a null MX, a missing domain and a refused connection mean what they should', async () => {
+    const down = await receiver('rcpt: 451 4.3.2 System not accepting network messages', { host: '127.0.0.10' });
+    // nothing listens on 127.0.0.11: refused.test's MX refuses the connection
+    const resolver = fakeDns({
+      mx: { 'down.test': [[10, 'mx.down.test']], 'nomail.test': [[0, '.']], 'refused.test': [[10, 'mx.refused.test']] },
+      a: { 'mx.down.test': ['127.0.0.10'], 'mx.refused.test': ['127.0.0.11'] },
+      missing: ['gone.test'],
+    });
+    const t = new SmtpTransport({ mode: { kind: 'direct', resolver, port: down.port }, clock, classify, timeouts: { connectMs: 2000, greetingMs: 2000, idleMs: 2000 } });
+    cleanup.push(() => t.close());
+    const outcomes = await t.deliver([job('a@down.test'), job('b@nomail.test'), job('c@gone.test'), job('d@refused.test')]);
+    const seen = outcomes.map((o) => [o.classification.class, o.classification.reason, o.classification.hardbounce, o.phase]);
+    assert.deepEqual(seen, [
+      ['transient', 'notaccept', false, 'rcpt'],
+      ['permanent', 'notaccept', true, 'connect'],
+      ['permanent', 'hostunknown', true, 'connect'],
+      ['transient', 'networkerror', false, 'connect'],
+    ]);
+    assert.equal(outcomes[0]?.destination, 'mx.down.test');
+    assert.equal(outcomes[3]?.destination, 'mx.refused.test');
   });
 });

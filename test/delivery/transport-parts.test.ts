@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { RelayUrlError, parseRelayUrl } from '../../src/delivery/transport/relay-url.ts';
 import { stampReboundId } from '../../src/delivery/transport/stamp-header.ts';
 import { resolveRoute, type DnsResolver } from '../../src/delivery/transport/mx-route.ts';
-import { DEFAULT_LIMITS, LimitsError, compileLimits, limitsFor } from '../../src/delivery/limits.ts';
+import { DELIVERY_TIMINGS, limitsFor } from '../../src/delivery/limits.ts';
+import { defaultPolicy } from '../../src/policy/index.ts';
+import { policyWith } from './helpers/policy.ts';
 
 describe('relay URLs', () => {
   test('smtp:// with credentials requires STARTTLS; smtps:// is TLS from the first byte', () => {
@@ -129,28 +131,27 @@ describe('MX routing', () => {
   });
 });
 
-describe('destination limits', () => {
-  test('built-in defaults, then the default section, the domain and the MX host, most specific last', () => {
-    const config = compileLimits({
-      default: { messagesPerMinute: 300 },
-      domains: { 'example.com': { connections: 3 }, '.corp.test': { burst: 2 } },
-      hosts: { '.google.com': { connections: 20, suspension: { initial: '10m' } } },
-    });
-    assert.equal(limitsFor(config, 'other.test').messagesPerMinute, 300);
-    assert.equal(limitsFor(config, 'other.test').connections, DEFAULT_LIMITS.connections);
-    assert.equal(limitsFor(config, 'Example.COM').connections, 3);
-    assert.equal(limitsFor(config, 'mail.corp.test').burst, 2);
-    assert.equal(limitsFor(config, 'corp.test').burst, 2);
-    const g = limitsFor(config, 'example.com', 'alt1.aspmx.l.google.com');
-    assert.equal(g.connections, 20);
-    assert.equal(g.suspension.initialMs, 600_000);
-    assert.equal(g.messagesPerMinute, 300);
+describe('destination limits from the policy', () => {
+  test('the built-in policy: Postfix concurrency (20, starting at 5), KumoMTA messages per connection, no rate', () => {
+    const l = limitsFor(defaultPolicy(), 'example.com');
+    assert.equal(l.connections, 20);
+    assert.equal(l.initialConnections, 5);
+    assert.equal(l.messagesPerConnection, 1024);
+    assert.equal(l.messagesPerMinute, null);
+    assert.deepEqual(l.suspension, { after: 5, initialMs: 300_000, factor: 2, maxMs: 4_000_000, probes: 1, probeWaitMs: DELIVERY_TIMINGS.probeWaitMs });
   });
 
-  test('a bad value is refused with its path', () => {
-    assert.throws(() => compileLimits({ domains: { 'x.test': { connections: 0 } } }), (e: unknown) => e instanceof LimitsError && /domains\.x\.test\.connections/.test(e.message));
-    assert.throws(() => compileLimits({ default: { suspension: { initial: 'soon' } } }), /default\.suspension\.initial: not a duration/);
-    assert.throws(() => compileLimits({ default: { conections: 2 } }), /conections/);
-    assert.throws(() => compileLimits({ default: { suspension: { initial: '2h', max: '1h' } } }), /shorter/);
+  test('a domain entry (exact, or *.parent) overrides the default section', () => {
+    const policy = policyWith({
+      default: { messagesPerMinute: 300 },
+      domains: { 'example.com': { concurrency: 3, initialConcurrency: 2 }, '*.corp.test': { messagesPerMinute: 10 } },
+      suspend: { after: 1, initial: '10m' },
+    });
+    assert.equal(limitsFor(policy, 'other.test').messagesPerMinute, 300);
+    assert.equal(limitsFor(policy, 'Example.COM').connections, 3);
+    assert.equal(limitsFor(policy, 'example.com').initialConnections, 2);
+    assert.equal(limitsFor(policy, 'mail.corp.test').messagesPerMinute, 10);
+    assert.equal(limitsFor(policy, 'x.test').suspension.initialMs, 600_000);
+    assert.equal(limitsFor(policy, 'x.test').suspension.after, 1);
   });
 });

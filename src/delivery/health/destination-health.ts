@@ -7,8 +7,9 @@ import { suspensionTrigger, type SuspensionTrigger } from './triggers.ts';
  * The health of one destination and how outcomes move it:
  *   open ──trigger──▶ suspended ──suspension over, a due delivery asks──▶ probing
  *   probing ──probe shows the server up──▶ open (ramped)     probing ──trigger──▶ suspended (longer)
- * A suspension lasts initial × factor^(failed probes), capped. The record is what the store
- * keeps, so another node (or `rebound destinations`) sees the same state.
+ * `suspension.after` destination-level failures in a row suspend an open destination (the
+ * Postfix "dead cohort"); a suspension lasts initial × factor^(failed probes), capped. The
+ * record is what the store keeps, so another node (or `rebound destinations`) sees the state.
  */
 export type Health = 'open' | 'suspended' | 'probing';
 
@@ -32,6 +33,8 @@ export interface DestinationHealth {
   host: string | null;
   health: Health;
   suspendedUntil: number | null;
+  /** Destination-level failures in a row while open; `suspension.after` of them suspend it. */
+  strikes: number;
   /** Failed probes in a row in the current incident: the backoff exponent. */
   level: number;
   /** When the current incident (first suspension) began; its length is the resolution time. */
@@ -61,7 +64,7 @@ export type HealthEvent =
 
 export function freshHealth(domain: string): DestinationHealth {
   return {
-    domain, host: null, health: 'open', suspendedUntil: null, level: 0, incidentSince: null, resumedAt: null,
+    domain, host: null, health: 'open', suspendedUntil: null, strikes: 0, level: 0, incidentSince: null, resumedAt: null,
     lastTrigger: null, lastReply: null, lastPhase: null, lastAt: null,
     counters: { attempts: 0, delivered: 0, deferred: 0, failed: 0, held: 0, suspensions: 0, probes: 0 },
   };
@@ -99,7 +102,12 @@ export function recordOutcome(
   if (trigger) h.lastTrigger = trigger.id;
   switch (h.health) {
     case 'open':
-      if (!trigger) return null;
+      if (!trigger) {
+        h.strikes = 0;
+        return null;
+      }
+      h.strikes++;
+      if (h.strikes < limits.suspension.after) return null;
       h.level = 0;
       h.incidentSince = now;
       return suspend(h, now, limits, trigger, o.response, false);
@@ -118,6 +126,7 @@ export function recordOutcome(
 
 function suspend(h: DestinationHealth, now: number, limits: DestinationLimits, trigger: SuspensionTrigger, reply: string, extended: boolean): HealthEvent {
   h.health = 'suspended';
+  h.strikes = 0;
   h.suspendedUntil = now + suspensionLength(h.level, limits);
   h.resumedAt = null;
   h.counters.suspensions++;
@@ -132,5 +141,6 @@ function resume(h: DestinationHealth, now: number): HealthEvent {
   h.resumedAt = now;
   h.incidentSince = null;
   h.level = 0;
+  h.strikes = 0;
   return { type: 'destination.resumed', at: now, domain: h.domain, host: h.host, downtimeMs, probes };
 }

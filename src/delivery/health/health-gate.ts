@@ -1,23 +1,25 @@
 import type { DestinationGate, GateDecision } from '../../engine/destination-gate.ts';
 import type { AttemptOutcome } from '../../engine/transport.ts';
-import { DEFAULT_LIMITS_CONFIG, limitsFor, type DestinationLimits, type LimitsConfig } from '../limits.ts';
+import type { Policy } from '../../policy/types.ts';
+import { builtInPolicy, limitsFor, type DestinationLimits } from '../limits.ts';
 import { freshHealth, rampShare, recordOutcome, type DestinationHealth, type HealthEvent } from './destination-health.ts';
 import { TokenBucket } from './token-bucket.ts';
-import type { SuspensionTrigger } from './triggers.ts';
+import { suspensionTrigger, type SuspensionTrigger } from './triggers.ts';
 
 /**
  * Where destination health is kept beyond this process (the store's destinations table) and
- * where its events go (the store's event outbox). Both optional: without them the gate keeps
- * health in memory only.
+ * where its events go (the store's outbox): `save` writes both in one transaction. Without a
+ * store the gate keeps health in memory only.
  */
 export interface HealthStore {
   load(domain: string): DestinationHealth | null | Promise<DestinationHealth | null>;
-  save(health: DestinationHealth): void | Promise<void>;
-  emit(event: HealthEvent): void | Promise<void>;
+  /** `at`: when the change happened (engine time). */
+  save(health: DestinationHealth, events: readonly HealthEvent[], at: number): void | Promise<void>;
 }
 
 export interface HealthGateOptions {
-  limits?: LimitsConfig;
+  /** The policy whose `destinations` section sets the limits; the built-in one by default. */
+  policy?: Policy;
   store?: HealthStore;
   triggers?: SuspensionTrigger[];
   /** Called with every event as well (logs, metrics). */
@@ -27,9 +29,12 @@ export interface HealthGateOptions {
 interface Live {
   health: DestinationHealth;
   inFlight: number;
-  bucket: TokenBucket;
-  /** A probe was admitted and its outcome has not been seen yet. */
-  probeOut: boolean;
+  /** Deliveries allowed in flight now: starts at initialConnections, +1 per success (slow start). */
+  window: number;
+  /** Null when the policy sets no rate for the domain. */
+  bucket: TokenBucket | null;
+  /** Probes admitted whose outcome has not been seen yet. */
+  probesOut: number;
   probeAt: number;
 }
 
@@ -37,19 +42,19 @@ interface Live {
 const LOST_PROBE_WAITS = 5;
 
 /**
- * The DestinationGate of issue 5: per recipient domain, a suspension on 421 / 4.3.2 / connect
- * failure (longer after each failed probe), one probe once it is over, a ramped release after
- * the probe succeeds, a token bucket for messages per minute and a cap on deliveries in flight.
- * A refusal carries the time to come back; the scheduler keeps the delivery's attempt count and
- * never moves it earlier than its own schedule.
+ * The DestinationGate of issue 5, per recipient domain: a suspension after `suspend.after`
+ * 421 / 4.3.2 / unreachable outcomes in a row (longer after each failed probe), probes once it is
+ * over, a slow start and a ramped rate after a good probe, a token bucket for messages per minute,
+ * a cap on deliveries in flight. A refusal carries the time to come back; the scheduler keeps the
+ * delivery's attempt count and never moves it earlier than its own schedule.
  */
 export class HealthGate implements DestinationGate {
   private readonly live = new Map<string, Live>();
   private readonly loading = new Map<string, Promise<Live>>();
-  private readonly limits: LimitsConfig;
+  private readonly policy: Policy;
 
   constructor(private readonly options: HealthGateOptions = {}) {
-    this.limits = options.limits ?? DEFAULT_LIMITS_CONFIG;
+    this.policy = options.policy ?? builtInPolicy();
   }
 
   admit(domain: string, now: number): GateDecision | Promise<GateDecision> {
@@ -61,18 +66,22 @@ export class HealthGate implements DestinationGate {
 
   async observe(domain: string, outcome: AttemptOutcome): Promise<void> {
     const live = this.live.get(domain.toLowerCase()) ?? (await this.load(domain.toLowerCase()));
-    const wasProbing = live.health.health === 'probing';
-    const event = recordOutcome(live.health, outcome, this.limitsOf(live), this.options.triggers);
-    if (wasProbing) live.probeOut = false;
-    if (event) {
-      if (event.type === 'destination.resumed') live.bucket = this.bucketFor(live);
-      this.options.onEvent?.(event);
-      await this.options.store?.emit(event);
+    const limits = this.limitsOf(live);
+    const before = live.health.health;
+    if (before === 'probing' && live.probesOut > 0) live.probesOut--;
+    const event = recordOutcome(live.health, outcome, limits, this.options.triggers);
+    if (suspensionTrigger(outcome, this.options.triggers)) live.window = limits.initialConnections;
+    else if (outcome.classification.class === 'success') live.window = Math.min(limits.connections, live.window + 1);
+    if (event?.type === 'destination.resumed') {
+      live.window = limits.initialConnections;
+      live.bucket = this.bucketFor(live);
+      live.probesOut = 0;
     }
-    await this.options.store?.save(live.health);
+    if (event) this.options.onEvent?.(event);
+    if (event || live.health.health !== before) await this.options.store?.save(live.health, event ? [event] : [], outcome.at);
   }
 
-  /** Every destination seen, for `rebound destinations` and tests. */
+  /** Every destination seen, for tests and `rebound destinations`. */
   snapshot(): DestinationHealth[] {
     return [...this.live.values()].map((l) => structuredClone(l.health));
   }
@@ -88,21 +97,29 @@ export class HealthGate implements DestinationGate {
     if (h.health === 'suspended') {
       if (now < h.suspendedUntil!) return this.hold(live, h.suspendedUntil!, `destination ${h.domain} suspended after ${h.lastTrigger ?? 'failures'} until ${iso(h.suspendedUntil!)}`);
       h.health = 'probing';
-      void this.options.store?.save(h);
+      live.probesOut = 0;
+      void Promise.resolve(this.options.store?.save(h, [], now)).catch(() => {
+        // the next observed outcome writes the state again
+      });
     }
     if (h.health === 'probing') {
-      const lost = live.probeOut && now - live.probeAt > LOST_PROBE_WAITS * limits.suspension.probeWaitMs;
-      if (live.probeOut && !lost) return this.hold(live, now + limits.suspension.probeWaitMs, `destination ${h.domain}: waiting for the probe delivery`);
-      live.probeOut = true;
+      if (live.probesOut > 0 && now - live.probeAt > LOST_PROBE_WAITS * limits.suspension.probeWaitMs) live.probesOut = 0;
+      if (live.probesOut >= limits.suspension.probes) return this.hold(live, now + limits.suspension.probeWaitMs, `destination ${h.domain}: waiting for the probe delivery`);
+      live.probesOut++;
       live.probeAt = now;
       h.counters.probes++;
       return this.start(live);
     }
-    if (live.inFlight >= limits.connections) {
-      return this.hold(live, now + Math.max(1000, 60_000 / limits.messagesPerMinute), `destination ${h.domain}: ${live.inFlight} deliveries in flight (limit ${limits.connections})`);
+    const cap = Math.min(live.window, limits.connections);
+    if (live.inFlight >= cap) {
+      const wait = Math.max(1000, limits.messagesPerMinute ? 60_000 / limits.messagesPerMinute : 0);
+      return this.hold(live, now + wait, `destination ${h.domain}: ${live.inFlight} deliveries in flight (limit ${cap} of ${limits.connections})`);
     }
-    const slot = live.bucket.take(now);
-    if (!slot.ok) return this.hold(live, slot.at, `destination ${h.domain}: rate limit ${limits.messagesPerMinute}/min${h.resumedAt !== null && rampShare(h, now, limits) < 1 ? ' (ramping up after a suspension)' : ''}`);
+    const slot = live.bucket?.take(now) ?? { ok: true as const };
+    if (!slot.ok) {
+      const ramping = h.resumedAt !== null && rampShare(h, now, limits) < 1;
+      return this.hold(live, slot.at, `destination ${h.domain}: rate limit ${limits.messagesPerMinute}/min${ramping ? ' (ramping up after a suspension)' : ''}`);
+    }
     return this.start(live);
   }
 
@@ -125,16 +142,20 @@ export class HealthGate implements DestinationGate {
   }
 
   private limitsOf(live: Live): DestinationLimits {
-    return limitsFor(this.limits, live.health.domain, live.health.host);
+    return limitsFor(this.policy, live.health.domain);
   }
 
-  private bucketFor(live: Live): TokenBucket {
+  private bucketFor(live: Live): TokenBucket | null {
+    if (this.limitsOf(live).messagesPerMinute === null) return null;
     // while ramping, the burst shrinks with the rate: a resumed server is not hit by a burst
     return new TokenBucket(
-      (t) => Math.floor(this.limitsOf(live).burst * rampShare(live.health, t, this.limitsOf(live))),
       (t) => {
         const limits = this.limitsOf(live);
-        return 60_000 / (limits.messagesPerMinute * rampShare(live.health, t, limits));
+        return Math.floor(limits.initialConnections * rampShare(live.health, t, limits));
+      },
+      (t) => {
+        const limits = this.limitsOf(live);
+        return 60_000 / (limits.messagesPerMinute! * rampShare(live.health, t, limits));
       },
     );
   }
@@ -145,7 +166,9 @@ export class HealthGate implements DestinationGate {
     const p = Promise.resolve(this.options.store?.load(key) ?? null).then((stored) => {
       const existing = this.live.get(key);
       if (existing) return existing;
-      const live: Live = { health: stored ?? freshHealth(key), inFlight: 0, bucket: null as unknown as TokenBucket, probeOut: false, probeAt: 0 };
+      const health = stored ?? freshHealth(key);
+      const live: Live = { health, inFlight: 0, window: 0, bucket: null, probesOut: 0, probeAt: 0 };
+      live.window = this.limitsOf(live).initialConnections;
       live.bucket = this.bucketFor(live);
       this.live.set(key, live);
       this.loading.delete(key);

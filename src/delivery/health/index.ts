@@ -5,3 +5,4 @@ export {
 } from './destination-health.ts';
 export { SUSPENSION_TRIGGERS, suspensionTrigger, type SuspensionTrigger } from './triggers.ts';
 export { TokenBucket } from './token-bucket.ts';
+export { healthStoreFor, fromRecord, toNewEvent } from './store-health.ts';

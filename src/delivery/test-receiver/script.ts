@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../policy/duration.ts';
 
 /**
  * A receiver script says how the fault-injecting receiver answers each step of the SMTP

@@ -4,7 +4,8 @@ import type { Classification } from '../../classify/types.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { AttemptOutcome, DeliveryJob, Transport } from '../../engine/transport.ts';
 import type { SmtpPhase } from '../../smtp/types.ts';
-import { DEFAULT_LIMITS_CONFIG, limitsFor, type LimitsConfig } from '../limits.ts';
+import type { Policy } from '../../policy/types.ts';
+import { builtInPolicy, limitsFor } from '../limits.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { resolveRoute, systemResolver, type DnsResolver, type Route } from './mx-route.ts';
 import type { RelayTarget } from './relay-url.ts';
@@ -42,7 +43,8 @@ export interface SmtpTransportOptions {
   mode: DirectMode | RelayMode;
   clock: Clock;
   classify: Classifier;
-  limits?: LimitsConfig;
+  /** The policy whose `destinations` section limits connections; the built-in one by default. */
+  policy?: Policy;
   /** Name given in EHLO; the machine's host name by default. */
   ehloName?: string;
   timeouts?: Partial<SessionTimeouts>;
@@ -93,14 +95,14 @@ const isPositive = (reply: string | null) => reply !== null && /^2/.test(reply);
  */
 export class SmtpTransport implements Transport {
   private readonly pool: ConnectionPool;
-  private readonly limits: LimitsConfig;
+  private readonly policy: Policy;
   private readonly ehloName: string;
   private readonly resolver: DnsResolver | null;
   private readonly routes = new Map<string, { at: number; route: Promise<Route> }>();
 
   constructor(private readonly options: SmtpTransportOptions) {
     this.pool = new ConnectionPool({ ...DEFAULT_TIMEOUTS, ...options.timeouts });
-    this.limits = options.limits ?? DEFAULT_LIMITS_CONFIG;
+    this.policy = options.policy ?? builtInPolicy();
     this.ehloName = options.ehloName ?? hostname();
     this.resolver = options.mode.kind === 'direct' ? options.mode.resolver ?? systemResolver() : null;
   }
@@ -148,7 +150,8 @@ export class SmtpTransport implements Transport {
     if (!Array.isArray(hops)) return finish(() => hops);
     let last: Verdict = { phase: 'connect', reply: null, networkError: { code: 'ENOTFOUND', message: 'no host to try' }, destination: null };
     for (const hop of hops) {
-      const limits = limitsFor(this.limits, unit.domain, hop.name);
+      // connections are pooled per host, sized by the recipient domain's limits
+      const limits = limitsFor(this.policy, unit.domain);
       const poolLimits = { maxConnections: limits.connections, maxMessagesPerConnection: limits.messagesPerConnection, idleMs: limits.idleMs };
       let session: SmtpSession;
       try {
@@ -198,6 +201,10 @@ export class SmtpTransport implements Transport {
     if (route.kind === 'null-mx') {
       // RFC 7505 section 3: no attempt at all; the reply is the one the RFC suggests for this case
       return { phase: 'connect', reply: `556 5.1.10 ${domain} does not accept mail (null MX, RFC 7505)`, networkError: null, destination: null };
+    }
+    if (route.kind === 'unroutable' && route.permanent) {
+      // what Postfix reports for a domain DNS says does not exist: a bounce, not a retry
+      return { phase: 'connect', reply: `550 5.1.2 ${domain}: Host or domain name not found (${route.detail})`, networkError: null, destination: null };
     }
     if (route.kind === 'unroutable') {
       return { phase: 'connect', reply: null, networkError: { code: route.code, message: route.detail }, destination: null };
