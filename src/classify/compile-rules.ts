@@ -54,10 +54,30 @@ export function compileRules(specs: readonly RuleSpec[]): RuleMatcher {
   });
   const phraseMatcher = new PhraseMatcher(phrases, payloads);
 
+  // The rules a code selects, by code: a handful of distinct codes recur, so each list is built
+  // once (the memo is bounded, since replies can carry any code).
+  const codeMemo = new Map<string | number, number[]>();
+  function codeCandidates(code: string | number): number[] {
+    let list = codeMemo.get(code);
+    if (list !== undefined) return list;
+    let keys: string[];
+    if (typeof code === 'string') {
+      const [c, s, d] = code.split('.');
+      keys = [`e:${c}.${s}.${d}`, `e:${c}.${s}.*`, `e:${c}.*.${d}`, `e:${c}.*.*`];
+    } else {
+      const b = String(code);
+      keys = [`b:${b}`, `b:${b.slice(0, 2)}x`, `b:${b[0]}xx`];
+    }
+    list = keys.flatMap((k) => byCode.get(k) ?? []);
+    if (codeMemo.size < 4096) codeMemo.set(code, list);
+    return list;
+  }
+
   // Per-call scratch space, reused: `hitStamp[i] === stamp` means rule i is a candidate this call.
   const hitStamp = new Uint32Array(rules.length);
   let stamp = 0;
   const candidates: number[] = [];
+  const phraseHits: number[] = [];
   const addCandidate = (i: number) => {
     if (hitStamp[i] !== stamp) {
       hitStamp[i] = stamp;
@@ -72,23 +92,24 @@ export function compileRules(specs: readonly RuleSpec[]): RuleMatcher {
       stamp = 1;
     }
     candidates.length = 0;
-    if (reply.text.length > 0) phraseMatcher.scan(reply.text, addCandidate);
-    if (reply.enhanced !== null) {
-      const [c, s, d] = reply.enhanced.split('.');
-      for (const key of [`e:${c}.${s}.${d}`, `e:${c}.${s}.*`, `e:${c}.*.${d}`, `e:${c}.*.*`]) {
-        const list = byCode.get(key);
-        if (list) for (const i of list) addCandidate(i);
-      }
+    if (reply.text.length > 0) {
+      phraseHits.length = 0;
+      phraseMatcher.scan(reply.text, phraseHits);
+      for (let k = 0; k < phraseHits.length; k++) addCandidate(phraseHits[k]);
     }
-    if (reply.basic !== null) {
-      const b = String(reply.basic);
-      for (const key of [`b:${b}`, `b:${b.slice(0, 2)}x`, `b:${b[0]}xx`]) {
-        const list = byCode.get(key);
-        if (list) for (const i of list) addCandidate(i);
-      }
-    }
+    if (reply.enhanced !== null) for (const i of codeCandidates(reply.enhanced)) addCandidate(i);
+    if (reply.basic !== null) for (const i of codeCandidates(reply.basic)) addCandidate(i);
     for (const i of always) addCandidate(i);
-    if (candidates.length > 1) candidates.sort((a, b) => a - b);
+    // usually a handful: insertion sort, no comparator calls
+    for (let k = 1; k < candidates.length; k++) {
+      const v = candidates[k];
+      let j = k - 1;
+      while (j >= 0 && candidates[j] > v) {
+        candidates[j + 1] = candidates[j];
+        j--;
+      }
+      candidates[j + 1] = v;
+    }
     for (const i of candidates) if (holds(rules[i], reply)) return rules[i].spec;
     return null;
   }
@@ -102,7 +123,7 @@ function holds(r: CompiledRule, reply: ParsedReply): boolean {
   if (r.phase !== null && (reply.phase === null || !r.phase.includes(reply.phase))) return false;
   if (r.enhanced !== null) {
     if (reply.enhanced === null) return false;
-    const [c, s, d] = reply.enhanced.split('.');
+    const [c, s, d] = splitCode(reply.enhanced);
     if (!r.enhanced.some((e) => (e.cls === 'X' ? c !== '2' : e.cls === c) && (e.subject === '*' || e.subject === s) && (e.detail === '*' || e.detail === d))) return false;
   }
   if (r.basic !== null) {
@@ -112,6 +133,16 @@ function holds(r: CompiledRule, reply: ParsedReply): boolean {
   }
   if (r.pattern !== null && !r.pattern.test(reply.text)) return false;
   return true;
+}
+
+const splitMemo = new Map<string, string[]>();
+function splitCode(code: string): string[] {
+  let parts = splitMemo.get(code);
+  if (parts === undefined) {
+    parts = code.split('.');
+    if (splitMemo.size < 4096) splitMemo.set(code, parts);
+  }
+  return parts;
 }
 
 function compileOne(spec: RuleSpec): CompiledRule {

@@ -91,8 +91,8 @@ export class PhraseMatcher {
     this.outputs = out.map((o) => (o.length > 0 ? [...new Set(o)] : null));
   }
 
-  /** Calls `found(payload)` for every phrase occurrence in `text` (a payload may repeat). */
-  scan(text: string, found: (payload: number) => void): void {
+  /** Appends to `found` the payload of every phrase occurrence in `text` (a payload may repeat). */
+  scan(text: string, found: number[]): void {
     const { classOf, delta, width, outputs } = this;
     const limit = classOf.length;
     let s = 0;
@@ -101,7 +101,7 @@ export class PhraseMatcher {
       const c = code < limit ? classOf[code] : this.wideClass(text, i);
       s = delta[s * width + c];
       const o = outputs[s];
-      if (o !== null) for (let k = 0; k < o.length; k++) found(o[k]);
+      if (o !== null) for (let k = 0; k < o.length; k++) found.push(o[k]);
     }
   }
 

@@ -22,7 +22,7 @@ export interface ParseOptions {
 const DSN_PREFIX = /^\s*(?:diagnostic-code\s*:\s*)?(?:smtp|esmtp|lmtp|x-[a-z0-9-]{1,30}|unix)\s*;\s*/i;
 const LINE_CODE = /^\s*([2-5]\d\d)(?:[ -]|$)/;
 // "#4.3.2", "(4.3.2)", "4.3.2": an enhanced code at the start of what is left of a line.
-const LEADING_ENHANCED = /^\s*[#(\[]?([245]\.\d{1,3}\.\d{1,3})[)\]]?(?=[\s:;,]|$)/;
+const LEADING_ENHANCED = /^\s*[#(\[]?([245]\.\d{1,3}\.\d{1,3})[)\]]?(?:[ \t]+|(?=[\s:;,])|$)/;
 // Inside running text only the registered subjects (0–7) count, so a version number such as
 // "Exim 4.96.2" is not read as a status; at the start of a line any subject is accepted.
 // basic followed by enhanced somewhere in a wrapped text: "… said: 550 5.1.1 <x>: …"
@@ -32,6 +32,8 @@ const ENHANCED_IN_TEXT = /(?:^|[^\w.])[#(\[]?([245]\.[0-7]\.\d{1,3})(?![\d]|\.\d
 // a basic code standing alone after something that introduces a reply
 const BASIC_IN_TEXT = /(?:^|[:;\]>)]\s*|\bsaid:?\s+|\b(?:error|code|reply|response|status)\s*:?\s+)([245][0-5]\d)(?=[\s.,;:-]|$)/i;
 const CONTROL_AND_SPACE = /[\s\x00-\x1f\x7f]+/g;
+const LINE_BREAK = /\r\n|\r|\n/;
+const LINE_BREAK_TEST = /[\r\n]/;
 
 /** Parses one SMTP outcome (a reply, a DSN Diagnostic-Code, a bare status, or a Node error). */
 export function parseReply(input: string | Error, opts: ParseOptions = {}): ParsedReply {
@@ -65,12 +67,15 @@ function parseText(input: string, phase: SmtpPhase | null): ParsedReply {
   let basic: number | null = null;
   let enhanced: string | null = null;
   const parts: string[] = [];
-  const lines = source.split(/\r\n|\r|\n/);
+  let kept = 0;
+  const lines = LINE_BREAK_TEST.test(source) ? source.split(LINE_BREAK) : [source];
   let first = true;
   for (let line of lines) {
+    // the codes come first and the text kept is capped: later lines cannot change the answer
+    if (kept > MAX_TEXT) break;
     if (first) {
       if (line.trim() === '') continue;
-      line = line.replace(DSN_PREFIX, '');
+      if (line.indexOf(';') !== -1) line = line.replace(DSN_PREFIX, '');
       first = false;
     }
     const code = LINE_CODE.exec(line);
@@ -88,6 +93,7 @@ function parseText(input: string, phase: SmtpPhase | null): ParsedReply {
       }
     }
     parts.push(line);
+    kept += line.length + 1;
   }
   const text = fold(parts.join(' ')).slice(0, MAX_TEXT);
 
@@ -141,5 +147,21 @@ function findEnhanced(text: string): string | null {
 }
 
 function fold(s: string): string {
-  return s.replace(CONTROL_AND_SPACE, ' ').trim();
+  return needsFolding(s) ? s.replace(CONTROL_AND_SPACE, ' ').trim() : s;
+}
+
+/** True when folding would change `s`; most replies need none, and this check allocates nothing. */
+function needsFolding(s: string): boolean {
+  const last = s.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c < 127) continue;
+    if (c === 32) {
+      if (i === 0 || i === last || s.charCodeAt(i + 1) === 32) return true;
+      continue;
+    }
+    // controls, DEL, and any non-ASCII character that \s might match
+    if (c < 32 || c === 127 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return true;
+  }
+  return false;
 }

@@ -16,8 +16,8 @@ const PHASE_PHRASES: ReadonlyArray<[RegExp, SmtpPhase]> = [
 ];
 
 export function inferPhase(text: string): SmtpPhase | null {
-  // cheap guard: every phrase contains one of these words
-  if (!/after|in reply|greeting/i.test(text)) return null;
+  // cheap guard: MTAs write these phrases in lower case; the full patterns below ignore case
+  if (text.indexOf('after') === -1 && text.indexOf('in reply') === -1 && text.indexOf('greeting') === -1) return null;
   for (const [re, phase] of PHASE_PHRASES) if (re.test(text)) return phase;
   return null;
 }

@@ -10,6 +10,7 @@ const LEADING = /^([^\s<>@:;,()"']{1,256}@[a-z0-9.-]{1,255}\.[a-z]{2,63})(?=[:;,
 const SENDER_BEFORE = /(?:from[:=]\s{0,3}|sender\s{0,3}|envelope-from\s{0,3})$/i;
 
 export function findRecipient(text: string): string | null {
+  if (text.indexOf('@') === -1) return null;
   const explicit = EXPLICIT.exec(text);
   if (explicit) return tidy(explicit[1]);
   BRACKETED.lastIndex = 0;
