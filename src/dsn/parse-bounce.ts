@@ -84,8 +84,9 @@ const HAS_CODE = /\b[245]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b/;
 function withTextDiagnostics(msg: BounceMessage, result: FormatResult): FormatResult {
   if (result.recipients.every((r) => HAS_CODE.test(r.diagnostic) && r.phase && r.remoteMta)) return result;
   const fromText = new Map<string, RawRecipient>();
-  for (const format of [...FORMATS, ...FALLBACK_FORMATS]) {
-    if (format.name === 'rfc3464' || format.name === 'arf' || format.name === 'returned-recipient' || !format.match(msg)) continue;
+  // only the formats that know a layout: the generic fallbacks would guess
+  for (const format of FORMATS) {
+    if (format.name === 'rfc3464' || format.name === 'arf' || !format.match(msg)) continue;
     const text = format.extract(msg);
     if (!text || text.recipients.length === 0) continue;
     for (const r of text.recipients) fromText.set(r.recipient.toLowerCase(), r);

@@ -126,8 +126,11 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus): RawRecipient[]
       reportingMta,
       lastAttempt: block.get('last-attempt-date') ?? null,
       willRetryUntil: block.get('will-retry-until') ?? null,
-      // "X-Unix; 255": a local program (pipe, filter) failed, whatever it printed
-      ...(diagnosticType(block.get('diagnostic-code')) === 'x-unix' ? { fallbackReason: 'mailererror' as const } : {}),
+      // "X-Unix; 255": a local delivery program (procmail, a pipe) failed; what it printed is about
+      // itself, not about the address. A program as the actual recipient tells the same when the
+      // diagnostic says nothing more.
+      ...(diagnosticType(block.get('diagnostic-code')) === 'x-unix' ? { reason: 'mailererror' as const, reasonRule: 'dsn/x-unix-program-failed' } : {}),
+      ...(/^(?:[a-z0-9-]+;\s*)?"?\|/i.test(block.get('x-actual-recipient') ?? '') ? { fallbackReason: 'mailererror' as const } : {}),
     });
   }
   return out;

@@ -72,9 +72,16 @@ export const RETURNED_MESSAGE_MARKERS: readonly RegExp[] = [
   /^ *-+ ?Original message header(?:s)? follows? ?-+/im,
 ];
 
+/** All the markers as one expression: a single pass over the text finds the first of them. */
+const ANY_RETURNED_MESSAGE_MARKER = new RegExp(RETURNED_MESSAGE_MARKERS.map((r) => `(?:${r.source})`).join('|'), 'im');
+
 /** The header block that follows the first of `markers` in `text`, or null. */
 export function headersAfter(text: string, markers: readonly RegExp[] = RETURNED_MESSAGE_MARKERS): Headers | null {
-  let at = indexAfter(text, markers);
+  let at: number;
+  if (markers === RETURNED_MESSAGE_MARKERS) {
+    const m = ANY_RETURNED_MESSAGE_MARKER.exec(text);
+    at = m ? m.index + m[0].length : -1;
+  } else at = indexAfter(text, markers);
   if (at === -1) return null;
   // skip the rest of the marker line, blank lines and "-----" rulers before the headers
   const rest = /^[^\n]*\n(?:[ \t]*(?:-{3,}[^\n]*)?\n)*/.exec(text.slice(at));
@@ -86,10 +93,16 @@ export function headersAfter(text: string, markers: readonly RegExp[] = RETURNED
   return headers.size > 0 ? headers : null;
 }
 
-/** The text before the returned message starts. */
+let lastText = '';
+let lastBefore = '';
+
+/** The text before the returned message starts (the last answer is kept: formats ask in turn). */
 export function beforeReturnedMessage(text: string): string {
-  const at = indexOfAny(text, RETURNED_MESSAGE_MARKERS);
-  return at === -1 ? text : text.slice(0, at);
+  if (text === lastText) return lastBefore;
+  const m = ANY_RETURNED_MESSAGE_MARKER.exec(text);
+  lastText = text;
+  lastBefore = m ? text.slice(0, m.index) : text;
+  return lastBefore;
 }
 
 /** Collapses whitespace runs (newlines included) to one space. */

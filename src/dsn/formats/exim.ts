@@ -54,8 +54,11 @@ export const exim: BounceFormat = {
       // an explanation on the address line itself: "jane@x <bob@y>: malformed address: …"
       const inline = /^\S+(?:\s+<[^>]*>)?:\s+(.+)$/.exec(b.head)?.[1] ?? '';
       const diagnostic = (inline + ' ' + joined).replace(/^\s*Delay reason:\s*/i, '').replace(SMTP_PREAMBLE, '').replace(HOST_PREFIX, '').trim();
+      // "pipe to |/usr/bin/program": a local program failed, whatever it printed
+      const toProgram = /^pipe to \|/i.test(b.head);
       recipients.push({
         recipient,
+        ...(toProgram ? { fallbackReason: 'mailererror' as const } : {}),
         diagnostic: diagnostic || joined,
         dsnAction: delayed ? 'delayed' : 'failed',
         remoteMta: hostIn(joined),

@@ -17,7 +17,7 @@ const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]
 // the returned message's header block, where a notice has no marker line before it
 const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIME-Version|X-[\w-]+)\s*:/im;
 const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
-const GAVE_UP = /in the queue too long|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded/i;
+const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded/i;
 
 function candidates(text: string, exclude: Set<string>): string[] {
   const kept: string[] = [];

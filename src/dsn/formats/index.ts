@@ -21,6 +21,9 @@ import { kddi } from './kddi.ts';
 import { amazonSes } from './amazon-ses.ts';
 import { zoho } from './zoho.ts';
 import { exchange2007 } from './exchange2007.ts';
+import { courier } from './courier.ts';
+import { biglobe } from './biglobe.ts';
+import { verizon } from './verizon.ts';
 import { rfc3834 } from './rfc3834.ts';
 import { returnedRecipient } from './returned-recipient.ts';
 import { genericText } from './generic-text.ts';
@@ -40,6 +43,7 @@ export const FORMATS: readonly BounceFormat[] = [
   googleGroups,
   gmail,
   yahoo,
+  biglobe,
   sendmailV5,
   postfix,
   opensmtpd,
@@ -53,6 +57,8 @@ export const FORMATS: readonly BounceFormat[] = [
   amazonSes,
   zoho,
   exchange2007,
+  courier,
+  verizon,
 ];
 
 export const FALLBACK_FORMATS: readonly BounceFormat[] = [

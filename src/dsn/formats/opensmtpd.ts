@@ -14,7 +14,7 @@ import type { RawRecipient } from '../types.ts';
 //       Below is a copy of the original message:
 
 const MARK = /This is the MAILER-DAEMON, please DO NOT REPLY to this e-?mail\./;
-const LIST = /the following list of recipients:\s*\n([\s\S]*?)(?:^\s*Below is a copy of the original message:|$(?![\s\S]))/m;
+const LIST = /the following\s+list of recipients:\s*\n([\s\S]*?)(?:^\s*Below is a copy of the original message:|$(?![\s\S]))/m;
 const LINE = /^([^\s:]+@[^\s:]+):\s*(.*)$/;
 
 export const opensmtpd: BounceFormat = {

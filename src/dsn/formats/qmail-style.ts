@@ -49,6 +49,13 @@ function toRecipient(recipient: string, lines: string[]): RawRecipient {
   let remoteMta: string | null = null;
   let phaseText = '';
   const kept: string[] = [];
+  // Courier quotes the session instead: ">>> RCPT TO:<jane@…>" then "<<< 550 …"
+  const transcript = lines.filter((l) => /^<<< /.test(l));
+  if (transcript.length > 0) {
+    const sent = lines.filter((l) => /^>>> /.test(l)).pop() ?? '';
+    const host = lines.map((l) => /^(\S+) \[[0-9a-fA-F.:]+\]:$/.exec(l)?.[1]).find(Boolean) ?? null;
+    return { recipient, diagnostic: transcript.map((l) => l.slice(4)).join('\n'), remoteMta: host, phase: phaseIn(sent.slice(4)), dsnAction: 'failed' };
+  }
   for (const line of lines) {
     const ctx = CONTEXT.exec(line);
     if (ctx) {

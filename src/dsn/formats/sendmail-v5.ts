@@ -18,7 +18,7 @@ import type { RawRecipient } from '../types.ts';
 
 const TRANSCRIPT = /^\s*-{3,} ?Transcript of session follows ?-{3,}\s*$/m;
 const END = [/^\s*-{3,} ?(?:Unsent message follows|Original message follows|Message header follows|Returned message follows|Recipients of this delivery status notification) ?-{3,}/m, /^\s*-{3,} ?The following addresses/m];
-const TALKING = /^While talking to ([^\s:]+):?\s*$/;
+const TALKING = /^(?:\.{3}\s*)?while talking to ([^\s:]+?)\.?:?\s*$/i;
 const SENT = /^>>> (.*)$/;
 const RECEIVED = /^<<< ?(.*)$/;
 const RECIPIENT_LINE = /^(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -]<?([^\s<>]+@[^\s<>]+?)>?\.{3}\s*(.*)$/;
@@ -65,6 +65,28 @@ export function sendmailTranscript(text: string): RawRecipient[] {
   return out;
 }
 
+interface TranscriptBlock {
+  host: string;
+  command: string | null;
+  reply: string[];
+}
+
+/** "while talking to host:" blocks: the last command sent and what the server answered to it. */
+function transcriptBlocks(text: string): TranscriptBlock[] {
+  const blocks: TranscriptBlock[] = [];
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.trim();
+    let m: RegExpExecArray | null;
+    const current = blocks[blocks.length - 1];
+    if ((m = TALKING.exec(line))) blocks.push({ host: m[1].toLowerCase(), command: null, reply: [] });
+    else if (current && (m = SENT.exec(line))) {
+      current.command = m[1];
+      current.reply = [];
+    } else if (current && (m = RECEIVED.exec(line)) && /^[45]/.test(m[1])) current.reply.push(m[1]);
+  }
+  return blocks;
+}
+
 export const sendmailV5: BounceFormat = {
   name: 'sendmail',
   match: (msg) => TRANSCRIPT.test(msg.body) || FATAL_LIST.test(msg.body),
@@ -86,6 +108,16 @@ export const sendmailV5: BounceFormat = {
       const hostLine = transcript.split('\n').map((l) => HOST_LINE.exec(l.trim())).find(Boolean);
       if (to.length === 1 && hostLine) recipients = [{ recipient: to[0], diagnostic: `${hostLine[1]} ${hostLine[3]}`, remoteMta: hostLine[2].toLowerCase(), dsnAction: 'failed' }];
     }
+    // listed recipients the transcript names only through the command the server refused
+    const blocks = transcriptBlocks(transcript);
+    recipients = recipients.map((r) => {
+      if (r.phase) return r;
+      const own = blocks.find((b) => b.command !== null && /^RCPT/i.test(b.command) && b.command.toLowerCase().includes(r.recipient.toLowerCase()));
+      const whole = blocks.filter((b) => b.command === null || !/^RCPT/i.test(b.command));
+      const b = own ?? (whole.length === 1 ? whole[0] : null);
+      if (!b || b.reply.length === 0) return r;
+      return { ...r, diagnostic: b.reply.join('\n'), phase: b.command ? phaseIn(b.command) : 'greeting', remoteMta: r.remoteMta ?? b.host };
+    });
     if (GAVE_UP_SUBJECT.test(msg.subject)) {
       recipients = recipients.map((r) => ({ ...r, reason: 'expired' as const, reasonRule: 'sendmail/gave-up-after-queue-lifetime' }));
     }

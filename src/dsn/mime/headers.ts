@@ -21,10 +21,17 @@ export class Headers {
   has(name: string): boolean {
     return this.byName.has(name.toLowerCase());
   }
-  /** The first field of that name, decoded and trimmed, or undefined. */
+  private readonly decoded = new Map<string, string>();
+  /** The first field of that name, decoded and trimmed (once), or undefined. */
   get(name: string): string | undefined {
-    const f = this.byName.get(name.toLowerCase());
-    return f ? decodeHeaderValue(f[0].raw).trim() : undefined;
+    const key = name.toLowerCase();
+    const cached = this.decoded.get(key);
+    if (cached !== undefined) return cached;
+    const f = this.byName.get(key);
+    if (!f) return undefined;
+    const value = decodeHeaderValue(f[0].raw).trim();
+    this.decoded.set(key, value);
+    return value;
   }
   getAll(name: string): string[] {
     return (this.byName.get(name.toLowerCase()) ?? []).map((f) => decodeHeaderValue(f.raw).trim());
