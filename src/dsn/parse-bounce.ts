@@ -5,7 +5,7 @@ import type { BounceFormat } from './formats/format.ts';
 import { classifyRecipient, type ClassifyFn } from './classify-recipient.ts';
 import { mailboxAddress } from './address.ts';
 import { headersAfter } from './text-scan.ts';
-import { detectMta } from './detect-mta.ts';
+import { detectMta, detectVendor } from './detect-mta.ts';
 import { REBOUND_ID_HEADER } from './verp.ts';
 import type { Headers } from './mime/headers.ts';
 import type { BounceKind, BounceRecipient, FormatResult, ParsedBounce, RawRecipient } from './types.ts';
@@ -131,7 +131,10 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
     recipients.push(classifyRecipient(kind === 'dsn' && !raw.dsnAction ? { ...raw, dsnAction: 'failed' } : raw, classify));
   }
   const returned: Headers | null = msg.returnedHeaders ?? headersAfter(msg.body);
-  const mta = result.mta ?? (format?.name === 'rfc3464' ? detectMta(msg) ?? 'rfc3464' : format?.name ?? null);
+  // a stock MTA's report sent by a known provider is named after the provider
+  const generic = format === null || ['rfc3464', 'exim', 'postfix', 'sendmail', 'unknown', 'returned-recipient'].includes(format.name);
+  const vendor = generic && result.kind !== 'feedback' && result.kind !== 'autoreply' ? detectVendor(msg) : null;
+  const mta = vendor ?? result.mta ?? (format?.name === 'rfc3464' ? detectMta(msg) ?? 'rfc3464' : format?.name ?? null);
   return {
     isBounce: kind === 'dsn' && recipients.length > 0,
     kind,
