@@ -5,6 +5,7 @@ import { registerExplain } from './explain.ts';
 import { registerPolicy } from './policy.ts';
 import { registerAddress } from './address.ts';
 import { registerParse } from './parse.ts';
+import { registerDestinations } from './destinations.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
@@ -14,4 +15,5 @@ export const commands: Array<(program: Command) => void> = [
   registerPolicy,
   registerAddress,
   registerParse,
+  registerDestinations,
 ];

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { defaultDbPath, openStore } from '../../store/open-store.ts';
+import type { DestinationRecord } from '../../store/types.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface Options {
+  db?: string;
+  json?: boolean;
+  health?: string;
+}
+
+const HEALTH = ['open', 'suspended', 'probing'];
+
+/** `rebound destinations`: every receiving domain with its health, counters and last reply. */
+export function registerDestinations(program: Command): void {
+  program
+    .command('destinations')
+    .description('receiving destinations: health (open, suspended, probing), attempts, failures and the last reply')
+    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./rebound.db)')
+    .option('--health <state>', 'only destinations in this state (open, suspended, probing)')
+    .option('--json', 'print JSON')
+    .action(async (opts: Options) => {
+      if (opts.health !== undefined && !HEALTH.includes(opts.health)) throw new UsageError(`--health must be one of ${HEALTH.join(', ')}, got ${opts.health}`);
+      const path = defaultDbPath(opts.db);
+      if (!/^postgres/.test(path) && !existsSync(path.replace(/^sqlite:/, ''))) throw new UsageError(`no database at ${path} (use --db or REBOUND_DB)`);
+      const store = openStore(path);
+      try {
+        const all = await store.listDestinations();
+        const rows = opts.health ? all.filter((d) => d.health === opts.health) : all;
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+          return;
+        }
+        process.stdout.write(renderTable(rows, Date.now()) + '\n');
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+/** A fixed-width table; the last reply is cut to keep one line per destination. */
+export function renderTable(rows: DestinationRecord[], now: number): string {
+  if (rows.length === 0) return 'no destinations yet';
+  const header = ['domain', 'health', 'until', 'mx host', 'attempts', 'ok', 'failed', 'in a row', 'last reply'];
+  const body = rows.map((d) => [
+    d.domain,
+    d.health,
+    d.suspendedUntil === null ? '' : `${new Date(d.suspendedUntil).toISOString().replace(/\.\d{3}Z$/, 'Z')}${d.suspendedUntil > now ? '' : ' (over)'}`,
+    d.mxHost ?? '',
+    String(d.attemptCount),
+    String(d.successCount),
+    String(d.failureCount),
+    String(d.consecutiveFailures),
+    oneLine(d.lastReply ?? '', 60),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const numeric = new Set([4, 5, 6, 7]);
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...body.map(line)].join('\n');
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
