@@ -95,7 +95,10 @@ function parseText(input: string, phase: SmtpPhase | null): ParsedReply {
     parts.push(line);
     kept += line.length + 1;
   }
-  const text = fold(parts.join(' ')).slice(0, MAX_TEXT);
+  let text = fold(parts.join(' ')).slice(0, MAX_TEXT);
+  // A multi-line reply flattened into one line by a bounce ("550-5.7.1 … multiple 550 5.7.1
+  // addresses …") still carries its continuation codes mid-text; they would split phrases.
+  if (basic !== null && enhanced !== null && text.indexOf(` ${basic}`) !== -1) text = stripRepeatedCodes(text, basic, enhanced);
 
   if (basic === null && enhanced === null) {
     const pair = PAIR_IN_TEXT.exec(text);
@@ -129,6 +132,15 @@ function parseText(input: string, phase: SmtpPhase | null): ParsedReply {
     phase: phase ?? inferPhase(text),
     networkError: null,
   };
+}
+
+function stripRepeatedCodes(text: string, basic: number, enhanced: string): string {
+  let out = text;
+  for (const sep of ['-', ' ']) {
+    const code = ` ${basic}${sep}${enhanced} `;
+    if (out.indexOf(code) !== -1) out = out.split(code).join(' ');
+  }
+  return out;
 }
 
 /** The first enhanced code in the text, preferring a specific one over a generic X.0.0. */

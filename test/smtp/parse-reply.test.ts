@@ -141,3 +141,8 @@ test('the text kept for matching is capped for huge replies', () => {
   assert.ok(r.text.length <= MAX_TEXT);
   assert.ok(r.raw.length <= 8 * 1024);
 });
+
+test('continuation codes of a reply flattened onto one line are removed from the text', () => {
+  const r = parseReply('550-5.7.1 [192.0.2.1] Messages with multiple 550 5.7.1 addresses in From: header are not accepted.');
+  assert.equal(r.text, '[192.0.2.1] Messages with multiple addresses in From: header are not accepted.');
+});
