@@ -1,12 +1,14 @@
 import { fromEntity, readBounceMessage, type BounceMessage } from './message.ts';
 import { DEFAULT_MIME_LIMITS, type MimeLimits } from './mime/limits.ts';
 import { FORMATS, FALLBACK_FORMATS } from './formats/index.ts';
+import { returnedRecipient } from './formats/returned-recipient.ts';
+import { fromMailSystem } from './formats/helpers.ts';
 import type { BounceFormat } from './formats/format.ts';
 import { classifyRecipient, type ClassifyFn } from './classify-recipient.ts';
 import { mailboxAddress } from './address.ts';
 import { headersAfter } from './text-scan.ts';
 import { detectMta, detectVendor } from './detect-mta.ts';
-import { REBOUND_ID_HEADER } from './verp.ts';
+import { REBOUND_ID_HEADER, parseVerp } from './verp.ts';
 import type { Headers } from './mime/headers.ts';
 import type { BounceKind, BounceRecipient, FormatResult, ParsedBounce, RawRecipient } from './types.ts';
 
@@ -14,7 +16,25 @@ export interface ParseBounceOptions {
   /** The classifier every diagnostic goes through (the default one unless given). */
   classify: ClassifyFn;
   limits?: Partial<MimeLimits>;
+  /** The local-part prefix of your VERP return paths ("bounces" in bounces+jane=example.org@…). */
+  verpPrefix?: string;
 }
+
+/** Where the address a bounce was delivered to (the return path it went back to) is written. */
+const ENVELOPE_HEADERS = ['delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'to'];
+
+function verpRecipientOf(msg: BounceMessage, prefix: string | undefined): string | null {
+  for (const name of ENVELOPE_HEADERS) {
+    for (const value of msg.headers.getAll(name)) {
+      const address = mailboxAddress(value);
+      const recipient = address ? parseVerp(address, prefix === undefined ? {} : { prefix }) : null;
+      if (recipient) return recipient;
+    }
+  }
+  return null;
+}
+
+const NOT_FAILURES = new Set(['delivered', 'relayed', 'expanded']);
 
 /** A bounce enclosed in another message (a forwarded bounce) is read this many levels deep. */
 const MAX_ENCLOSED_BOUNCES = 2;
@@ -37,30 +57,37 @@ export function parseBounceWith(raw: Buffer | string, options: ParseBounceOption
   }
   if (msg.headers.size === 0) return failed('not an email: no header fields at the start', msg.notes);
   try {
-    return analyze(msg, options.classify, 0);
+    return analyze(msg, options.classify, 0, verpRecipientOf(msg, options.verpPrefix));
   } catch (err) {
     // a format module tripping over a message it half-matched must not take the caller down
     return failed(`could not understand the email: ${err instanceof Error ? err.message : String(err)}`, msg.notes);
   }
 }
 
-function analyze(msg: BounceMessage, classify: ClassifyFn, enclosedDepth: number): ParsedBounce {
+function analyze(msg: BounceMessage, classify: ClassifyFn, enclosedDepth: number, verp: string | null): ParsedBounce {
   const found = runFormats(msg, FORMATS);
   if (found) {
     const result = found.format.name === 'rfc3464' ? withTextDiagnostics(msg, found.result) : found.result;
-    return finish(msg, found.format, result, classify);
+    return finish(msg, found.format, result, classify, verp);
   }
   // a bounce forwarded as an attachment: read the enclosed one
   if (msg.returnedEntity && enclosedDepth < MAX_ENCLOSED_BOUNCES) {
     const inner = enclosedBounce(msg);
     if (inner) {
-      const parsed = analyze(inner, classify, enclosedDepth + 1);
+      const parsed = analyze(inner, classify, enclosedDepth + 1, verp);
       if (parsed.kind !== 'other') return parsed;
     }
   }
-  const fallback = runFormats(msg, FALLBACK_FORMATS);
-  if (fallback) return finish(msg, fallback.format, fallback.result, classify);
-  return finish(msg, null, { recipients: [], kind: 'other' }, classify);
+  const fallback = runFormats(msg, FALLBACK_FORMATS.filter((f) => f !== returnedRecipient));
+  if (fallback) return finish(msg, fallback.format, fallback.result, classify, verp);
+  // a mail system's notice that names no one: the VERP return path it came back to does
+  if (verp && fromMailSystem(msg)) {
+    const diagnostic = msg.body.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 12).join(' ').slice(0, 600);
+    return finish(msg, null, { recipients: [{ recipient: verp, diagnostic, dsnAction: 'failed' }], mta: 'verp' }, classify, verp);
+  }
+  const last = runFormats(msg, [returnedRecipient]);
+  if (last) return finish(msg, last.format, last.result, classify, verp);
+  return finish(msg, null, { recipients: [], kind: 'other' }, classify, verp);
 }
 
 function runFormats(msg: BounceMessage, formats: readonly BounceFormat[]): { format: BounceFormat; result: FormatResult } | null {
@@ -119,7 +146,7 @@ function enclosedBounce(msg: BounceMessage): BounceMessage | null {
   return fromEntity(entity, msg.notes, msg.truncated);
 }
 
-function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatResult, classify: ClassifyFn): ParsedBounce {
+function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatResult, classify: ClassifyFn, verp: string | null): ParsedBounce {
   const kind: BounceKind = result.kind ?? (result.recipients.length > 0 ? 'dsn' : 'other');
   const recipients: BounceRecipient[] = [];
   const seen = new Set<string>();
@@ -136,13 +163,15 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
   const vendor = generic && result.kind !== 'feedback' && result.kind !== 'autoreply' ? detectVendor(msg) : null;
   const mta = vendor ?? result.mta ?? (format?.name === 'rfc3464' ? detectMta(msg) ?? 'rfc3464' : format?.name ?? null);
   return {
-    isBounce: kind === 'dsn' && recipients.length > 0,
+    // a report that only says "delivered" / "relayed" (success DSNs, SES delivery events) is not a bounce
+    isBounce: kind === 'dsn' && recipients.some((r) => r.class !== 'success' && !NOT_FAILURES.has(r.dsnAction ?? '')),
     kind,
     mta,
     originalMessageId: returned?.get('message-id') ?? null,
     originalFrom: mailboxAddress(returned?.get('from')),
     originalSubject: returned?.get('subject') ?? null,
     deliveryId: returned?.get(REBOUND_ID_HEADER)?.trim() || null,
+    verpRecipient: verp,
     messageId: msg.headers.get('message-id') ?? null,
     subject: msg.subject,
     date: msg.headers.get('date') ?? null,
@@ -155,6 +184,6 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
 function failed(error: string, notes: string[] = []): ParsedBounce {
   return {
     isBounce: false, kind: 'other', mta: null, originalMessageId: null, originalFrom: null, originalSubject: null,
-    deliveryId: null, messageId: null, subject: '', date: null, recipients: [], error, notes,
+    deliveryId: null, verpRecipient: null, messageId: null, subject: '', date: null, recipients: [], error, notes,
   };
 }

@@ -43,6 +43,11 @@ export interface ParsedBounce {
   originalSubject: string | null;
   /** Rebound's delivery id: the X-Rebound-ID header of the returned message. */
   deliveryId: string | null;
+  /**
+   * The recipient a VERP return path encodes (bounces+jane=example.org@…), read from the
+   * address the bounce was delivered to (Delivered-To, X-Original-To, Envelope-To, To).
+   */
+  verpRecipient: string | null;
   /** The bounce's own Message-ID, Subject and Date. */
   messageId: string | null;
   subject: string;

@@ -22,3 +22,32 @@ test('addresses that are not VERP-shaped give null', () => {
     assert.equal(parseVerp(a), null, a);
   }
 });
+
+import { parseBounce } from '../../src/dsn/index.ts';
+
+const notice = (to: string) => [
+  'Return-Path: <>',
+  `Delivered-To: ${to}`,
+  'From: MAILER-DAEMON@gateway.example.net',
+  `To: ${to}`,
+  'Subject: Undeliverable message',
+  '',
+  'Your message could not be delivered. Mailbox unavailable.',
+  '',
+].join('\n');
+
+test('a notice that names no recipient is tied to one by the VERP address it came back to', () => {
+  const parsed = parseBounce(notice('bounces+jane=example.org@mail.sender.tld'));
+  assert.equal(parsed.verpRecipient, 'jane@example.org');
+  assert.equal(parsed.isBounce, true);
+  assert.deepEqual(parsed.recipients.map((r) => r.recipient), ['jane@example.org']);
+});
+
+test('the VERP prefix option restricts which return paths are read', () => {
+  assert.equal(parseBounce(notice('bounces+jane=example.org@mail.sender.tld'), { verpPrefix: 'rb' }).verpRecipient, null);
+  assert.equal(parseBounce(notice('rb-jane=example.org@mail.sender.tld'), { verpPrefix: 'rb' }).verpRecipient, 'jane@example.org');
+});
+
+test('a bounce delivered to a plain address has no VERP recipient', () => {
+  assert.equal(parseBounce(notice('bounces@mail.sender.tld')).verpRecipient, null);
+});
