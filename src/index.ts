@@ -2,3 +2,9 @@
 export type * from './smtp/types.ts';
 export type * from './classify/types.ts';
 export type * from './classify/bounce-event.ts';
+export { parseReply, lookup } from './smtp/index.ts';
+export type { RegistryEntry } from './smtp/index.ts';
+export { classify, createClassifier, RuleFileError } from './classify/index.ts';
+export type { Classifier, ClassifierOptions, RuleSpec } from './classify/index.ts';
+export { explain } from './classify/explain.ts';
+export type { Explanation } from './classify/explain.ts';
