@@ -2,6 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestClock } from '../../src/engine/clock.ts';
 import { TestReceiver, parseScript, type TestReceiverOptions } from '../../src/delivery/test-receiver/index.ts';
+import fc from 'fast-check';
 import { SmtpTalk } from './helpers/smtp-talk.ts';
 
 const receivers: TestReceiver[] = [];
@@ -40,6 +41,7 @@ describe('the fault-injecting receiver', () => {
     assert.deepEqual(m?.reboundIds, ['d-1']);
     assert.deepEqual(m?.recipients, ['ann@example.test']);
     assert.equal(r.seen.rcptFor('ann@example.test'), 1);
+    assert.deepEqual([...r.seen.acceptedByMessageId()], [['m1@rebound.test', 1]]);
   });
 
   test('answers 421 4.3.2 at the greeting and closes the connection', async () => {
@@ -187,6 +189,29 @@ describe('the fault-injecting receiver', () => {
     r.setScript(parseScript('rcpt: 550 5.7.1 Go away'));
     const c = await envelope(r);
     assert.equal(await c.send('RCPT TO:<a@example.test>'), '550 5.7.1 Go away');
+    c.close();
+  });
+});
+
+describe('the receiver against hostile clients', () => {
+  test('garbage commands, a huge line and binary junk never stop it serving the next client', async () => {
+    const r = await receiver('rcpt: 451 4.3.2 busy');
+    await fc.assert(fc.asyncProperty(fc.array(fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom('RCPT TO:<', 'RCPT TO:<>', 'MAIL FROM:<a@b> SIZE=x', 'DATA', 'EHLO', 'RCPT TO:<a@b>\u0000', '\u00ff\u00fe'),
+    ), { maxLength: 8 }), async (lines) => {
+      const c = await SmtpTalk.open(r.port);
+      await c.reply(500);
+      for (const line of lines) await c.send(line.replace(/[\r\n]/g, ' '), 200);
+      c.close();
+    }), { numRuns: 15 });
+    const huge = await SmtpTalk.open(r.port);
+    await huge.reply();
+    const answer = await huge.send('EHLO ' + 'x'.repeat(100_000));
+    assert.ok(answer === null || /^[45]\d\d/.test(answer), String(answer).slice(0, 80));
+    huge.close();
+    const c = await envelope(r);
+    assert.equal(await c.send('RCPT TO:<fine@example.test>'), '451 4.3.2 busy', 'still answering as scripted');
     c.close();
   });
 });

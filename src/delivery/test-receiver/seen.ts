@@ -60,6 +60,13 @@ export class Seen {
     return this.messages.flatMap((m) => m.recipients);
   }
 
+  /** Accepted messages by Message-ID (without angle brackets), and how often each arrived. */
+  acceptedByMessageId(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const m of this.messages) if (m.messageId !== null) out.set(m.messageId, (out.get(m.messageId) ?? 0) + 1);
+    return out;
+  }
+
   /** RCPT commands seen in [from, to) of the receiver's clock. */
   rcptBetween(from: number, to: number): number {
     return this.rcptLog.filter((r) => r.at >= from && r.at < to).length;
