@@ -10,7 +10,8 @@ export class PhraseMatcher {
   /** Non-BMP or rare characters outside the table's range. */
   private readonly classOfWide: Map<number, number>;
   private readonly width: number;
-  private readonly delta: Int32Array;
+  /** Uint16 when the states fit (half the cache footprint of Int32: the table is the hot data). */
+  private readonly delta: Uint16Array | Int32Array;
   /** outputs[state]: the payloads of every phrase ending at this state (own and via failure links). */
   private readonly outputs: Array<readonly number[] | null>;
 
@@ -62,7 +63,7 @@ export class PhraseMatcher {
 
     // breadth-first: failure links folded into a complete transition table
     const n = goto.length;
-    const delta = new Int32Array(n * this.width);
+    const delta = n < 0xffff ? new Uint16Array(n * this.width) : new Int32Array(n * this.width);
     const fail = new Int32Array(n);
     const queue: number[] = [];
     for (let c = 0; c < this.width; c++) {

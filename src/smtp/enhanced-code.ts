@@ -16,10 +16,16 @@ export function splitEnhanced(code: string): EnhancedParts | null {
   return { class: Number(m[1]) as 2 | 4 | 5, subject: Number(m[2]), detail: Number(m[3]) };
 }
 
-/** Leading zeros mean nothing in an enhanced code ("5.01.001" is 5.1.1). */
+const normalized = new Map<string, string | null>();
+
+/** Leading zeros mean nothing in an enhanced code ("5.01.001" is 5.1.1). Memoized: few codes recur. */
 export function normalizeEnhanced(code: string): string | null {
+  let n = normalized.get(code);
+  if (n !== undefined) return n;
   const p = splitEnhanced(code);
-  return p ? `${p.class}.${p.subject}.${p.detail}` : null;
+  n = p ? `${p.class}.${p.subject}.${p.detail}` : null;
+  if (normalized.size < 4096) normalized.set(code, n);
+  return n;
 }
 
 export function classOfDigit(digit: number): ReplyClass | null {

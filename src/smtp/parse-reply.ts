@@ -33,7 +33,8 @@ const ENHANCED_IN_TEXT = /(?:^|[^\w.])[#(\[]?([245]\.[0-7]\.\d{1,3})(?![\d]|\.\d
 const BASIC_IN_TEXT = /(?:^|[:;\]>)]\s*|\bsaid:?\s+|\b(?:error|code|reply|response|status)\s*:?\s+)([245][0-5]\d)(?=[\s.,;:-]|$)/i;
 const CONTROL_AND_SPACE = /[\s\x00-\x1f\x7f]+/g;
 const LINE_BREAK = /\r\n|\r|\n/;
-const LINE_BREAK_TEST = /[\r\n]/;
+// controls, DEL, a double space, or a non-ASCII character that \s matches
+const FOLDABLE = /[\x00-\x1f\x7f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
 
 /** Parses one SMTP outcome (a reply, a DSN Diagnostic-Code, a bare status, or a Node error). */
 export function parseReply(input: string | Error, opts: ParseOptions = {}): ParsedReply {
@@ -68,7 +69,7 @@ function parseText(input: string, phase: SmtpPhase | null): ParsedReply {
   let enhanced: string | null = null;
   const parts: string[] = [];
   let kept = 0;
-  const lines = LINE_BREAK_TEST.test(source) ? source.split(LINE_BREAK) : [source];
+  const lines = source.indexOf('\n') !== -1 || source.indexOf('\r') !== -1 ? source.split(LINE_BREAK) : [source];
   let first = true;
   for (let line of lines) {
     // the codes come first and the text kept is capped: later lines cannot change the answer
@@ -164,16 +165,5 @@ function fold(s: string): string {
 
 /** True when folding would change `s`; most replies need none, and this check allocates nothing. */
 function needsFolding(s: string): boolean {
-  const last = s.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 32 && c < 127) continue;
-    if (c === 32) {
-      if (i === 0 || i === last || s.charCodeAt(i + 1) === 32) return true;
-      continue;
-    }
-    // controls, DEL, and any non-ASCII character that \s might match
-    if (c < 32 || c === 127 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return true;
-  }
-  return false;
+  return s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32 || FOLDABLE.test(s);
 }
