@@ -28,6 +28,18 @@ export function chooseStatus(field: string | null, fromText: string | null): { s
   return { status: null, source: null };
 }
 
+/**
+ * A report that gave up for good on a transient failure: once the retry time has run out, what
+ * the last attempt met becomes the reason only if it is more than the clock running out.
+ * Connections that kept timing out are the clock running out.
+ */
+const GAVE_UP: ReadonlyArray<{ id: string; after: Reason; text: RegExp; reason: Reason }> = [
+  { id: 'dsn/failed-after-timeouts', after: 'networkerror', text: /\btimed? ?out\b/i, reason: 'expired' },
+];
+
+/** What a local delivery program reports faithfully: the mailbox's storage. */
+const STORAGE_REASONS: ReadonlySet<Reason> = new Set(['mailboxfull', 'mesgtoobig', 'exceedlimit', 'systemfull']);
+
 const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 'success' } as const;
 
 /**
@@ -59,7 +71,10 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): Boun
     rulePrefix = `dsn/${raw.dsnAction}-without-code+`;
   }
   let result: Classification = { ...c, rule: rulePrefix + c.rule };
-  if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`);
+  const gaveUp = raw.dsnAction === 'failed' ? GAVE_UP.find((g) => g.after === result.reason && g.text.test(reply)) : undefined;
+  if (gaveUp) result = withReason(result, gaveUp.reason, `${gaveUp.id}+${result.rule}`);
+  else if (raw.localProgram && !STORAGE_REASONS.has(result.reason)) result = withReason(result, 'mailererror', `dsn/x-unix-program-failed+${result.rule}`);
+  else if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`);
   else if (raw.fallbackReason && (result.reason === 'undefined' || result.reason === 'onhold')) {
     result = withReason(result, raw.fallbackReason, `format/fallback-${raw.fallbackReason}+${result.rule}`);
   }

@@ -102,8 +102,10 @@ const ACTIONS = new Set<DsnAction>(['failed', 'delayed', 'delivered', 'relayed',
 
 export function dsnAction(value: string | undefined): DsnAction | null {
   if (!value) return null;
-  const a = value.trim().toLowerCase().split(/[\s(;]/)[0] as DsnAction;
-  return ACTIONS.has(a) ? a : null;
+  const a = value.trim().toLowerCase().split(/[\s(;]/)[0];
+  // "Action: expired" (SendGrid and others, not in RFC 3464): failed, its retry time over
+  if (a === 'expired') return 'failed';
+  return ACTIONS.has(a as DsnAction) ? (a as DsnAction) : null;
 }
 
 /** The per-recipient blocks of a delivery-status report as raw recipients. */
@@ -129,7 +131,8 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus): RawRecipient[]
       // "X-Unix; 255": a local delivery program (procmail, a pipe) failed; what it printed is about
       // itself, not about the address. A program as the actual recipient tells the same when the
       // diagnostic says nothing more.
-      ...(diagnosticType(block.get('diagnostic-code')) === 'x-unix' ? { reason: 'mailererror' as const, reasonRule: 'dsn/x-unix-program-failed' } : {}),
+      ...(diagnosticType(block.get('diagnostic-code')) === 'x-unix' ? { localProgram: true } : {}),
+      ...(/^\s*expired\b/i.test(block.get('action') ?? '') ? { reason: 'expired' as const, reasonRule: 'dsn/action-expired' } : {}),
       ...(/^(?:[a-z0-9-]+;\s*)?"?\|/i.test(block.get('x-actual-recipient') ?? '') ? { fallbackReason: 'mailererror' as const } : {}),
     });
   }

@@ -79,6 +79,11 @@ export interface RawRecipient {
    * queue too long") is `expired` only if the last error itself does not tell why.
    */
   fallbackReason?: Reason;
+  /**
+   * Delivery was to a local program (a pipe, procmail: "X-Unix;" diagnostics). What it printed
+   * is about itself, so the reason is mailererror — unless it reports the mailbox's storage.
+   */
+  localProgram?: boolean;
   /** A reason the format knows for certain (Google Groups' "no such group" etc.), with its rule id. */
   reason?: Reason;
   reasonRule?: string;
