@@ -108,3 +108,15 @@ test('a user rule file overrides the shipped rules', () => {
   assert.equal(c.reason, 'filtered');
   assert.equal(c.rule, 'acme/filter');
 });
+
+test('rebound classify --check validates the rules without classifying anything', () => {
+  const ok = run(['classify', '--check']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /^\d+ rules valid \(provider-texts \d+/);
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-rules-'));
+  const file = join(dir, 'rules.yaml');
+  writeFileSync(file, 'rules:\n  - id: my/bad\n    reason: blocked\n    pattern: "(x+)+y"\n');
+  const bad = run(['classify', '--check', '--rules', file]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /my\/bad: pattern has a nested quantifier/);
+});

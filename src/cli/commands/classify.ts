@@ -10,6 +10,7 @@ interface Options {
   json?: boolean;
   jsonl?: boolean;
   rules?: string;
+  check?: boolean;
 }
 
 /** `rebound classify`: one reply in, what it means and what to do out (readable, --json, --jsonl). */
@@ -21,7 +22,16 @@ export function registerClassify(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--jsonl', 'read JSON lines {"reply": "…"} from stdin, write one JSON line per input line, in order')
     .option('--rules <file>', 'user rule file (YAML or JSON) merged over the shipped rules')
+    .option('--check', 'only load and validate the rules (shipped, and --rules if given), for CI')
     .action(async (words: string[], opts: Options) => {
+      if (opts.check) {
+        if (words.length > 0 || opts.jsonl || opts.json) throw new UsageError('--check takes no reply and no output option');
+        const rules = build(opts.rules).rules;
+        const stages = new Map<string, number>();
+        for (const r of rules) stages.set(r.stage ?? '?', (stages.get(r.stage ?? '?') ?? 0) + 1);
+        process.stdout.write(`${rules.length} rules valid (${[...stages].map(([k, n]) => `${k} ${n}`).join(', ')})\n`);
+        return;
+      }
       if (opts.json && opts.jsonl) throw new UsageError('choose one of --json and --jsonl');
       if (opts.jsonl && words.length > 0) throw new UsageError('--jsonl reads replies from stdin; give no reply argument');
       if (!opts.jsonl && words.length === 0) throw new UsageError('give a reply to classify, e.g. rebound classify "451 4.3.2 System not accepting network messages", or use --jsonl');
