@@ -57,8 +57,33 @@ export class RuleFileError extends Error {
   }
 }
 
-// Nested quantifiers ("(a+)+", "(\w*x)*") can backtrack exponentially: refused at load.
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)/;
+/**
+ * Nested unbounded quantifiers ("(a+)+", "(\\w*x)*", "((ab)+c){2,}") can backtrack exponentially,
+ * so they are refused at load. One linear pass over the pattern: a group that contains an
+ * unbounded quantifier must not itself be repeated without bound. (Overlapping alternatives
+ * under a quantifier, "(a|a)*", are not detected; the 8 KiB cap on matched text bounds them.)
+ */
+export function hasNestedQuantifier(pattern: string): boolean {
+  const unboundedAt = (i: number) => pattern[i] === '+' || pattern[i] === '*' || (pattern[i] === '{' && /^\{\d*,\d*\}/.test(pattern.slice(i, i + 12)) && !/^\{\d*,\d+\}/.test(pattern.slice(i, i + 12)));
+  const groups: boolean[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i++;
+    } else if (ch === '[') {
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (ch === '(') {
+      groups.push(false);
+    } else if (ch === ')') {
+      const inner = groups.pop() ?? false;
+      if (inner && unboundedAt(i + 1)) return true;
+      if (groups.length > 0 && (inner || unboundedAt(i + 1))) groups[groups.length - 1] = true;
+    } else if (unboundedAt(i) && groups.length > 0) {
+      groups[groups.length - 1] = true;
+    }
+  }
+  return false;
+}
 const BACKREFERENCE = /\\[1-9]|\\k</;
 
 /** Validates one file's parsed content; throws RuleFileError naming the rule and the problem. */
@@ -89,7 +114,7 @@ function checkPattern(file: string, name: string, pattern: string): void {
   } catch (err) {
     throw new RuleFileError(file, name, `bad pattern: ${(err as Error).message}`, { cause: err });
   }
-  if (NESTED_QUANTIFIER.test(pattern)) throw new RuleFileError(file, name, 'pattern has a nested quantifier (exponential backtracking risk); rewrite it');
+  if (hasNestedQuantifier(pattern)) throw new RuleFileError(file, name, 'pattern has a nested quantifier (exponential backtracking risk); rewrite it');
   if (BACKREFERENCE.test(pattern)) throw new RuleFileError(file, name, 'pattern uses a back-reference (unbounded matching cost); rewrite it');
 }
 

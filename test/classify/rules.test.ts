@@ -104,3 +104,10 @@ test('conditions combine: a phrase rule limited to a class only fires for that c
   assert.equal(c.classify('421-4.7.0 Our system has detected an unusual rate of unsolicited mail originating from your IP address.').reason, 'speeding');
   assert.equal(c.classify('550-5.7.1 Our system has detected an unusual rate of unsolicited mail originating from your IP address.').reason, 'blocked');
 });
+
+test('the nested-quantifier check refuses exponential shapes and accepts ordinary patterns', async () => {
+  const { hasNestedQuantifier } = await import('../../src/classify/rule-schema.ts');
+  for (const bad of ['(a+)+', '(\\w*x)*', '((ab)+c){2,}', '(?:x|y+)*z', '(a*)+$']) assert.equal(hasNestedQuantifier(bad), true, bad);
+  for (const ok of ['(a+)?', '(ab)+', 'a+b*', '[(+)]+', '\\(a+\\)+', 'policy \\d{1,3}$', '(a{1,3})+', 'x(?:ab|cd)*y']) assert.equal(hasNestedQuantifier(ok), false, ok);
+  assert.equal(hasNestedQuantifier('('.repeat(250) + 'a+' + ')+'.repeat(250)), true);
+});
