@@ -21,7 +21,9 @@ const END = [/^\s*-{3,} ?(?:Unsent message follows|Original message follows|Mess
 const TALKING = /^(?:\.{3}\s*)?while talking to ([^\s:]+?)\.?:?\s*$/i;
 const SENT = /^>>> (.*)$/;
 const RECEIVED = /^<<< ?(.*)$/;
-const RECIPIENT_LINE = /^(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -]<?([^\s<>]+@[^\s<>]+?)>?\.{3}\s*(.*)$/;
+// "550 5.1.1 <jane@example.org>... User unknown"; Sendmail 8 leaves the code out of deferrals:
+// "<jane@example.org>... Deferred: Connection refused by mx.example.org."
+const RECIPIENT_LINE = /^(?:(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -])?<?([^\s<>]+@[^\s<>]+?)>?\.{3}\s*(.*)$/;
 const HOST_LINE = /^(\d{3})[ -](\S+) \((?:smtp|esmtp|tcp|local)\)\.{3}\s*(.*)$/i;
 const FATAL_LIST = /^\s*-{3,} ?The following addresses? (?:had|has) (?:permanent fatal errors|transient non-fatal errors|delivery problems) ?-{3,}\s*$/m;
 const LISTED = /^<?([^\s<>]+@[^\s<>]+?)>?[ \t]*(?:\n[ \t]+\(reason: ([^\n]*)\))?$/gm;
@@ -47,7 +49,7 @@ export function sendmailTranscript(text: string): RawRecipient[] {
     } else if ((m = RECIPIENT_LINE.exec(line))) {
       const recipient = cleanAddress(m[2]);
       if (!recipient) continue;
-      const own = /^[245]\d\d\b/.test(m[3]) ? m[3] : `${m[1]} ${m[3]}`.trim();
+      const own = /^[245]\d\d\b/.test(m[3]) || !m[1] ? m[3] : `${m[1]} ${m[3]}`.trim();
       // the remote reply speaks for this recipient when it answered a command about it or the whole message
       const targets = command === null || !/^RCPT/i.test(command) || command.toLowerCase().includes(recipient.toLowerCase());
       const diagnostic = reply.length > 0 && targets ? reply.join('\n') : own;
