@@ -18,7 +18,7 @@ interface Cause {
 
 export function newAddress(email: string, now: number): AddressRecord {
   return {
-    email, status: 'active', until: null, reason: null, deferralCount: 0, deliveryCount: 0, failureCount: 0,
+    email, status: 'active', until: null, reason: null, deferralCount: 0, failureCount: 0,
     hardBounceCount: 0, updatedAt: now,
   };
 }
@@ -39,9 +39,14 @@ export function addressDeferred(prev: AddressRecord, now: number): AddressStep {
   return { address: { ...prev, status, deferralCount: prev.deferralCount + 1, updatedAt: now }, events: [] };
 }
 
-/** A delivery succeeded: deferrals are cleared, an unavailable address is active again. Suppressed stays. */
-export function addressDelivered(prev: AddressRecord, now: number, cause: Cause): AddressStep {
-  const next: AddressRecord = { ...prev, deliveryCount: prev.deliveryCount + 1, updatedAt: now };
+/**
+ * A delivery succeeded: deferrals are cleared, an unavailable address is active again, a
+ * suppressed one stays. Null when nothing changes: success is the common case, and not
+ * rewriting a random address row per delivery is what keeps a busy store fast.
+ */
+export function addressDelivered(prev: AddressRecord | null, now: number, cause: Cause): AddressStep | null {
+  if (!prev || prev.status === 'active' || prev.status === 'suppressed') return null;
+  const next: AddressRecord = { ...prev, updatedAt: now };
   const events: NewEvent[] = [];
   if (prev.status === 'deferred') Object.assign(next, { status: 'active', reason: null });
   if (prev.status === 'unavailable') {

@@ -98,15 +98,15 @@ function delivered(ctx: DecisionContext, item: OutcomeItem, state: RecordState, 
     ...d, status: 'delivered', attempts: n, nextAttemptAt: null, lastOutcome: summary(o), rule: null, delayWarningAt: null,
     lockedBy: null, lockedUntil: null, updatedAt: ctx.now,
   };
-  const address = addressDelivered(state.address ?? newAddress(d.recipient, ctx.now), ctx.now, { deliveryId: d.id, domain: d.domain });
+  const address = addressDelivered(state.address, ctx.now, { deliveryId: d.id, domain: d.domain });
   return {
     attempt: attemptRow(item, n, o.classification.rule),
     delivery: next,
-    address: address.address,
+    address: address?.address,
     destination: item.source === 'smtp' ? { domain: d.domain, mxHost: o.destination, at: o.at, success: true, reply: o.response.slice(0, 1000) } : undefined,
     events: [
       deliveryEvent(d, 'delivery.delivered', ctx.now, { attempts: n, source: item.source, destination: o.destination, response: o.response.slice(0, 1000) }),
-      ...address.events,
+      ...(address?.events ?? []),
     ],
   };
 }

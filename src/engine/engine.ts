@@ -132,7 +132,7 @@ export class Engine {
       const a = addressAt(prev ?? newAddress(email, now), now);
       const why = { deliveryId: null, domain: email.slice(email.lastIndexOf('@') + 1) || null };
       let step: AddressStep = { address: { ...a, updatedAt: now }, events: [] };
-      if (isSuccess(c)) step = addressDelivered(a, now, why);
+      if (isSuccess(c)) step = addressDelivered(a, now, why) ?? step;
       else if (c.hardbounce && c.class === 'permanent') step = addressSuppressed(a, now, c.reason, 'bounce', why);
       else if (c.reason === 'expired') step = addressExhausted(a, now, this.policy.coolOff, c.reason, why);
       else if (c.class === 'transient') step = { address: { ...a, deferralCount: a.deferralCount + 1, updatedAt: now }, events: [] };

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+// Random bytes drawn 4 KiB at a time: one call per id costs more than the rest of the id.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
 
 /**
  * Ids that sort by creation time (engine clock) then randomness, like ULIDs: new rows land at
@@ -14,9 +17,12 @@ export function newId(prefix: string, now: number): string {
     time = ALPHABET[t % 32]! + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  if (poolAt + 10 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
   let rand = '';
-  for (const b of bytes) rand += ALPHABET[b & 31];
+  for (let i = 0; i < 10; i++) rand += ALPHABET[pool[poolAt++]! & 31];
   return `${prefix}_${time}${rand}`;
 }
 

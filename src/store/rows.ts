@@ -71,7 +71,7 @@ export function attemptParams(a: AttemptRecord): Record<string, unknown> {
 export function rowToAddress(r: Row): AddressRecord {
   return {
     email: String(r.email), status: r.status as AddressRecord['status'], until: num(r.until), reason: str(r.reason),
-    deferralCount: Number(r.deferral_count), deliveryCount: Number(r.delivery_count),
+    deferralCount: Number(r.deferral_count),
     failureCount: Number(r.failure_count), hardBounceCount: Number(r.hard_bounce_count), updatedAt: Number(r.updated_at),
   };
 }

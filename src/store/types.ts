@@ -86,7 +86,6 @@ export interface AddressRecord {
   /** Why it has its status (a reason name, "operator", …). */
   reason: string | null;
   deferralCount: number;
-  deliveryCount: number;
   failureCount: number;
   hardBounceCount: number;
   updatedAt: number;

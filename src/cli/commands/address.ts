@@ -98,7 +98,7 @@ function render(email: string, a: AddressRecord | null): string {
   if (!a) return `${email}: active (never seen)`;
   const lines = [`${email}: ${a.status}${a.reason ? ` (${a.reason})` : ''}`];
   if (a.status === 'unavailable' && a.until !== null) lines.push(`  active again at ${new Date(a.until).toISOString()}`);
-  lines.push(`  deliveries ${a.deliveryCount}, deferrals ${a.deferralCount}, failures ${a.failureCount}, hard bounces ${a.hardBounceCount}`);
+  lines.push(`  deferrals ${a.deferralCount}, failures ${a.failureCount}, hard bounces ${a.hardBounceCount}`);
   lines.push(`  updated ${new Date(a.updatedAt).toISOString()}`);
   return lines.join('\n');
 }

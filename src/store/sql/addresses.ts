@@ -1,15 +1,14 @@
 import { statement } from './statement.ts';
 
-const COLUMNS = `email, status, until, reason, deferral_count, delivery_count, failure_count,
-  hard_bounce_count, updated_at`;
+const COLUMNS = `email, status, until, reason, deferral_count, failure_count, hard_bounce_count, updated_at`;
 
 export const upsertAddress = statement('upsert-address',
-  ['email', 'status', 'until', 'reason', 'deferralCount', 'deliveryCount', 'failureCount', 'hardBounceCount', 'updatedAt'], `
+  ['email', 'status', 'until', 'reason', 'deferralCount', 'failureCount', 'hardBounceCount', 'updatedAt'], `
 INSERT INTO addresses (${COLUMNS})
-VALUES (@email, @status, @until, @reason, @deferralCount, @deliveryCount, @failureCount, @hardBounceCount, @updatedAt)
+VALUES (@email, @status, @until, @reason, @deferralCount, @failureCount, @hardBounceCount, @updatedAt)
 ON CONFLICT (email) DO UPDATE SET status = excluded.status, until = excluded.until,
   reason = excluded.reason, deferral_count = excluded.deferral_count,
-  delivery_count = excluded.delivery_count, failure_count = excluded.failure_count,
+  failure_count = excluded.failure_count,
   hard_bounce_count = excluded.hard_bounce_count, updated_at = excluded.updated_at`);
 
 export const selectAddress = statement('select-address', ['email'], `

@@ -3,15 +3,19 @@ import { statement } from './statement.ts';
 const COLUMNS = `domain, mx_host, health, suspended_until, consecutive_failures, attempt_count,
   success_count, failure_count, last_reply, last_at, updated_at`;
 
-/** Adds one attempt's lesson to the counters; a success ends the run of consecutive failures. */
+/**
+ * Adds what a batch of attempts taught about one destination to its counters. A success in the
+ * batch ends the run of consecutive failures (only the failures after the last success remain).
+ */
 export const observeDestination = statement('observe-destination',
-  ['domain', 'mxHost', 'success', 'failure', 'reply', 'at'], `
+  ['domain', 'mxHost', 'attempts', 'successes', 'failures', 'trailingFailures', 'reply', 'at'], `
 INSERT INTO destinations (${COLUMNS})
-VALUES (@domain, @mxHost, 'open', NULL, @failure, 1, @success, @failure, @reply, @at, @at)
+VALUES (@domain, @mxHost, 'open', NULL, @trailingFailures, @attempts, @successes, @failures, @reply, @at, @at)
 ON CONFLICT (domain) DO UPDATE SET
   mx_host = COALESCE(excluded.mx_host, destinations.mx_host),
-  consecutive_failures = CASE WHEN excluded.success_count = 1 THEN 0 ELSE destinations.consecutive_failures + 1 END,
-  attempt_count = destinations.attempt_count + 1,
+  consecutive_failures = CASE WHEN excluded.success_count > 0 THEN excluded.consecutive_failures
+                              ELSE destinations.consecutive_failures + excluded.failure_count END,
+  attempt_count = destinations.attempt_count + excluded.attempt_count,
   success_count = destinations.success_count + excluded.success_count,
   failure_count = destinations.failure_count + excluded.failure_count,
   last_reply = excluded.last_reply, last_at = excluded.last_at, updated_at = excluded.updated_at`);

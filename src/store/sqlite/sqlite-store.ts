@@ -27,6 +27,39 @@ export interface SqliteStoreOptions {
    */
   durability?: 'full' | 'normal';
   busyTimeoutMs?: number;
+  /** Page cache per connection (SQLite's default is 2 MiB; the indexes of a million deliveries want more). */
+  cacheMiB?: number;
+}
+
+/** A prepared statement and the order of its `?`s: positional binding is much cheaper than by name. */
+interface Prepared {
+  stmt: Database.Statement;
+  order: string[];
+}
+
+/** Rows a record() transaction appends, written together at its end. */
+interface Pending {
+  attempts: Record<string, unknown>[];
+  attemptIds: Set<string>;
+  events: Record<string, unknown>[];
+  tallies: Map<string, DestinationTally>;
+}
+
+const newPending = (): Pending => ({ attempts: [], attemptIds: new Set(), events: [], tallies: new Map() });
+
+/** Rows per multi-row INSERT: one statement instead of 64 saves most of the per-call cost. */
+const ROWS_PER_INSERT = 64;
+
+/** Counters for one destination, summed over a batch in order (see observe-destination). */
+interface DestinationTally {
+  domain: string;
+  mxHost: string | null;
+  attempts: number;
+  successes: number;
+  failures: number;
+  trailingFailures: number;
+  reply: string;
+  at: number;
 }
 
 type Row = Record<string, unknown>;
@@ -34,7 +67,8 @@ type Row = Record<string, unknown>;
 /** The Store on one SQLite file through better-sqlite3 (synchronous; every method resolves at once). */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
-  private readonly prepared = new Map<Statement, Database.Statement>();
+  private readonly prepared = new Map<Statement, Prepared>();
+  private readonly preparedRows = new Map<string, Prepared>();
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -42,6 +76,7 @@ export class SqliteStore implements Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('foreign_keys = ON');
+      this.db.pragma(`cache_size = ${-Math.round((options.cacheMiB ?? 64) * 1024)}`);
       migrate(this.db, migrations);
     } catch (err) {
       this.db.close();
@@ -49,33 +84,41 @@ export class SqliteStore implements Store {
     }
   }
 
-  private stmt(s: Statement): Database.Statement {
+  private prepare(s: Statement): Prepared {
     let p = this.prepared.get(s);
     if (!p) {
-      p = this.db.prepare(s.sql);
+      const order: string[] = [];
+      const sql = s.sql.replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+        order.push(name);
+        return '?';
+      });
+      p = { stmt: this.db.prepare(sql), order };
       this.prepared.set(s, p);
     }
     return p;
   }
 
-  /** Binds exactly the statement's parameters; booleans become 0/1, undefined becomes NULL. */
-  private bind(s: Statement, values: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const p of s.params) {
-      const v = values[p];
-      out[p] = v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  /** The values in `?` order; booleans become 0/1, undefined becomes NULL. */
+  private args(p: Prepared, values: Record<string, unknown>): unknown[] {
+    const out = new Array<unknown>(p.order.length);
+    for (let i = 0; i < p.order.length; i++) {
+      const v = values[p.order[i]!];
+      out[i] = v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v;
     }
     return out;
   }
 
   private run(s: Statement, values: Record<string, unknown> = {}): Database.RunResult {
-    return this.stmt(s).run(this.bind(s, values));
+    const p = this.prepare(s);
+    return p.stmt.run(...this.args(p, values));
   }
   private get(s: Statement, values: Record<string, unknown> = {}): Row | undefined {
-    return this.stmt(s).get(this.bind(s, values)) as Row | undefined;
+    const p = this.prepare(s);
+    return p.stmt.get(...this.args(p, values)) as Row | undefined;
   }
   private all(s: Statement, values: Record<string, unknown> = {}): Row[] {
-    return this.stmt(s).all(this.bind(s, values)) as Row[];
+    const p = this.prepare(s);
+    return p.stmt.all(...this.args(p, values)) as Row[];
   }
 
   private readAddress(email: string): AddressRecord | null {
@@ -88,18 +131,69 @@ export class SqliteStore implements Store {
     return r ? rowToDelivery(r) : null;
   }
 
-  private write(change: Change): void {
-    if (change.attempt) this.run(attempts.insertAttempt, attemptParams(change.attempt));
+  /** A one-row INSERT … VALUES (…) statement repeated for `k` rows. */
+  private prepareRows(s: Statement, k: number): Prepared {
+    const key = `${s.name}*${k}`;
+    let p = this.preparedRows.get(key);
+    if (!p) {
+      const at = s.sql.lastIndexOf('VALUES');
+      const order: string[] = [];
+      const tuple = s.sql.slice(at + 6).replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+        order.push(name);
+        return '?';
+      }).trim();
+      p = { stmt: this.db.prepare(`${s.sql.slice(0, at)}VALUES ${Array(k).fill(tuple).join(', ')}`), order };
+      this.preparedRows.set(key, p);
+    }
+    return p;
+  }
+
+  /** Appends rows in order, ROWS_PER_INSERT at a time. */
+  private insertRows(s: Statement, rows: Record<string, unknown>[]): void {
+    let i = 0;
+    if (rows.length >= ROWS_PER_INSERT) {
+      const p = this.prepareRows(s, ROWS_PER_INSERT);
+      const one = this.prepare(s);
+      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+        const args: unknown[] = [];
+        for (let r = i; r < i + ROWS_PER_INSERT; r++) args.push(...this.args(one, rows[r]!));
+        p.stmt.run(...args);
+      }
+    }
+    for (; i < rows.length; i++) this.run(s, rows[i]!);
+  }
+
+  private flush(pending: Pending): void {
+    this.insertRows(attempts.insertAttempt, pending.attempts);
+    this.insertRows(events.insertEvent, pending.events);
+    for (const t of pending.tallies.values()) this.run(destinations.observeDestination, { ...t });
+  }
+
+  private write(change: Change, pending: Pending): void {
+    if (change.attempt) {
+      pending.attempts.push(attemptParams(change.attempt));
+      pending.attemptIds.add(change.attempt.id);
+    }
     if (change.report) this.run(addresses.insertAddressReport, { ...change.report });
     if (change.delivery) this.run(deliveries.updateDelivery, deliveryParams(change.delivery));
     if (change.address) this.run(addresses.upsertAddress, addressParams(change.address));
     if (change.destination) {
       const o = change.destination;
-      this.run(destinations.observeDestination, {
-        domain: o.domain, mxHost: o.mxHost, success: o.success ? 1 : 0, failure: o.success ? 0 : 1, reply: o.reply, at: o.at,
-      });
+      let t = pending.tallies.get(o.domain);
+      if (!t) pending.tallies.set(o.domain, (t = { domain: o.domain, mxHost: null, attempts: 0, successes: 0, failures: 0, trailingFailures: 0, reply: '', at: 0 }));
+      t.attempts++;
+      if (o.success) {
+        t.successes++;
+        t.trailingFailures = 0;
+      } else {
+        t.failures++;
+        t.trailingFailures++;
+      }
+      t.mxHost = o.mxHost ?? t.mxHost;
+      t.reply = o.reply;
+      t.at = Math.max(t.at, o.at);
     }
-    for (const e of change.events) this.run(events.insertEvent, { ...e, data: JSON.stringify(e.data) });
+    for (const e of change.events) pending.events.push({ ...e, data: JSON.stringify(e.data) });
   }
 
   async submit(emails: string[], plan: (addresses: ReadonlyMap<string, AddressRecord>) => SubmitWrite): Promise<SubmitWrite> {
@@ -113,7 +207,7 @@ export class SqliteStore implements Store {
       this.run(messages.insertMessage, { ...w.message });
       for (const d of w.deliveries) this.run(deliveries.insertDelivery, deliveryParams(d));
       for (const a of w.addresses) this.run(addresses.upsertAddress, addressParams(a));
-      for (const e of w.events) this.run(events.insertEvent, { ...e, data: JSON.stringify(e.data) });
+      this.insertRows(events.insertEvent, w.events.map((e) => ({ ...e, data: JSON.stringify(e.data) })));
       return w;
     });
     return tx.immediate();
@@ -127,14 +221,19 @@ export class SqliteStore implements Store {
   }
 
   async record<T extends RecordItem>(items: readonly T[], decide: (item: T, state: RecordState) => Change | null): Promise<Array<Change | null>> {
-    const tx = this.db.transaction(() => items.map((item) => {
-      if (item.attemptId !== null && this.get(attempts.selectAttemptExists, { id: item.attemptId })) return null;
-      const delivery = this.readDelivery(item.deliveryId);
-      const address = delivery ? this.readAddress(delivery.recipient) : null;
-      const change = decide(item, { delivery, address });
-      if (change) this.write(change);
-      return change;
-    }));
+    const tx = this.db.transaction(() => {
+      const pending = newPending();
+      const changes = items.map((item) => {
+        if (item.attemptId !== null && (pending.attemptIds.has(item.attemptId) || this.get(attempts.selectAttemptExists, { id: item.attemptId }))) return null;
+        const delivery = this.readDelivery(item.deliveryId);
+        const address = delivery ? this.readAddress(delivery.recipient) : null;
+        const change = decide(item, { delivery, address });
+        if (change) this.write(change, pending);
+        return change;
+      });
+      this.flush(pending);
+      return changes;
+    });
     return tx.immediate();
   }
 
@@ -142,7 +241,11 @@ export class SqliteStore implements Store {
     const tx = this.db.transaction(() => {
       if (reportId !== null && this.get(addresses.selectAddressReportExists, { id: reportId })) return null;
       const change = decide(this.readAddress(email));
-      if (change) this.write(change);
+      if (change) {
+        const pending = newPending();
+        this.write(change, pending);
+        this.flush(pending);
+      }
       return change;
     });
     return tx.immediate();

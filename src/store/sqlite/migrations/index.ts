@@ -1,4 +1,5 @@
 import { migration as m0001 } from './0001-initial.ts';
+import { migration as m0002 } from './0002-address-without-delivery-count.ts';
 
 /**
  * The SQLite schema as an append-only list: never edit or reorder a shipped migration; add the
@@ -13,4 +14,5 @@ export interface Migration {
 
 export const migrations: readonly Migration[] = [
   m0001,
+  m0002,
 ];
