@@ -8,3 +8,5 @@ export { classify, createClassifier, RuleFileError } from './classify/index.ts';
 export type { Classifier, ClassifierOptions, RuleSpec } from './classify/index.ts';
 export { explain } from './classify/explain.ts';
 export type { Explanation } from './classify/explain.ts';
+export { parseBounce, bounceToEvents, parseVerp } from './dsn/index.ts';
+export type { ParsedBounce, BounceRecipient, BounceKind, DsnAction, ParseBounceOptions, ToEventsOptions, VerpOptions, MimeLimits } from './dsn/index.ts';

@@ -35,6 +35,10 @@ const VENDORS: readonly Mark[] = [
   { mta: 'mcafee', header: ['x-nai-header', ''] },
   { mta: 'amavis', header: ['from', /Content-filter at /i] },
   { mta: 'messagingserver', header: ['content-type', /boundary="?Boundary_\(ID_/i] },
+  { mta: 'messagelabs', header: ['from', /@messagelabs\.com\b/i] },
+  { mta: 'sendgrid', body: /^This is an automatically generated message from SendGrid\./m },
+  { mta: 'domino', header: ['subject', /^DELIVERY FAILURE: /] },
+  { mta: 'barracuda', header: ['subject', /^\*\*Message you sent blocked by our bulk email filter\*\*/] },
 ];
 
 const MTAS: readonly Mark[] = [
