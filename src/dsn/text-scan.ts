@@ -104,8 +104,3 @@ export function beforeReturnedMessage(text: string): string {
   lastBefore = m ? text.slice(0, m.index) : text;
   return lastBefore;
 }
-
-/** Collapses whitespace runs (newlines included) to one space. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}

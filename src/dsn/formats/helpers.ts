@@ -32,11 +32,6 @@ export function fromMailSystem(msg: BounceMessage): boolean {
   return /mailer-daemon|postmaster|mail ?delivery|mail ?administrator|mailer|MAILER_DAEMON|<>/i.test(msg.from) || msg.from.trim() === '';
 }
 
-/** Lines of `text`, without the trailing "\r" a mis-converted message may still carry. */
-export function lines(text: string): string[] {
-  return text.split('\n');
-}
-
 /** The leading-space count of a line (tabs count as 8). */
 export function indentOf(line: string): number {
   let n = 0;
