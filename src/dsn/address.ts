@@ -1,8 +1,32 @@
 // Email addresses as bounces write them: "rfc822; <Jane@Example.ORG>", "\"jane@x\":", "jane@x...".
 
-/** A plausible address anywhere in the text: local@domain with a dotted (or bracketed) domain. */
-export const ADDRESS_PATTERN = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,128}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z0-9\-]{2,63}|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,128}@\[[0-9.:a-fA-F]{3,45}\]/;
-const ADDRESS_GLOBAL = new RegExp(ADDRESS_PATTERN.source, 'g');
+// An address is found from its "@" outwards — a local part of at most 64 (RFC 5321; 128 allowed
+// here) atom characters before it, a dotted domain of at most 255 after it — so text without "@"
+// costs one indexOf, and a long run of address-like characters costs no more than its length.
+const MAX_LOCAL = 128;
+const MAX_DOMAIN = 255;
+const LOCAL_CHARS = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~.-") LOCAL_CHARS[c.charCodeAt(0)] = 1;
+const DOMAIN = /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}|\[[0-9.:a-fA-F]{3,45}\])/;
+
+/** The first address at or after `from`: [start, end) in `text`, or null. */
+function nextAddress(text: string, from: number): [number, number] | null {
+  let at = text.indexOf('@', from);
+  while (at !== -1) {
+    let start = at;
+    while (start > from && at - start < MAX_LOCAL) {
+      const c = text.charCodeAt(start - 1);
+      if (c >= 128 || LOCAL_CHARS[c] !== 1) break;
+      start--;
+    }
+    if (start < at) {
+      const m = DOMAIN.exec(text.slice(at + 1, at + 1 + MAX_DOMAIN));
+      if (m) return [start, at + 1 + m[0].length];
+    }
+    at = text.indexOf('@', at + 1);
+  }
+  return null;
+}
 
 /**
  * The address in a DSN address field or a line of bounce text, normalized: angle brackets,
@@ -14,9 +38,8 @@ export function cleanAddress(text: string | null | undefined): string | null {
   let t = text.trim();
   const semi = t.indexOf(';');
   if (semi !== -1 && semi < 12 && /^[A-Za-z0-9-]+$/.test(t.slice(0, semi).trim())) t = t.slice(semi + 1).trim();
-  const m = ADDRESS_PATTERN.exec(t);
-  if (!m) return null;
-  return normalizeAddress(m[0]);
+  const span = nextAddress(t, 0);
+  return span ? normalizeAddress(t.slice(span[0], span[1])) : null;
 }
 
 export function normalizeAddress(address: string): string {
@@ -30,15 +53,15 @@ export function normalizeAddress(address: string): string {
 export function findAddresses(text: string, limit = 1000): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  ADDRESS_GLOBAL.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = ADDRESS_GLOBAL.exec(text)) !== null && out.length < limit) {
-    const a = normalizeAddress(m[0]);
+  let span = nextAddress(text, 0);
+  while (span !== null && out.length < limit) {
+    const a = normalizeAddress(text.slice(span[0], span[1]));
     const key = a.toLowerCase();
     if (!seen.has(key)) {
       seen.add(key);
       out.push(a);
     }
+    span = nextAddress(text, span[1]);
   }
   return out;
 }

@@ -12,8 +12,8 @@ import type { RawRecipient } from '../types.ts';
 //   The number of messages in recipient's mailbox exceeded the local limit.
 
 const FROM = /@(?:[\w-]+\.)*biglobe\.ne\.jp/i;
-const LIST = /^\s*-{5} The following addresses had delivery problems -{5}\s*$/m;
-const INFO = /^\s*-{5} Non-delivered information -{5}\s*$/m;
+const LIST = /^[ \t]*-{5} The following addresses had delivery problems -{5}\s*$/m;
+const INFO = /^[ \t]*-{5} Non-delivered information -{5}\s*$/m;
 
 export const biglobe: BounceFormat = {
   name: 'biglobe',

@@ -16,7 +16,7 @@ import type { RawRecipient } from '../types.ts';
 //       MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient
 
 const MARK = /did not reach the following recipient\(s\):|The following recipient\(s\) could not be reached:/;
-const RECIPIENT = /^\s*(\S+@\S+?) on (.+)$/;
+const RECIPIENT = /^\s*([^\s@]{1,128}@[^\s@]{1,255}?) on (.+)$/;
 const MTS_ID = /^The MTS-ID of the original message is:/i;
 
 export const exchange2003: BounceFormat = {

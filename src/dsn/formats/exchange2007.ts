@@ -30,7 +30,7 @@ export const exchange2007: BounceFormat = {
     const recipients: RawRecipient[] = [];
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const recipient = /^\s*<?[^\s<>]+@[^\s<>]+>?\s*$/.test(lines[i]) ? cleanAddress(lines[i]) : null;
+      const recipient = /^\s*<?[^\s<>@]{1,128}@[^\s<>@]{1,255}>?\s*$/.test(lines[i]) ? cleanAddress(lines[i]) : null;
       if (!recipient) continue;
       const rest = lines.slice(i + 1, i + 8).join('\n');
       const reply = RETURNED.exec(rest) ?? HASHED.exec(rest);

@@ -17,7 +17,7 @@ import type { RawRecipient } from '../types.ts';
 
 const FROM = /@ezweb\.ne\.jp|@au\.com/i;
 const SUBJECT = /^Mail System Error - Returned Mail/i;
-const RECIPIENT_LINE = /^\s*Recipient: <([^>\n]+)>/gm;
+const RECIPIENT_LINE = /^[ \t]*Recipient: <([^>\n]+)>/gm;
 
 export const ezweb: BounceFormat = {
   name: 'ezweb',
@@ -31,8 +31,8 @@ export const ezweb: BounceFormat = {
         const recipient = cleanAddress(m[1]);
         if (!recipient) return;
         const block = text.slice(m.index! + m[0].length, listed[i + 1]?.index ?? text.length);
-        const command = /^\s*>>> (.*)$/m.exec(block)?.[1] ?? '';
-        const reply = [...block.matchAll(/^\s*<<< (.*)$/gm)].map((r) => r[1]).join('\n');
+        const command = /^[ \t]*>>> (.*)$/m.exec(block)?.[1] ?? '';
+        const reply = [...block.matchAll(/^[ \t]*<<< (.*)$/gm)].map((r) => r[1]).join('\n');
         recipients.push({ recipient, diagnostic: reply, phase: phaseIn(command), dsnAction: 'failed' });
       });
       return { recipients };

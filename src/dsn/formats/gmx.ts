@@ -18,7 +18,7 @@ import type { RawRecipient } from '../types.ts';
 
 const FROM = /kundenserver\.|@(?:[\w.-]+\.)?(?:gmx\.(?:net|com|de|at|ch)|web\.de|kundenserver\.de|1und1\.de|ionos\.\w+|mail\.com)\b/i;
 const LIST = /The following address(?:\(es\)|es)?\s+failed:\s*\n/;
-const HEAD = /^"?<?([^\s"<>]+@[^\s"<>]+?)>?"?:?\s*$/;
+const HEAD = /^"?<?([^\s"<>@]{1,128}@[^\s"<>@]{1,255}?)>?"?:?\s*$/;
 const NOISE = /^(?:For the following reason:|Reason:)$/i;
 const SMTP_CONTEXT = /^SMTP error from remote server (?:after|for) ([A-Z ]+?) command[:,]?\s*(?:host:?\s*(\S+)(?: \([^)]*\))?\s*)?(?:reason:\s*)?/i;
 

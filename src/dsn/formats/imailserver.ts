@@ -13,8 +13,8 @@ import type { RawRecipient } from '../types.ts';
 // "Body of message generated response:" and the reply.
 
 const MARK = /^<?SMTP32 v/i;
-const REASON_LINE = /^([A-Z][^:\n]{3,80}):\s+<?([^\s<>]+@[^\s<>]+?)>?\s*$/gm;
-const UNDELIVERABLE = /^undeliverable to <?([^\s<>]+@[^\s<>]+?)>?\s*$/im;
+const REASON_LINE = /^([A-Z][^:\n]{3,80}):\s+<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?\s*$/gm;
+const UNDELIVERABLE = /^undeliverable to <?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?\s*$/im;
 const RESPONSE = /^(?:Body of message generated response|SMTP error):\s*\n([\s\S]*?)(?:\n\s*\n|$)/im;
 
 export const imailserver: BounceFormat = {

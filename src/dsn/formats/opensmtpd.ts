@@ -14,8 +14,8 @@ import type { RawRecipient } from '../types.ts';
 //       Below is a copy of the original message:
 
 const MARK = /This is the MAILER-DAEMON, please DO NOT REPLY to this e-?mail\./;
-const LIST = /the following\s+list of recipients:\s*\n([\s\S]*?)(?:^\s*Below is a copy of the original message:|$(?![\s\S]))/m;
-const LINE = /^([^\s:]+@[^\s:]+):\s*(.*)$/;
+const LIST = /the following\s+list of recipients:\s*\n([\s\S]*?)(?:^[ \t]*Below is a copy of the original message:|$(?![\s\S]))/m;
+const LINE = /^([^\s:@]{1,128}@[^\s:@]{1,255}):\s*(.*)$/;
 
 export const opensmtpd: BounceFormat = {
   name: 'opensmtpd',

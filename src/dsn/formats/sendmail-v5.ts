@@ -16,17 +16,17 @@ import type { RawRecipient } from '../types.ts';
 // "NNN <address>... text" names a failed recipient; the remote reply ("<<<") of the host being
 // talked to is the better diagnostic. "NNN host (smtp)... text" lines name a host, not a recipient.
 
-const TRANSCRIPT = /^\s*-{3,} ?Transcript of session follows ?-{3,}\s*$/m;
-const END = [/^\s*-{3,} ?(?:Unsent message follows|Original message follows|Message header follows|Returned message follows|Recipients of this delivery status notification) ?-{3,}/m, /^\s*-{3,} ?The following addresses/m];
+const TRANSCRIPT = /^[ \t]*-{3,} ?Transcript of session follows ?-{3,}\s*$/m;
+const END = [/^[ \t]*-{3,} ?(?:Unsent message follows|Original message follows|Message header follows|Returned message follows|Recipients of this delivery status notification) ?-{3,}/m, /^[ \t]*-{3,} ?The following addresses/m];
 const TALKING = /^(?:\.{3}\s*)?while talking to ([^\s:]+?)\.?:?\s*$/i;
 const SENT = /^>>> (.*)$/;
 const RECEIVED = /^<<< ?(.*)$/;
 // "550 5.1.1 <jane@example.org>... User unknown"; Sendmail 8 leaves the code out of deferrals:
 // "<jane@example.org>... Deferred: Connection refused by mx.example.org."
-const RECIPIENT_LINE = /^(?:(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -])?<?([^\s<>]+@[^\s<>]+?)>?\.{3}\s*(.*)$/;
+const RECIPIENT_LINE = /^(?:(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -])?<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?\.{3}\s*(.*)$/;
 const HOST_LINE = /^(\d{3})[ -](\S+) \((?:smtp|esmtp|tcp|local)\)\.{3}\s*(.*)$/i;
-const FATAL_LIST = /^\s*-{3,} ?The following addresses? (?:had|has) (?:permanent fatal errors|transient non-fatal errors|delivery problems) ?-{3,}\s*$/m;
-const LISTED = /^<?([^\s<>]+@[^\s<>]+?)>?[ \t]*(?:\n[ \t]+\(reason: ([^\n]*)\))?$/gm;
+const FATAL_LIST = /^[ \t]*-{3,} ?The following addresses? (?:had|has) (?:permanent fatal errors|transient non-fatal errors|delivery problems) ?-{3,}\s*$/m;
+const LISTED = /^<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?[ \t]*(?:\n[ \t]+\(reason: ([^\n]*)\))?$/gm;
 const GAVE_UP_SUBJECT = /(?:Cannot send message (?:for|within) \d+ days?|could not send message for past \d+ (?:hours|days))/i;
 
 export function sendmailTranscript(text: string): RawRecipient[] {

@@ -19,8 +19,8 @@ export const verizon: BounceFormat = {
     const error = /^Error:\s*(.+)$/m.exec(msg.body)?.[1].trim() ?? '';
     const below = /^Error message below:\s*\n(.+)$/m.exec(msg.body)?.[1].trim();
     const diagnostic = below ? below.replace(/^([245]\d\d)\s+-\s+/, '$1 ') : error;
-    let addresses = findAddresses(/^\s*RCPT TO:\s*(.+)$/im.exec(msg.body)?.[1] ?? '');
-    if (addresses.length === 0) addresses = findAddresses(/^\s*To:\s*(.+)$/m.exec(msg.body.split(/^Original Message:/m)[1] ?? '')?.[1] ?? '');
+    let addresses = findAddresses(/^[ \t]*RCPT TO:\s*(.+)$/im.exec(msg.body)?.[1] ?? '');
+    if (addresses.length === 0) addresses = findAddresses(/^[ \t]*To:\s*(.+)$/m.exec(msg.body.split(/^Original Message:/m)[1] ?? '')?.[1] ?? '');
     const recipients: RawRecipient[] = addresses.map((a) => cleanAddress(a)).filter((a): a is string => a !== null)
       .map((recipient) => ({ recipient, diagnostic, dsnAction: 'failed' }));
     return { recipients };

@@ -12,7 +12,7 @@ import type { RawRecipient } from '../types.ts';
 // and the delay warning: "[Status: Error, Address: <jane@…>, ResponseCode 421, , Host not reachable.]"
 
 const FROM = /@(?:[\w-]+\.)*zoho\.(?:com|eu|in|com\.au|jp)\b/i;
-const FAILED = /^(\S+@\S+)\s+(?:[^,\n]*,\s*)?ERROR_CODE\s*:\s*(\d{3})?,\s*ERROR_CODE\s*:\s*(.*(?:\n(?!\s*\n).*)*)/gm;
+const FAILED = /^([^\s@]{1,128}@[^\s@]{1,255})\s+(?:[^,\n]*,\s*)?ERROR_CODE\s*:\s*(\d{3})?,\s*ERROR_CODE\s*:\s*(.*(?:\n(?![ \t]*\n).*)*)/gm;
 const DELAYED = /\[Status: \w+, Address: <([^>]+)>, ResponseCode (\d{3})?,\s*[^,]*,\s*([^\]]*)\]/g;
 
 export const zoho: BounceFormat = {
