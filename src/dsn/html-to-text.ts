@@ -3,9 +3,28 @@
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
+/** Drops <script>, <style> and <head> elements with a scan per element, never a backtracking regex. */
+function dropElements(html: string): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let pos = 0;
+  const opening = /<(script|style|head)\b/g;
+  for (;;) {
+    opening.lastIndex = pos;
+    const m = opening.exec(lower);
+    if (m === null) return out + html.slice(pos);
+    const at = m.index;
+    const name = m[1];
+    const close = lower.indexOf(`</${name}`, at);
+    out += html.slice(pos, at);
+    if (close === -1) return out; // an unclosed element swallows the rest, as a browser would
+    const end = lower.indexOf('>', close);
+    pos = end === -1 ? html.length : end + 1;
+  }
+}
+
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+  return dropElements(html)
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<\s*(br|\/p|\/div|\/tr|\/li|\/h[1-6]|\/table|p|div|tr|li|h[1-6]|table)\b[^>]*>/gi, '\n')
     .replace(/<\/?(td|th)\b[^>]*>/gi, ' ')

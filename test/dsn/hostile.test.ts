@@ -118,3 +118,9 @@ test('lines built to make regular expressions backtrack are read in bounded time
   ].join('\n');
   assertWellFormed(parseBounce(evil));
 });
+
+test('HTML built to be slow (thousands of unclosed or empty script and style elements) is read in bounded time', { timeout: 30_000 }, () => {
+  for (const html of ['<script>'.repeat(30_000) + 'x'.repeat(200_000), '<style></style>x'.repeat(30_000), '<' + 'a'.repeat(300_000)]) {
+    assertWellFormed(parseBounce(`From: MAILER-DAEMON@mx.example.net\nSubject: Undeliverable\nContent-Type: text/html\n\n${html}`));
+  }
+});

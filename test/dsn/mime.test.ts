@@ -150,3 +150,14 @@ test('a text part is decoded only up to the text cap', () => {
   const { root } = parseMime(toBinaryString(raw, DEFAULT_MIME_LIMITS.maxBytes).src);
   assert.equal(bodyText(root, 1000).length, 1000);
 });
+
+test('an HTML-only bounce is read as text: tags dropped, blocks as lines, entities decoded', () => {
+  const msg = readBounceMessage('From: a@example.net\nContent-Type: text/html; charset=utf-8\n\n<html><head><style>p{}</style></head><body><p>Delivery to <b>jane@example.org</b> failed:</p><div>550 5.1.1 User&nbsp;unknown &amp; gone</div></body></html>');
+  assert.match(msg.body, /Delivery to jane@example\.org failed:\n+550 5\.1\.1 User unknown & gone/);
+  assert.doesNotMatch(msg.body, /p\{\}/);
+});
+
+test('a plain-text alternative is preferred over its HTML twin', () => {
+  const raw = 'From: a@example.net\nContent-Type: multipart/alternative; boundary=alt\n\n--alt\nContent-Type: text/plain\n\nplain words\n--alt\nContent-Type: text/html\n\n<p>html words</p>\n--alt--\n';
+  assert.equal(readBounceMessage(raw).body, 'plain words');
+});
