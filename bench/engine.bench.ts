@@ -4,7 +4,7 @@
 // event rows). Peak RSS says whether memory stays flat. Prints a markdown section on stdout,
 // progress on stderr. BENCH_ENGINE_BACKGROUND / BENCH_ENGINE_DUE shrink it for a quick look.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TestClock } from '../src/engine/clock.ts';
@@ -27,6 +27,7 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const rssSamples: Array<[string, number]> = [];
 const sampleRss = (label: string) => rssSamples.push([label, process.memoryUsage().rss]);
 
+const loadBefore = loadavg()[0]!;
 const dir = mkdtempSync(join(tmpdir(), 'rebound-bench-engine-'));
 const path = join(dir, 'rebound.db');
 const clock = new TestClock();
@@ -86,7 +87,7 @@ const busy: Classification = { basic: 451, enhanced: '4.3.2', class: 'transient'
 const transport: Transport = {
   async deliver(jobs: DeliveryJob[]): Promise<AttemptOutcome[]> {
     return jobs.map((j) => {
-      const c = j.attempt === 1 && j.recipient.length % 5 === 0 ? busy : ok;
+      const c = j.attempt === 1 && Number(/\d+/.exec(j.recipient)![0]) % 5 === 0 ? busy : ok;
       return { deliveryId: j.deliveryId, attemptId: j.attemptId, at: clock.now(), destination: 'mx.example.net', phase: 'rcpt', response: `${c.basic} ${c.enhanced} ${c.text}`, classification: c, durationMs: 0 };
     });
   },
@@ -145,7 +146,8 @@ const out = [
   ...phases.map((p) => `| transitions: ${p.name} (${fmt(p.transitions)}) | ${fmt(p.transitions / p.seconds)} | ${fmt(p.transitions / p.cpuSeconds)} |`),
   `| transitions overall (goal ≥ 20,000/s) | **${fmt(transitions / seconds)}** | ${fmt(transitions / phases.reduce((n, p) => n + p.cpuSeconds, 0))} |`,
   '',
-  `Peak RSS: ${mib(peak)}.`,
+  `Peak RSS: ${mib(peak)}. Load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores: ` +
+  'other work on the machine shows in the per-second rates more than in the per-CPU-second ones.',
   '',
   'RSS along the way (flat while the store grows means nothing is held per delivery):',
   '',

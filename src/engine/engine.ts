@@ -4,7 +4,7 @@ import type { Policy } from '../policy/types.ts';
 import { defaultPolicy } from '../policy/compile-policy.ts';
 import type { RandomSource } from '../policy/schedule.ts';
 import type { Change, Store } from '../store/store.ts';
-import type { AddressRecord, AttemptSource, DeliveryRecord, MessageRecord, NewEvent } from '../store/types.ts';
+import type { AddressRecord, AttemptSource, ClaimedDelivery, DeliveryRecord, MessageRecord, NewEvent } from '../store/types.ts';
 import { RealClock, type Clock } from './clock.ts';
 import type { AttemptOutcome } from './transport.ts';
 import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
@@ -204,7 +204,7 @@ export class Engine {
   }
 
   /** Leases due deliveries for a worker (see Scheduler). */
-  claimDue(worker: string, limit: number, leaseMs: number): Promise<DeliveryRecord[]> {
+  claimDue(worker: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
     return this.store.claimDue({ now, limit, worker, lockedUntil: now + leaseMs });
   }

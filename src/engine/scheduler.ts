@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { DeliveryRecord, MessageRecord } from '../store/types.ts';
+import type { ClaimedDelivery, MessageRecord } from '../store/types.ts';
 import type { Engine } from './engine.ts';
 import type { AttemptOutcome, DeliveryJob, Transport } from './transport.ts';
 import { openGate, type DestinationGate } from './destination-gate.ts';
@@ -103,9 +103,9 @@ export class Scheduler {
     return stats;
   }
 
-  private async process(batch: DeliveryRecord[], stats: RunStats): Promise<void> {
+  private async process(batch: ClaimedDelivery[], stats: RunStats): Promise<void> {
     const now = this.engine.clock.now();
-    const admitted: Array<{ delivery: DeliveryRecord; release: () => void }> = [];
+    const admitted: Array<{ delivery: ClaimedDelivery; release: () => void }> = [];
     const held: Array<{ deliveryId: string; until: number; why: string }> = [];
     for (const d of batch) {
       try {
@@ -134,7 +134,7 @@ export class Scheduler {
     await Promise.all([...groups.values()].map((group) => this.attempt(group, messages, stats)));
   }
 
-  private async attempt(group: Array<{ delivery: DeliveryRecord; release: () => void }>, messages: Map<string, MessageRecord>, stats: RunStats): Promise<void> {
+  private async attempt(group: Array<{ delivery: ClaimedDelivery; release: () => void }>, messages: Map<string, MessageRecord>, stats: RunStats): Promise<void> {
     const jobs: DeliveryJob[] = [];
     for (const { delivery: d } of group) {
       const m = messages.get(d.messageId);

@@ -1,6 +1,6 @@
 import type { ReplyClass, SmtpPhase } from '../smtp/types.ts';
 import type {
-  AddressRecord, AddressReportRecord, AttemptRecord, AttemptSource, DeliveryRecord, DeliveryStatus,
+  AddressRecord, AddressReportRecord, AttemptRecord, AttemptSource, ClaimedDelivery, DeliveryRecord, DeliveryStatus,
   DestinationHealth, DestinationRecord, EventRecord, MessageRecord,
 } from './types.ts';
 
@@ -39,6 +39,13 @@ export function rowToDelivery(r: Row): DeliveryRecord {
     lockedUntil: num(r.locked_until),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+  };
+}
+
+export function rowToClaimed(r: Row): ClaimedDelivery {
+  return {
+    id: String(r.id), messageId: String(r.message_id), recipient: String(r.recipient), domain: String(r.domain),
+    attempts: Number(r.attempts), nextAttemptAt: num(r.next_attempt_at), lockedBy: str(r.locked_by), lockedUntil: num(r.locked_until),
   };
 }
 

@@ -1,5 +1,5 @@
 import type {
-  AddressRecord, AddressReportRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, DestinationObservation,
+  AddressRecord, AddressReportRecord, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, DestinationObservation,
   DestinationRecord, EventRecord, MessageRecord, NewEvent,
 } from './types.ts';
 
@@ -72,7 +72,7 @@ export interface Store {
   submit(emails: string[], plan: (addresses: ReadonlyMap<string, AddressRecord>) => SubmitWrite): Promise<SubmitWrite>;
 
   /** Leases up to `limit` due deliveries (queued/deferred, next attempt ≤ now, no live lease), oldest due first. */
-  claimDue(request: ClaimRequest): Promise<DeliveryRecord[]>;
+  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
   /**
    * For each item, in ONE transaction: skip it if its attempt id is already recorded; otherwise

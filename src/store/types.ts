@@ -142,3 +142,6 @@ export interface EventRecord {
 }
 
 export type NewEvent = Omit<EventRecord, 'id'>;
+
+/** What a claim returns: what a worker needs to make the attempt (the rest is read when recording). */
+export type ClaimedDelivery = Pick<DeliveryRecord, 'id' | 'messageId' | 'recipient' | 'domain' | 'attempts' | 'nextAttemptAt' | 'lockedBy' | 'lockedUntil'>;

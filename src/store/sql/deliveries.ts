@@ -37,7 +37,7 @@ WHERE id IN (
     AND (locked_until IS NULL OR locked_until <= @now)
   ORDER BY next_attempt_at
   LIMIT @limit)
-RETURNING ${COLUMNS}`);
+RETURNING id, message_id, recipient, domain, attempts, next_attempt_at, locked_by, locked_until`);
 
 export const selectDelivery = statement('select-delivery', ['id'], `
 SELECT ${COLUMNS} FROM deliveries WHERE id = @id`);

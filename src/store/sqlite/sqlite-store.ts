@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Change, ClaimRequest, DeliveryQuery, RecordItem, RecordState, Store, SubmitWrite } from '../store.ts';
 import type {
-  AddressRecord, AddressReportRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, DestinationRecord,
+  AddressRecord, AddressReportRecord, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, DestinationRecord,
   EventRecord, MessageRecord, NewEvent,
 } from '../types.ts';
 import type { Statement } from '../sql/statement.ts';
@@ -12,7 +12,7 @@ import * as addresses from '../sql/addresses.ts';
 import * as destinations from '../sql/destinations.ts';
 import * as events from '../sql/events.ts';
 import {
-  addressParams, attemptParams, deliveryParams, rowToAddress, rowToAddressReport, rowToAttempt, rowToDelivery,
+  addressParams, attemptParams, deliveryParams, rowToAddress, rowToAddressReport, rowToAttempt, rowToClaimed, rowToDelivery,
   rowToDestination, rowToEvent, rowToMessage,
 } from '../rows.ts';
 import { migrations } from './migrations/index.ts';
@@ -110,15 +110,15 @@ export class SqliteStore implements Store {
 
   private run(s: Statement, values: Record<string, unknown> = {}): Database.RunResult {
     const p = this.prepare(s);
-    return p.stmt.run(...this.args(p, values));
+    return p.stmt.run(this.args(p, values));
   }
   private get(s: Statement, values: Record<string, unknown> = {}): Row | undefined {
     const p = this.prepare(s);
-    return p.stmt.get(...this.args(p, values)) as Row | undefined;
+    return p.stmt.get(this.args(p, values)) as Row | undefined;
   }
   private all(s: Statement, values: Record<string, unknown> = {}): Row[] {
     const p = this.prepare(s);
-    return p.stmt.all(...this.args(p, values)) as Row[];
+    return p.stmt.all(this.args(p, values)) as Row[];
   }
 
   private readAddress(email: string): AddressRecord | null {
@@ -156,8 +156,8 @@ export class SqliteStore implements Store {
       const one = this.prepare(s);
       for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
         const args: unknown[] = [];
-        for (let r = i; r < i + ROWS_PER_INSERT; r++) args.push(...this.args(one, rows[r]!));
-        p.stmt.run(...args);
+        for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const v of this.args(one, rows[r]!)) args.push(v);
+        p.stmt.run(args);
       }
     }
     for (; i < rows.length; i++) this.run(s, rows[i]!);
@@ -213,10 +213,10 @@ export class SqliteStore implements Store {
     return tx.immediate();
   }
 
-  async claimDue(request: ClaimRequest): Promise<DeliveryRecord[]> {
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (request.limit <= 0) return [];
     const tx = this.db.transaction(() => this.all(deliveries.claimDueDeliveries, { ...request }));
-    return tx.immediate().map(rowToDelivery)
+    return tx.immediate().map(rowToClaimed)
       .sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0) || (a.id < b.id ? -1 : 1));
   }
 
