@@ -18,7 +18,7 @@ import type { RawRecipient } from '../types.ts';
 
 const LIST_START = /(?:that were\s+incorrectly constructed:|address(?:\(es\)|es)? failed:|following address failed:|address(?:es)? to which the message has not yet been delivered (?:is|are):|could not be delivered to one or more of its\s+recipients\.?\s*$)/im;
 const EXIM_MARKS = /^(?:This message was created automatically by mail(?:\s+delivery)? software|A message that you (?:have )?sent (?:could not be delivered|contained)|A message sent by\s*$)/m;
-const SMTP_PREAMBLE = /SMTP error from remote (?:mail server|mailer|server) after [^:]*?(?::<[^>]*>)?(?:\s+SIZE=\d+)?:\s*/i;
+const SMTP_PREAMBLE = /SMTP error from remote (?:mail server|mailer|server) after [^:\n]{0,200}?(?::<[^>\n]{0,400}>)?(?:\s+SIZE=\d+)?:\s*/i;
 const HOST_PREFIX = /\bhost:?\s+\S+(?:\s+\[[0-9a-fA-F.:]+\])?:?\s*/i;
 const NOISE_LINE = /^\(?(?:ultimately )?generated (?:by|from)\b|^\(generated from\b/i;
 

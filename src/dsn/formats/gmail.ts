@@ -16,7 +16,7 @@ import type { RawRecipient } from '../types.ts';
 // Delays say "has been delayed" and "Technical details of temporary failure".
 
 const FROM_GOOGLE = /mailer-daemon@(?:googlemail|gmail|google)\.com/i;
-const LIST = /Delivery to the following recipients? (failed permanently|has been delayed|have been delayed):?\s*\n([\s\S]*?)\n[ \t]*\n(?=\S)/;
+const LIST = /Delivery to the following recipients? (failed permanently|has been delayed|have been delayed):?/;
 const DETAILS = /Technical details of (?:permanent|temporary) failure:\s*([\s\S]*)$/;
 const SERVER_SAID = /The error that the other server returned was:\s*/;
 const REJECTED_BY = /rejected by the server for the recipient domain \S+ by (\S+?)\.? \[/;
@@ -31,13 +31,16 @@ export const gmail: BounceFormat = {
     const list = LIST.exec(text);
     if (!list) return null;
     const delayed = list[1].includes('delayed');
+    // the indented addresses, up to the first blank line after them
+    const after = text.slice(list.index + list[0].length, list.index + list[0].length + 20_000);
+    const addresses = after.split(/\n[ \t]*\n(?=\S)/)[0];
     let details = DETAILS.exec(text)?.[1].trim() ?? '';
     const remoteMta = REJECTED_BY.exec(details)?.[1] ?? null;
     const said = SERVER_SAID.exec(details);
     details = said ? details.slice(said.index + said[0].length) : details.replace(BOILERPLATE, '');
     // Gmail repeats the basic code ("550 550 5.1.1 …") and appends its own "(state 14)"
     details = details.replace(/^([245]\d\d) \1\b/, '$1').replace(/\s*\(state \d+\)\.?\s*$/, '').trim();
-    const recipients: RawRecipient[] = findAddresses(list[2]).map((recipient) => ({
+    const recipients: RawRecipient[] = findAddresses(addresses).map((recipient) => ({
       recipient,
       diagnostic: details,
       remoteMta,

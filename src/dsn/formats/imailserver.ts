@@ -15,7 +15,7 @@ import type { RawRecipient } from '../types.ts';
 const MARK = /^<?SMTP32 v/i;
 const REASON_LINE = /^([A-Z][^:\n]{3,80}):\s+<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?\s*$/gm;
 const UNDELIVERABLE = /^undeliverable to <?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?\s*$/im;
-const RESPONSE = /^(?:Body of message generated response|SMTP error):\s*\n([\s\S]*?)(?:\n\s*\n|$)/im;
+const RESPONSE = /^(?:Body of message generated response|SMTP error):[ \t]*\n([\s\S]{0,20000}?)(?:\n[ \t]*\n|$)/im;
 
 export const imailserver: BounceFormat = {
   name: 'imailserver',
