@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface FoundMessage {
   /** The file, plus "#N" for the Nth message (1-based) of an mbox. */
   source: string;
+  /** 1-based position of the file it came from among all files walked (for progress). */
+  file: number;
   raw?: Buffer;
   error?: string;
 }
@@ -94,27 +96,29 @@ async function* mboxMessages(path: string): AsyncGenerator<Buffer> {
  * with an `error`; the walk goes on.
  */
 export async function* findMessages(paths: readonly string[]): AsyncGenerator<FoundMessage> {
+  let n = 0;
   for (const root of paths) {
     for await (const file of filesUnder(root, 0)) {
+      const at = ++n;
       if (file.error) {
-        yield { source: file.path, error: file.error };
+        yield { source: file.path, file: at, error: file.error };
         continue;
       }
       try {
         if (await startsLikeMbox(file.path)) {
           const messages: Buffer[] = [];
-          let n = 0;
+          let count = 0;
           for await (const raw of mboxMessages(file.path)) {
-            n++;
+            const n = ++count;
             // a file holding one message with a "From " line is just an email
             if (n === 1) {
               messages.push(raw);
               continue;
             }
-            if (n === 2) yield { source: `${file.path}#1`, raw: messages[0] };
-            yield { source: `${file.path}#${n}`, raw };
+            if (n === 2) yield { source: `${file.path}#1`, file: at, raw: messages[0] };
+            yield { source: `${file.path}#${n}`, file: at, raw };
           }
-          if (n === 1) yield { source: file.path, raw: messages[0] };
+          if (count === 1) yield { source: file.path, file: at, raw: messages[0] };
           continue;
         }
         const info = await stat(file.path);
@@ -123,7 +127,7 @@ export async function* findMessages(paths: readonly string[]): AsyncGenerator<Fo
           try {
             const buf = Buffer.alloc(MAX_MESSAGE_BYTES);
             const { bytesRead } = await fh.read(buf, 0, MAX_MESSAGE_BYTES, 0);
-            yield { source: file.path, raw: buf.subarray(0, bytesRead) };
+            yield { source: file.path, file: at, raw: buf.subarray(0, bytesRead) };
           } finally {
             await fh.close();
           }
@@ -131,13 +135,24 @@ export async function* findMessages(paths: readonly string[]): AsyncGenerator<Fo
         }
         const fh = await open(file.path, 'r');
         try {
-          yield { source: file.path, raw: await fh.readFile() };
+          yield { source: file.path, file: at, raw: await fh.readFile() };
         } finally {
           await fh.close();
         }
       } catch (err) {
-        yield { source: file.path, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+        yield { source: file.path, file: at, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
       }
     }
   }
+}
+
+/** How many files the walk will visit (for a progress bar); stops counting at `limit`. */
+export async function countFiles(paths: readonly string[], limit = 1_000_000): Promise<number> {
+  let n = 0;
+  for (const root of paths) {
+    for await (const _ of filesUnder(root, 0)) {
+      if (++n >= limit) return n;
+    }
+  }
+  return n;
 }

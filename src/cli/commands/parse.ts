@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseBounce } from '../../dsn/index.ts';
-import { findMessages } from '../../dsn/mailbox.ts';
+import { countFiles, findMessages } from '../../dsn/mailbox.ts';
 import type { ParsedBounce } from '../../dsn/types.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -34,21 +34,25 @@ export function jsonlLine(source: string, parsed: ParsedBounce): string {
 const PROGRESS_FROM = 20;
 
 /**
- * A one-line progress bar on stderr. When stdout is the same terminal, the bar is wiped before
- * each line of output and drawn again after it, so the two never interleave.
+ * A one-line progress bar on stderr: files done out of files found, messages read, the current
+ * source. When stdout is the same terminal, the bar is wiped before each line of output and
+ * drawn again after it, so the two never interleave.
  */
 class Progress {
   private shown = false;
   private last = 0;
-  constructor(private readonly enabled: boolean) {}
-  draw(done: number, source: string, force = false): void {
+  constructor(private readonly enabled: boolean, private readonly totalFiles: number) {}
+  draw(file: number, messages: number, source: string, force = false): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (!force && this.shown && now - this.last < 100) return;
     this.last = now;
-    const cols = Math.max(20, (process.stderr.columns ?? 80) - 20);
-    const name = source.length > cols ? '…' + source.slice(-(cols - 1)) : source;
-    process.stderr.write(`\r\x1b[K${String(done).padStart(7)} read  ${name}`);
+    const width = 24;
+    const done = this.totalFiles > 0 ? Math.min(width, Math.round((width * file) / this.totalFiles)) : 0;
+    const bar = `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${file}/${this.totalFiles} files, ${messages} messages  `;
+    const room = Math.max(10, (process.stderr.columns ?? 80) - bar.length - 1);
+    const name = source.length > room ? '…' + source.slice(-(room - 1)) : source;
+    process.stderr.write(`\r\x1b[K${bar}${name}`);
     this.shown = true;
   }
   clear(): void {
@@ -94,8 +98,10 @@ export function registerParse(program: Command): void {
     .action(async (paths: string[], opts: Options) => {
       if (paths.length === 0 || paths.some((p) => p.trim() === '')) throw new UsageError('give at least one file, directory or mbox to read');
       const out = process.stdout;
-      const files = paths.length;
-      const progress = new Progress(opts.progress !== false && process.stderr.isTTY === true);
+      const onTerminal = opts.progress !== false && process.stderr.isTTY === true;
+      // counting first costs one directory walk, worth it only when someone watches the bar
+      const files = onTerminal ? await countFiles(paths) : paths.length;
+      const progress = new Progress(onTerminal, files);
       const tally: Tally = { messages: 0, errors: 0, byKind: new Map(), byReason: new Map() };
       if (!opts.jsonl) out.write(`${cell('source', 40)} ${cell('kind', 9)} ${cell('mta', 14)} ${cell('recipient', 32)} ${cell('status', 7)} ${cell('reason', 15)} action\n`);
       let showProgress = false;
@@ -117,7 +123,7 @@ export function registerParse(program: Command): void {
         const sharesTerminal = showProgress && out.isTTY === true;
         if (sharesTerminal) progress.clear();
         if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-        if (showProgress) progress.draw(tally.messages, found.source, sharesTerminal);
+        if (showProgress) progress.draw(found.file, tally.messages, found.source, sharesTerminal);
       }
       progress.clear();
       if (!opts.jsonl) out.write(summary(tally));
