@@ -134,7 +134,7 @@ const out = [
   `A store holding ${fmt(total)} deliveries (${fmt(BACKGROUND)} finished ones with their attempt and event rows, ${fmt(DUE + SINGLE_SUBMITS)} new), ` +
   `${mib(fileBytes)} on disk. The scheduler claims leased ${batchNote} and records outcomes from a transport that answers at once; ` +
   'a fifth of the recipients answer 451 4.3.2 first, so the retry at +1 h is measured too. A transition is one recorded outcome ' +
-  '(attempt row, delivery update, address update, destination counters and events, in one transaction per batch).',
+  '(attempt row, delivery update, the address when its status changes, destination counters and events; one transaction per batch).',
   '',
   'Rates are per wall-clock second; "per CPU second" divides by the process\'s own CPU time instead, which says what one core ' +
   'does when the machine is shared (it leaves out waiting for fsync).',
