@@ -84,6 +84,15 @@ export function diagnosticType(value: string | undefined): string | null {
   return m ? m[1].toLowerCase() : null;
 }
 
+// the class names a Status comment often repeats, which say nothing of their own
+const GENERIC_COMMENT = /^(?:permanent|temporary|persistent transient|transient)?\s*(?:failure|error|failed)?$/i;
+
+/** The comment of a Status field ("4.0.0 (example.org: host name lookup failure)"), when it says something. */
+export function statusComment(value: string | undefined): string {
+  const m = /\(([^()]{3,300})\)/.exec(value ?? '');
+  return m && !GENERIC_COMMENT.test(m[1].trim()) ? m[1].trim() : '';
+}
+
 /** "smtp; 550 5.1.1 …" → "550 5.1.1 …": the diagnostic type is dropped, the text kept. */
 export function stripDiagnosticType(value: string | undefined): string {
   if (!value) return '';
@@ -123,7 +132,7 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus): RawRecipient[]
       originalRecipient: original,
       dsnAction: dsnAction(block.get('action')),
       status: statusCode(block.get('status')),
-      diagnostic: stripDiagnosticType(block.get('diagnostic-code')),
+      diagnostic: stripDiagnosticType(block.get('diagnostic-code')) || statusComment(block.get('status')),
       remoteMta: stripMtaType(block.get('remote-mta')) ?? null,
       reportingMta,
       lastAttempt: block.get('last-attempt-date') ?? null,
