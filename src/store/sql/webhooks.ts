@@ -1,0 +1,54 @@
+import { statement } from './statement.ts';
+
+// The webhook side's statements (migration 0003): outgoing dispatch, ingest idempotency,
+// unknown-event counts, resend targets. Plain SQL that SQLite and PostgreSQL both run.
+
+export const selectCursor = statement('select-webhook-cursor', ['name'], `
+SELECT event_id FROM webhook_cursors WHERE name = @name`);
+
+export const upsertCursor = statement('upsert-webhook-cursor', ['name', 'eventId'], `
+INSERT INTO webhook_cursors (name, event_id) VALUES (@name, @eventId)
+ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id`);
+
+/** Idempotent by (endpoint, event): re-enqueueing after a crash before the cursor moved adds nothing. */
+export const insertOutgoing = statement('insert-webhook-delivery', ['endpoint', 'eventId', 'eventType', 'body', 'at'], `
+INSERT INTO webhook_deliveries (endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at)
+VALUES (@endpoint, @eventId, @eventType, @body, 'pending', 0, @at, NULL, @at, @at)
+ON CONFLICT (endpoint, event_id) DO NOTHING`);
+
+export const selectDueOutgoing = statement('select-due-webhook-deliveries', ['now', 'limit'], `
+SELECT id, endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at
+FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit`);
+
+export const selectNextOutgoingDue = statement('select-next-webhook-due', [], `
+SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'`);
+
+export const updateOutgoing = statement('update-webhook-delivery', ['id', 'status', 'attempts', 'nextAttemptAt', 'lastError', 'at'], `
+UPDATE webhook_deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError, updated_at = @at
+WHERE id = @id`);
+
+export const selectOutgoingByStatus = statement('select-webhook-deliveries-by-status', ['status', 'limit'], `
+SELECT id, endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at
+FROM webhook_deliveries WHERE status = @status ORDER BY id LIMIT @limit`);
+
+/** Inserts the key; zero changes means the provider event was applied before. */
+export const insertIngestKey = statement('insert-ingest-key', ['provider', 'eventId', 'at'], `
+INSERT INTO ingest_events (provider, event_id, at) VALUES (@provider, @eventId, @at)
+ON CONFLICT (provider, event_id) DO NOTHING`);
+
+export const deleteIngestKey = statement('delete-ingest-key', ['provider', 'eventId'], `
+DELETE FROM ingest_events WHERE provider = @provider AND event_id = @eventId`);
+
+export const countUnknown = statement('count-unknown-event', ['provider', 'providerType', 'at', 'why'], `
+INSERT INTO ingest_unknown (provider, provider_type, count, last_at, last_why) VALUES (@provider, @providerType, 1, @at, @why)
+ON CONFLICT (provider, provider_type) DO UPDATE SET count = ingest_unknown.count + 1, last_at = excluded.last_at, last_why = excluded.last_why`);
+
+export const selectUnknown = statement('select-unknown-events', [], `
+SELECT provider, provider_type, count, last_at, last_why FROM ingest_unknown ORDER BY provider, provider_type`);
+
+export const upsertResendTarget = statement('upsert-resend-target', ['messageId', 'url'], `
+INSERT INTO resend_targets (message_id, url) VALUES (@messageId, @url)
+ON CONFLICT (message_id) DO UPDATE SET url = excluded.url`);
+
+export const selectResendTarget = statement('select-resend-target', ['messageId'], `
+SELECT url FROM resend_targets WHERE message_id = @messageId`);

@@ -1,0 +1,180 @@
+import type { Clock } from '../../engine/clock.ts';
+import { retryDelay, type RandomSource } from '../../policy/schedule.ts';
+import type { Schedule } from '../../policy/types.ts';
+import type { Store } from '../../store/store.ts';
+import type { EventRecord } from '../../store/types.ts';
+import type { OutgoingRecord, WebhookStore } from '../../store/webhook-store.ts';
+import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
+import { DEFAULT_OUTGOING_MAX_ATTEMPTS, DEFAULT_OUTGOING_SCHEDULE, wantsEvent, type OutgoingEndpoint } from './endpoints.ts';
+import { fetchPoster, type Poster } from './http-post.ts';
+
+export interface DispatcherOptions {
+  /** The engine's store: the events outbox is read from it. */
+  store: Pick<Store, 'listEvents'>;
+  state: WebhookStore;
+  endpoints: readonly OutgoingEndpoint[];
+  clock: Clock;
+  post?: Poster;
+  /** Waits between tries, through the policy's own retry function. */
+  schedule?: Schedule;
+  /** Tries in all before a POST goes to the dead-letter list. */
+  maxAttempts?: number;
+  random?: RandomSource;
+  /** Outbox events taken in per step, and POSTs made per step. */
+  batchSize?: number;
+  /** Longest engine-time sleep of `run` when nothing is due (new events are polled for). */
+  idleMs?: number;
+  /** The cursor's name in the store; two dispatchers with different names each see every event. */
+  cursor?: string;
+  onError?: (err: Error, context: string) => void;
+}
+
+export interface DispatchStats {
+  enqueued: number;
+  delivered: number;
+  retried: number;
+  dead: number;
+}
+
+/** The JSON body an endpoint receives for one event. */
+export function eventBody(e: EventRecord): string {
+  return JSON.stringify({
+    id: e.id, type: e.type, at: new Date(e.at).toISOString(), deliveryId: e.deliveryId, recipient: e.recipient, domain: e.domain, data: e.data,
+  });
+}
+
+/**
+ * Delivers every engine event from the outbox to the endpoints that want its type, at least
+ * once: events are first copied into per-endpoint rows in the same transaction that moves the
+ * cursor (a crash re-reads at most what it had not committed; a repeat is skipped by
+ * endpoint+event), then each row is POSTed, signed, until a 2xx. A failure waits as the policy's
+ * `retryDelay` says for `schedule`; after `maxAttempts` the row is dead (the dead-letter list).
+ * Rows are independent: one sick endpoint does not hold back another.
+ */
+export class OutgoingDispatcher {
+  private readonly store: Pick<Store, 'listEvents'>;
+  private readonly state: WebhookStore;
+  private readonly endpoints: readonly OutgoingEndpoint[];
+  private readonly byUrl: Map<string, OutgoingEndpoint>;
+  private readonly clock: Clock;
+  private readonly post: Poster;
+  private readonly schedule: Schedule;
+  private readonly maxAttempts: number;
+  private readonly random: RandomSource;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+  private readonly cursor: string;
+  private readonly onError: (err: Error, context: string) => void;
+
+  constructor(options: DispatcherOptions) {
+    this.store = options.store;
+    this.state = options.state;
+    this.endpoints = options.endpoints;
+    this.byUrl = new Map(options.endpoints.map((e) => [e.url, e]));
+    this.clock = options.clock;
+    this.post = options.post ?? fetchPoster();
+    this.schedule = options.schedule ?? DEFAULT_OUTGOING_SCHEDULE;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTGOING_MAX_ATTEMPTS;
+    this.random = options.random ?? Math.random;
+    this.batchSize = options.batchSize ?? 200;
+    this.idleMs = options.idleMs ?? 5_000;
+    this.cursor = options.cursor ?? 'outgoing-webhooks';
+    this.onError = options.onError ?? (() => {});
+    if (!(this.maxAttempts >= 1) || !(this.batchSize >= 1)) throw new RangeError('maxAttempts and batchSize must be positive');
+  }
+
+  /** Takes in every new outbox event, then makes every POST due now. */
+  async runOnce(): Promise<DispatchStats> {
+    const stats: DispatchStats = { enqueued: 0, delivered: 0, retried: 0, dead: 0 };
+    stats.enqueued = await this.enqueueNew();
+    for (;;) {
+      const due = await this.state.dueOutgoing(this.clock.now(), this.batchSize);
+      if (due.length === 0) break;
+      await Promise.all(due.map((row) => this.attempt(row, stats)));
+    }
+    return stats;
+  }
+
+  private async enqueueNew(): Promise<number> {
+    let total = 0;
+    let after = await this.state.getCursor(this.cursor);
+    for (;;) {
+      const events = await this.store.listEvents(after, this.batchSize);
+      if (events.length === 0) return total;
+      const rows = [];
+      for (const e of events) {
+        const body = eventBody(e);
+        for (const endpoint of this.endpoints) {
+          if (wantsEvent(endpoint, e.type)) rows.push({ endpoint: endpoint.url, eventId: e.id, eventType: e.type, body });
+        }
+      }
+      after = events[events.length - 1]!.id;
+      await this.state.enqueueOutgoing(this.cursor, after, rows, this.clock.now());
+      total += rows.length;
+    }
+  }
+
+  private async attempt(row: OutgoingRecord, stats: DispatchStats): Promise<void> {
+    const endpoint = this.byUrl.get(row.endpoint);
+    const attempts = row.attempts + 1;
+    let error: string;
+    if (!endpoint) {
+      // The endpoint left the configuration: nobody to sign for, so the row is kept as dead.
+      error = 'endpoint no longer configured';
+    } else {
+      const timestamp = Math.floor(this.clock.now() / 1000);
+      const headers = {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(endpoint.secret, timestamp, row.body),
+        'rebound-event-id': String(row.eventId),
+        'rebound-event-type': row.eventType,
+        'rebound-attempt': String(attempts),
+      };
+      try {
+        const res = await this.post(endpoint.url, row.body, headers);
+        if (res.status >= 200 && res.status < 300) {
+          await this.state.updateOutgoing(row.id, { status: 'delivered', attempts, nextAttemptAt: null, lastError: null }, this.clock.now());
+          stats.delivered++;
+          return;
+        }
+        error = `HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 500)}` : ''}`;
+      } catch (err) {
+        error = (err as Error).message || String(err);
+      }
+    }
+    const now = this.clock.now();
+    const delay = endpoint && attempts < this.maxAttempts ? retryDelay(this.schedule, attempts, this.random) : null;
+    if (delay === null) {
+      await this.state.updateOutgoing(row.id, { status: 'dead', attempts, nextAttemptAt: null, lastError: error }, now);
+      stats.dead++;
+      this.onError(new Error(`webhook ${row.endpoint} event ${row.eventId} dead after ${attempts} attempt(s): ${error}`), 'outgoing.dead');
+      return;
+    }
+    await this.state.updateOutgoing(row.id, { status: 'pending', attempts, nextAttemptAt: now + Math.max(1, delay), lastError: error }, now);
+    stats.retried++;
+  }
+
+  /** The dead-letter list: POSTs that ran out of attempts, oldest first. */
+  deadLetters(limit = 100): Promise<OutgoingRecord[]> {
+    return this.state.listOutgoing('dead', limit);
+  }
+
+  /** Runs until `signal` aborts: dispatch, then sleep until the next retry or `idleMs` (new events are polled). */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let next: number | null = null;
+      try {
+        await this.runOnce();
+        next = await this.state.nextOutgoingDueAt();
+      } catch (err) {
+        this.onError(err instanceof Error ? err : new Error(String(err)), 'outgoing.run');
+      }
+      const now = this.clock.now();
+      try {
+        await this.clock.sleepUntil(Math.max(now + 1, Math.min(next ?? Infinity, now + this.idleMs)), signal);
+      } catch {
+        // aborted: the loop condition ends it
+      }
+    }
+  }
+}

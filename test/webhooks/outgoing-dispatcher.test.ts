@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestClock } from '../../src/engine/clock.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { seededRandom } from '../../src/policy/schedule.ts';
+import type { Schedule } from '../../src/policy/types.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SqliteWebhookStore } from '../../src/store/sqlite/sqlite-webhook-store.ts';
+import { OutgoingDispatcher } from '../../src/webhooks/outgoing/dispatcher.ts';
+import { parseEndpoints, type OutgoingEndpoint } from '../../src/webhooks/outgoing/endpoints.ts';
+import { fetchPoster } from '../../src/webhooks/outgoing/http-post.ts';
+import { verify } from '../../src/webhooks/index.ts';
+import { startReceiver } from './helpers/http-receiver.ts';
+
+const SECRET = 'whsec_0123456789abcdef';
+// No jitter, so the test can state the exact schedule: 1 min, 2 min, 4 min…
+const SCHEDULE: Schedule = { kind: 'backoff', initial: 60_000, factor: 2, max: 3_600_000, min: 1_000, jitter: 'none' };
+
+function setup(t: { after: (fn: () => Promise<void>) => void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-outgoing-'));
+  const path = join(dir, 'rebound.db');
+  const stores: SqliteStore[] = [];
+  const open = () => {
+    const store = new SqliteStore(path, { durability: 'normal' });
+    stores.push(store);
+    return { store, state: new SqliteWebhookStore(store.db) };
+  };
+  t.after(async () => {
+    for (const s of stores) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const clock = new TestClock();
+  const first = open();
+  const engine = new Engine({ store: first.store, clock, random: seededRandom(3) });
+  return { ...first, open, clock, engine };
+}
+
+function dispatcher(store: SqliteStore, state: SqliteWebhookStore, clock: TestClock, endpoints: OutgoingEndpoint[], maxAttempts = 4) {
+  return new OutgoingDispatcher({ store, state, clock, endpoints, schedule: SCHEDULE, maxAttempts, post: fetchPoster(5_000) });
+}
+
+test('every event goes to the endpoints that want its type, signed over the timestamp and the exact body', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const all = await startReceiver();
+  const failures = await startReceiver();
+  t.after(async () => { await all.close(); await failures.close(); });
+  await engine.suppressAddress('gone@example.org');
+  await engine.submit({ from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['gone@example.org']);
+  const d = dispatcher(store, state, clock, [
+    { url: all.url(), secret: SECRET, types: ['*'] },
+    { url: failures.url(), secret: SECRET, types: ['delivery.failed'] },
+  ]);
+
+  const stats = await d.runOnce();
+
+  const types = (await store.listEvents(0, 100)).map((e) => e.type);
+  assert.deepEqual(types, ['address.suppressed', 'delivery.failed']);
+  assert.deepEqual(all.received.map((r) => JSON.parse(r.body).type), types);
+  assert.deepEqual(failures.received.map((r) => JSON.parse(r.body).type), ['delivery.failed']);
+  assert.equal(stats.delivered, 3);
+  for (const r of [...all.received, ...failures.received]) {
+    const check = verify(r.headers['rebound-signature'] as string, r.body, SECRET, { now: () => clock.now() });
+    assert.equal(check.ok, true, `signature verifies: ${JSON.stringify(check)}`);
+    assert.equal(verify(r.headers['rebound-signature'] as string, r.body, 'whsec_someone_elses_secret', { now: () => clock.now() }).ok, false);
+  }
+  const failed = JSON.parse(failures.received[0]!.body);
+  assert.equal(failed.recipient, 'gone@example.org');
+  assert.equal(failed.data.cause, 'address-suppressed');
+  assert.equal((await d.runOnce()).delivered, 0, 'nothing is sent twice once acknowledged');
+});
+
+test('a failing endpoint is retried on the policy backoff and gets the same body until it answers 2xx', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver((_, n) => (n <= 2 ? { status: 503, body: 'busy' } : { status: 204 }));
+  t.after(() => receiver.close());
+  await engine.suppressAddress('gone@example.org');
+  const d = dispatcher(store, state, clock, [{ url: receiver.url(), secret: SECRET, types: ['address.*'] }]);
+  const start = clock.now();
+
+  assert.deepEqual(await d.runOnce(), { enqueued: 1, delivered: 0, retried: 1, dead: 0 });
+  clock.advance(59_999);
+  await d.runOnce();
+  assert.equal(receiver.received.length, 1, 'not before the first wait (1 min) is over');
+  clock.advance(1);
+  await d.runOnce();
+  assert.equal(receiver.received.length, 2);
+  assert.equal(await state.nextOutgoingDueAt(), start + 60_000 + 120_000, 'the second wait doubles');
+  clock.set(start + 180_000);
+  assert.equal((await d.runOnce()).delivered, 1);
+  assert.equal(receiver.received.length, 3);
+  assert.equal(new Set(receiver.received.map((r) => r.body)).size, 1, 'every try carries the same body');
+  assert.deepEqual(receiver.received.map((r) => r.headers['rebound-attempt']), ['1', '2', '3']);
+  assert.equal(await state.nextOutgoingDueAt(), null);
+});
+
+test('after the attempt limit a POST lands on the dead-letter list with its last error', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver(() => ({ status: 500, body: 'receiver broken' }));
+  t.after(() => receiver.close());
+  await engine.suppressAddress('gone@example.org');
+  const d = dispatcher(store, state, clock, [{ url: receiver.url(), secret: SECRET, types: ['*'] }], 3);
+
+  for (let i = 0; i < 10; i++) {
+    await d.runOnce();
+    clock.advance(3_600_000);
+  }
+  assert.equal(receiver.received.length, 3, 'three attempts in all, then no more');
+  const dead = await d.deadLetters();
+  assert.equal(dead.length, 1);
+  assert.equal(dead[0]!.eventType, 'address.suppressed');
+  assert.equal(dead[0]!.attempts, 3);
+  assert.match(dead[0]!.lastError ?? '', /HTTP 500: receiver broken/);
+});
+
+test('an unreachable endpoint counts as a failed try, not a crash', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver();
+  const url = receiver.url();
+  await receiver.close(); // nothing listens on that port any more
+  await engine.suppressAddress('gone@example.org');
+  const d = dispatcher(store, state, clock, [{ url, secret: SECRET, types: ['*'] }], 1);
+  assert.deepEqual(await d.runOnce(), { enqueued: 1, delivered: 0, retried: 0, dead: 1 });
+  assert.ok((await d.deadLetters())[0]!.lastError);
+});
+
+test('a restarted dispatcher resumes from its stored cursor: nothing acknowledged is sent again, nothing new is missed', async (t) => {
+  const { store, state, clock, engine, open } = setup(t);
+  const receiver = await startReceiver();
+  t.after(() => receiver.close());
+  const endpoints = [{ url: receiver.url(), secret: SECRET, types: ['*'] }];
+  await engine.suppressAddress('one@example.org');
+  await dispatcher(store, state, clock, endpoints).runOnce();
+  assert.equal(receiver.received.length, 1);
+
+  await engine.suppressAddress('two@example.org');
+  const reopened = open();
+  await dispatcher(reopened.store, reopened.state, clock, endpoints).runOnce();
+  assert.deepEqual(receiver.received.map((r) => JSON.parse(r.body).recipient), ['one@example.org', 'two@example.org']);
+});
+
+test('the endpoint configuration refuses unknown event types, short secrets and repeated URLs', () => {
+  assert.throws(() => parseEndpoints([{ url: 'https://a.example/h', secret: SECRET, types: ['delivery.exploded'] }]), /unknown event type/);
+  assert.throws(() => parseEndpoints([{ url: 'https://a.example/h', secret: 'short', types: ['*'] }]), /16 characters/);
+  assert.throws(() => parseEndpoints([{ url: 'https://a.example/h', secret: SECRET }, { url: 'https://a.example/h', secret: SECRET }]), /appear once/);
+  assert.throws(() => parseEndpoints([{ url: 'ftp://a.example/h', secret: SECRET }]));
+  assert.deepEqual(parseEndpoints([{ url: 'https://a.example/h', secret: SECRET }])[0]!.types, ['*']);
+  assert.deepEqual(parseEndpoints([{ url: 'https://a.example/h', secret: SECRET, types: ['delivery.*', 'address.suppressed'] }])[0]!.types, ['delivery.*', 'address.suppressed']);
+});
