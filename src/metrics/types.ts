@@ -1,0 +1,63 @@
+/** Monitoring rows and answers. Times are epoch ms (engine clock) unless a name says Seconds. */
+
+export interface IncidentRecord {
+  id: number;
+  /** Recipient domain the incident is rolled up to. */
+  domain: string;
+  /** The MX hosts (or relays) that answered during it. */
+  mxHosts: string[];
+  openedAt: number;
+  closedAt: number | null;
+  lastFailureAt: number;
+  deferrals: number;
+  /** Transient final failures (retries ran out while the destination was still down). */
+  failures: number;
+  /** Attempts after a delivery's first that failed during the incident. */
+  retries: number;
+  /** Distinct recipients affected. */
+  recipients: number;
+  /** Enhanced (else basic) code → times seen. */
+  codes: Record<string, number>;
+}
+
+export interface MetricsFilter {
+  from: number;
+  to: number;
+  enhanced?: string | null;
+  reason?: string | null;
+  domain?: string | null;
+}
+
+export interface HourlyRow {
+  hour: number;
+  enhanced: string;
+  reason: string;
+  deferrals: number;
+  failures: number;
+}
+
+export interface CodeRow {
+  enhanced: string;
+  reason: string;
+  deferrals: number;
+  failures: number;
+}
+
+export interface DestinationRow {
+  domain: string;
+  mxHost: string;
+  deferrals: number;
+  failures: number;
+  retries: number;
+}
+
+export interface FunnelRow {
+  /** null while the delivery is still waiting. */
+  finalStatus: 'delivered' | 'failed' | null;
+  finalAttempt: number | null;
+  n: number;
+}
+
+export interface TotalsRow extends CodeRow {
+  retries: number;
+}

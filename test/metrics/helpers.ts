@@ -1,0 +1,24 @@
+import { TestClock } from '../../src/engine/clock.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { Scheduler } from '../../src/engine/scheduler.ts';
+import type { DeliveryJob } from '../../src/engine/transport.ts';
+import type { Classification } from '../../src/classify/types.ts';
+import { seededRandom } from '../../src/policy/schedule.ts';
+import { openMetrics } from '../../src/metrics/open-metrics.ts';
+import { ScriptedTransport, tempStore, drive } from '../engine/helpers.ts';
+
+export { REPLIES, HOUR, DAY, drive } from '../engine/helpers.ts';
+
+/** An engine on a fresh SQLite file, a scripted transport, a scheduler and metrics, all on one TestClock. */
+export function world(answer: (job: DeliveryJob, now: number) => Classification, timeZone = 'UTC') {
+  const { store, path, cleanup } = tempStore();
+  const clock = new TestClock();
+  const t0 = clock.now();
+  const engine = new Engine({ store, clock, random: seededRandom(7) });
+  const transport = new ScriptedTransport(() => clock.now(), (job) => answer(job, clock.now()));
+  const scheduler = new Scheduler({ engine, transport });
+  const metrics = openMetrics(store, { clock, timeZone });
+  const send = (recipients: string[]) => engine.submit({ from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, recipients);
+  const runUntil = (at: number) => drive(scheduler, engine, clock, at);
+  return { store, path, cleanup, clock, t0, engine, scheduler, metrics, send, runUntil };
+}
