@@ -1,15 +1,22 @@
 import type { Store } from './store.ts';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+import { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';
 
 /** The database a command uses: `--db PATH`, else $REBOUND_DB, else ./rebound.db. */
 export function defaultDbPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.REBOUND_DB ?? './rebound.db';
 }
 
-/** Opens the store a location names: a file path (or `sqlite:PATH`) is SQLite. */
-export function openStore(location: string, options: SqliteStoreOptions = {}): Store {
+/**
+ * Opens the store a location names: a file path (or `sqlite:PATH`) is SQLite; `postgres://…` is
+ * PostgreSQL (`?schema=NAME` puts the tables in that schema), connecting on first use.
+ */
+export function openStore(location: string, options: SqliteStoreOptions & PostgresStoreOptions = {}): Store {
   if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new Error(`PostgreSQL store not available in this build: ${location.replace(/\/\/[^@/]*@/, '//…@')}`);
+    const url = new URL(location);
+    const schema = url.searchParams.get('schema') ?? options.schema;
+    url.searchParams.delete('schema');
+    return new PostgresStore(url.toString(), { ...options, schema: schema ?? undefined });
   }
   return new SqliteStore(location.replace(/^sqlite:/, ''), options);
 }

@@ -1,0 +1,18 @@
+import { migration as m0001 } from './0001-initial.ts';
+import { migration as m0002 } from './0002-metrics.ts';
+
+/**
+ * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
+ * the next number in a new file and one line below. Each runs once, recorded in
+ * `schema_migrations`, under an advisory lock (see migrate.ts).
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  m0001,
+  m0002,
+];

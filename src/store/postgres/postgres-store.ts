@@ -1,0 +1,332 @@
+import pg from 'pg';
+import type { Change, ClaimRequest, DeliveryQuery, RecordItem, RecordState, Store, SubmitWrite } from '../store.ts';
+import type {
+  AddressRecord, AddressReportRecord, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, DestinationRecord,
+  EventRecord, MessageRecord, NewEvent,
+} from '../types.ts';
+import { toNumbered, type Statement } from '../sql/statement.ts';
+import * as deliveries from '../sql/deliveries.ts';
+import * as messages from '../sql/messages.ts';
+import * as attempts from '../sql/attempts.ts';
+import * as addresses from '../sql/addresses.ts';
+import * as destinations from '../sql/destinations.ts';
+import * as events from '../sql/events.ts';
+import * as pgsql from './sql/claims.ts';
+import {
+  addressParams, attemptParams, deliveryParams, rowToAddress, rowToAddressReport, rowToAttempt, rowToClaimed, rowToDelivery,
+  rowToDestination, rowToEvent, rowToMessage,
+} from '../rows.ts';
+import { migrations } from './migrations/index.ts';
+import { migrate, quoteIdent } from './migrate.ts';
+import { tallyObservation, type DestinationTally } from './tally.ts';
+
+export interface PostgresStoreOptions {
+  /** Tables live in this schema (created if missing); default: the connection's search_path (public). */
+  schema?: string;
+  /** Connections per node. */
+  poolSize?: number;
+  /** NOTIFY channel that wakes idle workers when a submission adds work. */
+  channel?: string;
+}
+
+type Row = Record<string, unknown>;
+type Client = pg.PoolClient;
+
+/** Errors after which the whole transaction is safe to run again (its decisions are pure). */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_TRIES = 5;
+
+/** `postgres://user:secret@host/db` → `postgres://user:…@host/db`, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
+}
+
+/**
+ * The Store on PostgreSQL through pg, for several nodes sharing one database. The same
+ * statements as SQLite (src/store/sql/) except the claim (FOR UPDATE SKIP LOCKED) and the locks
+ * that make concurrent nodes take turns on one delivery, one address, and the outbox.
+ * The constructor does not touch the network; the first call connects and migrates.
+ */
+export class PostgresStore implements Store {
+  readonly pool: pg.Pool;
+  readonly schema: string | null;
+  readonly channel: string;
+  private readonly ready: Promise<void>;
+  private listener: pg.Client | null = null;
+  private closed = false;
+
+  constructor(readonly url: string, options: PostgresStoreOptions = {}) {
+    this.schema = options.schema ?? null;
+    this.channel = options.channel ?? 'rebound_work';
+    const searchPath = this.schema === null ? undefined : `-c search_path=${quoteIdent(this.schema)}`;
+    this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4, options: searchPath });
+    // A dropped idle connection must not crash the process; the next query opens a new one.
+    this.pool.on('error', () => {});
+    this.ready = this.connect();
+    this.ready.catch(() => {});
+  }
+
+  private async connect(): Promise<void> {
+    let client: Client;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw new Error(`cannot reach PostgreSQL at ${redactUrl(this.url)}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      await migrate(client, migrations, this.schema);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async query(s: Statement, values: Record<string, unknown> = {}, client?: Client): Promise<Row[]> {
+    const { text, values: args } = toNumbered(s, values);
+    const r = await (client ?? this.pool).query({ name: s.name, text, values: args });
+    return r.rows as Row[];
+  }
+
+  /** Runs `work` in one transaction, again from the start after a deadlock or serialization failure. */
+  private async transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    await this.ready;
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await work(client);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        if (attempt < MAX_TRIES && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  private async read(s: Statement, values: Record<string, unknown> = {}): Promise<Row[]> {
+    await this.ready;
+    return this.query(s, values);
+  }
+
+  private async appendEvents(client: Client, list: readonly NewEvent[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.query(pgsql.lockOutbox, {}, client);
+    for (const e of list) await this.query(events.insertEvent, { ...e, data: JSON.stringify(e.data) }, client);
+  }
+
+  private async readAddresses(client: Client, emails: readonly string[], lock: boolean): Promise<Map<string, AddressRecord>> {
+    const unique = [...new Set(emails)].sort();
+    if (unique.length === 0) return new Map();
+    if (lock) await this.query(pgsql.lockAddresses, { emails: unique }, client);
+    const rows = await this.query(pgsql.selectAddresses, { emails: unique }, client);
+    return new Map(rows.map((r) => [String(r.email), rowToAddress(r)]));
+  }
+
+  async submit(emails: string[], plan: (addresses: ReadonlyMap<string, AddressRecord>) => SubmitWrite): Promise<SubmitWrite> {
+    return this.transaction(async (client) => {
+      const known = await this.readAddresses(client, emails, true);
+      const w = plan(known);
+      await this.query(messages.insertMessage, { ...w.message }, client);
+      for (const d of w.deliveries) await this.query(deliveries.insertDelivery, deliveryParams(d), client);
+      for (const a of w.addresses) await this.query(addresses.upsertAddress, addressParams(a), client);
+      await this.appendEvents(client, w.events);
+      // Delivered at commit: idle workers on other nodes look for due work at once.
+      if (w.deliveries.length > 0) await this.query(pgsql.notifyWork, { channel: this.channel }, client);
+      return w;
+    });
+  }
+
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    if (request.limit <= 0) return [];
+    await this.ready;
+    const rows = await this.query(pgsql.claimDueDeliveries, { ...request });
+    return rows.map(rowToClaimed)
+      .sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0) || (a.id < b.id ? -1 : 1));
+  }
+
+  async record<T extends RecordItem>(items: readonly T[], decide: (item: T, state: RecordState) => Change | null): Promise<Array<Change | null>> {
+    if (items.length === 0) return [];
+    return this.transaction(async (client) => {
+      // Locks first (deliveries, then addresses, each in sorted order), then the idempotency check,
+      // so a node that waited for another's batch sees the attempts it committed.
+      const locked = await this.query(pgsql.lockDeliveries, { ids: [...new Set(items.map((i) => i.deliveryId))] }, client);
+      const byId = new Map(locked.map((r) => [String(r.id), rowToDelivery(r)]));
+      const known = await this.readAddresses(client, [...byId.values()].map((d) => d.recipient), true);
+      const attemptIds = items.flatMap((i) => (i.attemptId === null ? [] : [i.attemptId]));
+      const seen = new Set(attemptIds.length === 0 ? [] : (await this.query(pgsql.selectAttemptsExisting, { ids: attemptIds }, client)).map((r) => String(r.id)));
+      const writes: Change[] = [];
+      const changes = items.map((item) => {
+        if (item.attemptId !== null && seen.has(item.attemptId)) return null;
+        const delivery = byId.get(item.deliveryId) ?? null;
+        const address = delivery ? known.get(delivery.recipient) ?? null : null;
+        const change = decide(item, { delivery, address });
+        if (!change) return null;
+        // Later items in the batch see this one's effects, as they do on SQLite.
+        if (change.attempt) seen.add(change.attempt.id);
+        if (change.delivery) byId.set(change.delivery.id, change.delivery);
+        if (change.address) known.set(change.address.email, change.address);
+        writes.push(change);
+        return change;
+      });
+      await this.write(client, writes);
+      return changes;
+    });
+  }
+
+  private async write(client: Client, changes: readonly Change[]): Promise<void> {
+    const tallies = new Map<string, DestinationTally>();
+    const newEvents: NewEvent[] = [];
+    for (const change of changes) {
+      if (change.report) await this.query(addresses.insertAddressReport, { ...change.report }, client);
+      if (change.delivery) await this.query(deliveries.updateDelivery, deliveryParams(change.delivery), client);
+      if (change.address) await this.query(addresses.upsertAddress, addressParams(change.address), client);
+      if (change.attempt) await this.query(attempts.insertAttempt, attemptParams(change.attempt), client);
+      if (change.destination) tallyObservation(tallies, change.destination);
+      newEvents.push(...change.events);
+    }
+    // Sorted: one lock order on destination rows for every node.
+    for (const t of [...tallies.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1))) {
+      await this.query(destinations.observeDestination, { ...t }, client);
+    }
+    await this.appendEvents(client, newEvents);
+  }
+
+  async changeAddress(email: string, reportId: string | null, decide: (address: AddressRecord | null) => Change | null): Promise<Change | null> {
+    return this.transaction(async (client) => {
+      const known = await this.readAddresses(client, [email], true);
+      if (reportId !== null && (await this.query(addresses.selectAddressReportExists, { id: reportId }, client)).length > 0) return null;
+      const change = decide(known.get(email) ?? null);
+      if (change) await this.write(client, [change]);
+      return change;
+    });
+  }
+
+  async dueReactivations(now: number, limit: number): Promise<string[]> {
+    return (await this.read(addresses.selectDueReactivations, { now, limit })).map((r) => String(r.email));
+  }
+
+  async dueDelayWarnings(now: number, limit: number): Promise<string[]> {
+    return (await this.read(deliveries.selectDueDelayWarnings, { now, limit })).map((r) => String(r.id));
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const [r] = await this.read(deliveries.selectNextDueAt);
+    return r?.at === null || r?.at === undefined ? null : Number(r.at);
+  }
+
+  async getMessage(id: string): Promise<MessageRecord | null> {
+    const [r] = await this.read(messages.selectMessage, { id });
+    return r ? rowToMessage(r) : null;
+  }
+
+  async getMessages(ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    const out = new Map<string, MessageRecord>();
+    for (const id of new Set(ids)) {
+      const m = await this.getMessage(id);
+      if (m) out.set(id, m);
+    }
+    return out;
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | null> {
+    const [r] = await this.read(deliveries.selectDelivery, { id });
+    return r ? rowToDelivery(r) : null;
+  }
+
+  async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    return (await this.read(pgsql.selectDeliveries, {
+      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null,
+      limit: query.limit ?? 1000,
+    })).map(rowToDelivery);
+  }
+
+  async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
+    const counts: Record<DeliveryStatus, number> = { queued: 0, deferred: 0, delivered: 0, failed: 0 };
+    for (const r of await this.read(deliveries.countDeliveriesByStatus)) counts[r.status as DeliveryStatus] = Number(r.n);
+    return counts;
+  }
+
+  async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
+    return (await this.read(attempts.selectAttempts, { deliveryId })).map(rowToAttempt);
+  }
+
+  async getAddress(email: string): Promise<AddressRecord | null> {
+    const [r] = await this.read(addresses.selectAddress, { email });
+    return r ? rowToAddress(r) : null;
+  }
+
+  async listAddressReports(email: string): Promise<AddressReportRecord[]> {
+    return (await this.read(addresses.selectAddressReports, { email })).map(rowToAddressReport);
+  }
+
+  async listEvents(afterId: number, limit: number): Promise<EventRecord[]> {
+    return (await this.read(events.selectEventsAfter, { afterId, limit })).map(rowToEvent);
+  }
+
+  async getDestination(domain: string): Promise<DestinationRecord | null> {
+    const [r] = await this.read(destinations.selectDestination, { domain });
+    return r ? rowToDestination(r) : null;
+  }
+
+  async listDestinations(): Promise<DestinationRecord[]> {
+    return (await this.read(destinations.selectDestinations)).map(rowToDestination);
+  }
+
+  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
+    await this.transaction(async (client) => {
+      await this.query(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, at }, client);
+      await this.appendEvents(client, newEvents);
+    });
+  }
+
+  /**
+   * A cluster-wide concurrency slot at `domain`: true when fewer than `limit` live slots were
+   * held and this holder now has one until `lockedUntil`. A node that dies frees its slots when
+   * their lease ends.
+   */
+  async acquireSlot(domain: string, holder: string, limit: number, now: number, lockedUntil: number): Promise<boolean> {
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [0x5246, domain]);
+      await this.query(pgsql.sweepSlots, { domain, now }, client);
+      return (await this.query(pgsql.acquireSlot, { domain, holder, lockedUntil, now, limit }, client)).length > 0;
+    });
+  }
+
+  async releaseSlot(domain: string, holder: string): Promise<void> {
+    await this.read(pgsql.releaseSlot, { domain, holder });
+  }
+
+  async slotsInUse(domain: string, now: number): Promise<number> {
+    const [r] = await this.read(pgsql.countSlots, { domain, now });
+    return Number(r?.n ?? 0);
+  }
+
+  /**
+   * Calls `onWork` whenever any node submits new deliveries (LISTEN on a connection of its own).
+   * Resolves once listening. Idle schedulers still poll (`idleMs`): a missed notification only
+   * delays work until the next poll.
+   */
+  async listen(onWork: () => void): Promise<void> {
+    await this.ready;
+    if (this.listener) throw new Error('already listening');
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('error', () => {});
+    client.on('notification', (n) => {
+      if (n.channel === this.channel) onWork();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    this.listener = client;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener?.end().catch(() => {});
+    await this.ready.catch(() => {});
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,264 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Change, RecordState, Store } from '../../../src/store/store.ts';
+import type { AddressRecord, DeliveryRecord } from '../../../src/store/types.ts';
+import { delivery, message, write } from '../fixtures.ts';
+import type { StoreFactory } from './factories.ts';
+
+const T = 1_700_000_000_000;
+type Ctx = { after: (fn: () => Promise<void> | void) => void };
+
+/** One behavioural suite for the Store interface, run against every backend through its factory. */
+export function storeContract(factory: StoreFactory): void {
+  /** A fresh store, closed and cleaned up after the test; `again()` opens a second connection (another node). */
+  async function fresh(t: Ctx): Promise<{ store: Store; again: () => Store }> {
+    const f = await factory.fresh();
+    const opened: Store[] = [];
+    const open = () => {
+      const s = f.open();
+      opened.push(s);
+      return s;
+    };
+    t.after(async () => {
+      for (const s of opened) await s.close();
+      await f.cleanup();
+    });
+    return { store: open(), again: open };
+  }
+
+  const delivered = (item: { deliveryId: string; attemptId: string | null }, state: RecordState): Change => {
+    const d = state.delivery!;
+    return {
+      attempt: { id: item.attemptId!, deliveryId: d.id, n: d.attempts + 1, at: T, source: 'smtp', destination: 'mx.example.org', phase: 'data', basic: 250, enhanced: '2.0.0', class: 'success', reason: 'delivered', response: '250 ok', durationMs: 3, rule: 'r' },
+      delivery: { ...d, status: 'delivered', attempts: d.attempts + 1, nextAttemptAt: null, lockedBy: null, lockedUntil: null },
+      events: [{ at: T, type: 'delivery.delivered', deliveryId: d.id, recipient: d.recipient, domain: d.domain, data: { attempts: d.attempts + 1 } }],
+    };
+  };
+
+  describe(`Store contract: ${factory.name}`, { skip: factory.skip ?? false }, () => {
+    test('a claim leases the oldest due deliveries; leased ones are not claimed again until the lease ends', async (t) => {
+      const { store } = await fresh(t);
+      const ds = [delivery('d3', 'm', T + 30), delivery('d1', 'm', T + 10), delivery('d2', 'm', T + 20), delivery('later', 'm', T + 1000)];
+      await store.submit([], write(message('m', T), ds));
+      const first = await store.claimDue({ now: T + 100, limit: 2, worker: 'w1', lockedUntil: T + 500 });
+      assert.deepEqual(first.map((d) => [d.id, d.lockedBy, d.lockedUntil]), [['d1', 'w1', T + 500], ['d2', 'w1', T + 500]]);
+      const second = await store.claimDue({ now: T + 100, limit: 10, worker: 'w2', lockedUntil: T + 600 });
+      assert.deepEqual(second.map((d) => d.id), ['d3']);
+      assert.deepEqual(await store.claimDue({ now: T + 499, limit: 10, worker: 'w2', lockedUntil: T + 900 }), []);
+      const again = await store.claimDue({ now: T + 500, limit: 10, worker: 'w2', lockedUntil: T + 900 });
+      assert.deepEqual(again.map((d) => [d.id, d.lockedBy]), [['d1', 'w2'], ['d2', 'w2']]);
+      assert.equal(await store.nextDueAt(), T + 600, 'next due is when d3\'s lease ends');
+    });
+
+    test('a claim for nothing returns nothing and leases nothing', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], write(message('m', T), [delivery('d', 'm', T)]));
+      assert.deepEqual(await store.claimDue({ now: T, limit: 0, worker: 'w', lockedUntil: T + 10 }), []);
+      assert.equal((await store.getDelivery('d'))!.lockedBy, null);
+    });
+
+    test('final deliveries are never claimed and leave nothing due', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], write(message('m', T), [
+        delivery('done', 'm', T, { status: 'delivered', nextAttemptAt: T }),
+        delivery('dead', 'm', T, { status: 'failed', nextAttemptAt: T }),
+      ]));
+      assert.deepEqual(await store.claimDue({ now: T + 1, limit: 10, worker: 'w', lockedUntil: T + 2 }), []);
+      assert.equal(await store.nextDueAt(), null);
+    });
+
+    test('two nodes claiming at once from one store never get the same delivery', async (t) => {
+      const { store, again } = await fresh(t);
+      const other = again();
+      await store.submit([], write(message('m', T), Array.from({ length: 200 }, (_, i) => delivery(`d${String(i).padStart(3, '0')}`, 'm', T + i))));
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : store).claimDue({ now: T + 1000, limit: 30, worker: `w${i}`, lockedUntil: T + 5000 })));
+      const ids = claims.flat().map((d) => d.id);
+      assert.equal(new Set(ids).size, ids.length, 'no delivery leased twice');
+      assert.equal(ids.length, 200, 'between them the eight claims took everything due');
+    });
+
+    test('recording the same attempt id twice writes it once: the second decision is not even asked', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], write(message('m', T), [delivery('d', 'm', T)]));
+      let asked = 0;
+      const decide = (item: { deliveryId: string; attemptId: string | null }, state: RecordState) => {
+        asked++;
+        return delivered(item, state);
+      };
+      const [one] = await store.record([{ deliveryId: 'd', attemptId: 'd#1' }], decide);
+      const [two] = await store.record([{ deliveryId: 'd', attemptId: 'd#1' }], decide);
+      assert.ok(one);
+      assert.equal(two, null);
+      assert.equal(asked, 1);
+      assert.equal((await store.getDelivery('d'))!.attempts, 1);
+      assert.deepEqual((await store.listAttempts('d')).map((a) => [a.id, a.n, a.phase, a.class]), [['d#1', 1, 'data', 'success']]);
+      assert.deepEqual((await store.listEvents(0, 10)).map((e) => [e.type, e.deliveryId, e.data.attempts]), [['delivery.delivered', 'd', 1]]);
+    });
+
+    test('two nodes recording the same attempt at once write it once', async (t) => {
+      const { store, again } = await fresh(t);
+      const other = again();
+      await store.submit([], write(message('m', T), [delivery('d', 'm', T)]));
+      const results = await Promise.all([store, other, store, other].map((s) => s.record([{ deliveryId: 'd', attemptId: 'd#1' }], delivered)));
+      assert.equal(results.flat().filter((c) => c !== null).length, 1);
+      assert.equal((await store.listAttempts('d')).length, 1);
+      assert.equal((await store.getDelivery('d'))!.attempts, 1);
+    });
+
+    test('later items in one batch see the earlier items\' writes', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], write(message('m', T), [delivery('d', 'm', T)]));
+      const seen: number[] = [];
+      await store.record([{ deliveryId: 'd', attemptId: 'a1' }, { deliveryId: 'd', attemptId: 'a1' }, { deliveryId: 'd', attemptId: 'a2' }], (item, state) => {
+        seen.push(state.delivery!.attempts);
+        const d = state.delivery!;
+        return { ...delivered(item, state), delivery: { ...d, attempts: d.attempts + 1 } };
+      });
+      assert.deepEqual(seen, [0, 1], 'the repeated attempt id was skipped; the third item saw one attempt');
+      assert.equal((await store.getDelivery('d'))!.attempts, 2);
+    });
+
+    test('a decision that throws rolls the whole batch back', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], write(message('m', T), [delivery('a', 'm', T), delivery('b', 'm', T)]));
+      await assert.rejects(store.record([{ deliveryId: 'a', attemptId: null }, { deliveryId: 'b', attemptId: null }], (item, state) => {
+        if (item.deliveryId === 'b') throw new Error('boom');
+        return { delivery: { ...state.delivery!, status: 'failed', nextAttemptAt: null }, events: [{ at: T, type: 'x', deliveryId: 'a', recipient: null, domain: null, data: {} }] };
+      }), /boom/);
+      assert.equal((await store.getDelivery('a'))!.status, 'queued');
+      assert.deepEqual(await store.listEvents(0, 10), []);
+    });
+
+    test('a record for an unknown delivery shows the decision a null delivery and address', async (t) => {
+      const { store } = await fresh(t);
+      let state: RecordState | null = null;
+      const [c] = await store.record([{ deliveryId: 'nope', attemptId: null }], (_, s) => {
+        state = s;
+        return null;
+      });
+      assert.equal(c, null);
+      assert.deepEqual(state, { delivery: null, address: null });
+    });
+
+    test('submit shows the plan the recipients\' known addresses and writes message, deliveries, addresses and events', async (t) => {
+      const { store } = await fresh(t);
+      const known: AddressRecord = { email: 'a@example.org', status: 'unavailable', until: T - 1, reason: 'mailbox_full', deferralCount: 2, failureCount: 1, hardBounceCount: 0, updatedAt: T - 10 };
+      await store.changeAddress(known.email, null, () => ({ address: known, events: [] }));
+      let shown: string[] = [];
+      await store.submit(['a@example.org', 'b@example.org'], (addrs) => {
+        shown = [...addrs.keys()];
+        return {
+          message: message('m', T), deliveries: [delivery('d1', 'm', T, { recipient: 'a@example.org' })],
+          addresses: [{ ...addrs.get('a@example.org')!, status: 'active', until: null, updatedAt: T }],
+          events: [{ at: T, type: 'delivery.queued', deliveryId: 'd1', recipient: 'a@example.org', domain: 'example.org', data: {} }],
+        };
+      });
+      assert.deepEqual(shown, ['a@example.org']);
+      assert.equal((await store.getAddress('a@example.org'))!.status, 'active');
+      assert.equal((await store.getAddress('a@example.org'))!.deferralCount, 2);
+      assert.deepEqual((await store.listDeliveries({ messageId: 'm' })).map((d) => d.id), ['d1']);
+      assert.deepEqual((await store.listEvents(0, 10)).map((e) => e.type), ['delivery.queued']);
+    });
+
+    test('a submit whose plan throws writes nothing', async (t) => {
+      const { store } = await fresh(t);
+      await assert.rejects(store.submit(['x@example.org'], () => {
+        throw new Error('bad plan');
+      }), /bad plan/);
+      assert.equal(await store.getMessage('m'), null);
+      assert.deepEqual(await store.countDeliveries(), { queued: 0, deferred: 0, delivered: 0, failed: 0 });
+    });
+
+    test('an address report is recorded once by its id and listed by address', async (t) => {
+      const { store } = await fresh(t);
+      const report = { id: 'r1', email: 'x@example.org', at: T, source: 'webhook' as const, provider: 'ses', basic: 550, enhanced: '5.1.1', reason: 'user_unknown', response: '550 5.1.1 no such user' };
+      const decide = (a: AddressRecord | null): Change => ({
+        report,
+        address: { email: 'x@example.org', status: 'suppressed', until: null, reason: 'user_unknown', deferralCount: 0, failureCount: (a?.failureCount ?? 0) + 1, hardBounceCount: (a?.hardBounceCount ?? 0) + 1, updatedAt: T },
+        events: [{ at: T, type: 'address.suppressed', deliveryId: null, recipient: 'x@example.org', domain: 'example.org', data: { reason: 'user_unknown' } }],
+      });
+      assert.ok(await store.changeAddress('x@example.org', 'r1', decide));
+      assert.equal(await store.changeAddress('x@example.org', 'r1', decide), null);
+      assert.deepEqual(await store.listAddressReports('x@example.org'), [report]);
+      assert.equal((await store.getAddress('x@example.org'))!.hardBounceCount, 1);
+      assert.equal((await store.listEvents(0, 10)).length, 1);
+    });
+
+    test('due reactivations and delay warnings come back in order up to the limit', async (t) => {
+      const { store } = await fresh(t);
+      for (const [email, until] of [['late@x.org', T + 50], ['early@x.org', T + 10], ['future@x.org', T + 500]] as const) {
+        await store.changeAddress(email, null, () => ({ address: { email, status: 'unavailable', until, reason: 'mailbox_full', deferralCount: 0, failureCount: 0, hardBounceCount: 0, updatedAt: T }, events: [] }));
+      }
+      assert.deepEqual(await store.dueReactivations(T + 100, 10), ['early@x.org', 'late@x.org']);
+      assert.deepEqual(await store.dueReactivations(T + 100, 1), ['early@x.org']);
+      await store.submit([], write(message('m', T), [
+        delivery('w2', 'm', T + 1000, { delayWarningAt: T + 20 }), delivery('w1', 'm', T + 1000, { delayWarningAt: T + 10 }),
+        delivery('gone', 'm', T, { status: 'delivered', nextAttemptAt: null, delayWarningAt: T + 5 }),
+      ]));
+      assert.deepEqual(await store.dueDelayWarnings(T + 100, 10), ['w1', 'w2'], 'a final delivery\'s warning is never due');
+    });
+
+    test('the outbox lists events after a cursor, in order, with their data', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], () => ({
+        message: message('m', T), deliveries: [], addresses: [],
+        events: [1, 2, 3, 4, 5].map((i) => ({ at: T + i, type: 'delivery.deferred', deliveryId: null, recipient: 'x@y.z', domain: 'y.z', data: { i, nested: { ok: true } } })),
+      }));
+      const all = await store.listEvents(0, 100);
+      assert.deepEqual(all.map((e) => e.data.i), [1, 2, 3, 4, 5]);
+      const after = await store.listEvents(all[1]!.id, 2);
+      assert.deepEqual(after.map((e) => e.data.i), [3, 4]);
+      assert.deepEqual(after[0]!.data.nested, { ok: true });
+    });
+
+    test('destination counters add up, a success ends the run of failures, and health is shared by every node', async (t) => {
+      const { store, again } = await fresh(t);
+      await store.submit([], write(message('m', T), [delivery('a', 'm', T), delivery('b', 'm', T), delivery('c', 'm', T)]));
+      const observe = (id: string, success: boolean, at: number) => store.record([{ deliveryId: id, attemptId: null }], () => ({
+        destination: { domain: 'example.org', mxHost: 'mx1.example.org', at, success, reply: success ? '250 ok' : '451 4.3.2 busy' }, events: [],
+      }));
+      await observe('a', false, T + 1);
+      await observe('b', false, T + 2);
+      let d = (await store.getDestination('example.org'))!;
+      assert.deepEqual([d.attemptCount, d.failureCount, d.successCount, d.consecutiveFailures, d.lastReply, d.mxHost], [2, 2, 0, 2, '451 4.3.2 busy', 'mx1.example.org']);
+      await observe('c', true, T + 3);
+      d = (await store.getDestination('example.org'))!;
+      assert.deepEqual([d.attemptCount, d.failureCount, d.successCount, d.consecutiveFailures, d.health], [3, 2, 1, 0, 'open']);
+      await store.updateDestinationHealth('example.org', { health: 'suspended', suspendedUntil: T + 300_000 }, T + 4, [
+        { at: T + 4, type: 'destination.suspended', deliveryId: null, recipient: null, domain: 'example.org', data: { until: T + 300_000 } },
+      ]);
+      const seenByAnother = (await again().getDestination('example.org'))!;
+      assert.deepEqual([seenByAnother.health, seenByAnother.suspendedUntil, seenByAnother.attemptCount], ['suspended', T + 300_000, 3]);
+      assert.deepEqual((await store.listDestinations()).map((x) => x.domain), ['example.org']);
+      assert.deepEqual((await store.listEvents(0, 10)).map((e) => e.type), ['destination.suspended']);
+    });
+
+    test('a large message and odd text round-trip byte for byte', async (t) => {
+      const { store } = await fresh(t);
+      const raw = Buffer.alloc(4 << 20, 0xff);
+      raw.write('Subject: \u00e9\u0000\r\n', 0, 'utf8');
+      await store.submit([], write(message('big', T, raw), [delivery('d', 'big', T, { recipient: "o'brien+\u{1F600}@example.org" })]));
+      const m = (await store.getMessage('big'))!;
+      assert.ok(m.raw.equals(raw));
+      assert.equal((await store.getDelivery('d'))!.recipient, "o'brien+\u{1F600}@example.org");
+      assert.equal(await store.getMessage("'; DROP TABLE messages; --"), null);
+      assert.deepEqual([...(await store.getMessages(['big', 'big', 'none'])).keys()], ['big']);
+    });
+
+    test('a delivery round-trips every field, and lists filter by message, recipient and status', async (t) => {
+      const { store } = await fresh(t);
+      const full: DeliveryRecord = delivery('full', 'm', T, {
+        status: 'deferred', attempts: 2, maxAttempts: 9, nextAttemptAt: T + 60_000, firstDeferredAt: T + 1, expiresAt: T + 99_000,
+        lastOutcome: { at: T + 2, basic: 451, enhanced: '4.3.2', class: 'transient', reason: 'system_not_accepting', response: '451 4.3.2 not now' },
+        rule: 'seed/4.3.2', delayWarningAt: T + 3_600_000,
+      });
+      await store.submit([], write(message('m', T), [full, delivery('other', 'm', T, { recipient: 'z@example.org' })]));
+      assert.deepEqual(await store.getDelivery('full'), full);
+      assert.deepEqual((await store.listDeliveries({ status: 'deferred' })).map((d) => d.id), ['full']);
+      assert.deepEqual((await store.listDeliveries({ recipient: 'z@example.org' })).map((d) => d.id), ['other']);
+      assert.deepEqual((await store.listDeliveries({ messageId: 'm', limit: 1 })).length, 1);
+      assert.deepEqual(await store.countDeliveries(), { queued: 1, deferred: 1, delivered: 0, failed: 0 });
+      assert.equal(await store.getDelivery('absent'), null);
+    });
+  });
+}
