@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { MetricsFilter } from './types.ts';
+import { SEGMENT_KINDS, type SegmentKind } from './metrics-store.ts';
+import { TimeZoneError, weekdayHourIn } from './time-zone.ts';
+
+export class MetricsQueryError extends Error {
+  override name = 'MetricsQueryError';
+}
+
+const DAY_MS = 86_400_000;
+
+/** An instant: epoch milliseconds, or an ISO 8601 date/time. */
+function instant(v: string, name: string): number {
+  const n = /^\d{1,15}$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) throw new MetricsQueryError(`${name} must be an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(v.slice(0, 60))}`);
+  return n;
+}
+
+const text = z.string().max(200).optional();
+const raw = z.object({
+  from: text, to: text, enhanced: text, reason: text, domain: text, tz: text, bucket: text, kind: text, format: text, limit: text,
+});
+
+export interface ParsedQuery extends MetricsFilter {
+  timeZone: string | null;
+  bucket: 'hour' | 'day';
+  kind: SegmentKind;
+  format: 'csv' | 'json' | 'jsonl';
+  limit: number;
+}
+
+/**
+ * The query string (or CLI flags) every metrics route and command shares. Default window: the
+ * last 7 days up to `now`. Errors name the parameter and what it accepts.
+ */
+export function parseMetricsQuery(input: unknown, now: number): ParsedQuery {
+  const parsed = raw.safeParse(input ?? {});
+  if (!parsed.success) throw new MetricsQueryError(`bad query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const q = parsed.data;
+  const to = q.to ? instant(q.to, 'to') : now;
+  const from = q.from ? instant(q.from, 'from') : to - 7 * DAY_MS;
+  if (from >= to) throw new MetricsQueryError('from must be before to');
+  if (q.enhanced !== undefined && !/^[245]\.\d{1,3}\.\d{1,3}$/.test(q.enhanced)) throw new MetricsQueryError(`enhanced must be a code such as 4.3.2, got ${JSON.stringify(q.enhanced.slice(0, 60))}`);
+  if (q.reason !== undefined && !/^[a-z]{2,30}$/.test(q.reason)) throw new MetricsQueryError(`reason must be a reason name such as notaccept, got ${JSON.stringify(q.reason.slice(0, 60))}`);
+  if (q.domain !== undefined && !/^[a-z0-9.-]{1,253}$/i.test(q.domain)) throw new MetricsQueryError(`domain must be a domain name, got ${JSON.stringify(q.domain.slice(0, 60))}`);
+  if (q.tz !== undefined) {
+    try {
+      weekdayHourIn(q.tz);
+    } catch (err) {
+      if (err instanceof TimeZoneError) throw new MetricsQueryError(err.message);
+      throw err;
+    }
+  }
+  const bucket = q.bucket ?? 'hour';
+  if (bucket !== 'hour' && bucket !== 'day') throw new MetricsQueryError('bucket must be hour or day');
+  const kind = (q.kind ?? 'touched') as SegmentKind;
+  if (!SEGMENT_KINDS.includes(kind)) throw new MetricsQueryError(`kind must be one of ${SEGMENT_KINDS.join(', ')}`);
+  const format = q.format ?? 'json';
+  if (format !== 'csv' && format !== 'json' && format !== 'jsonl') throw new MetricsQueryError('format must be csv, json or jsonl');
+  const limit = q.limit === undefined ? 50 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new MetricsQueryError('limit must be an integer from 1 to 10000');
+  return {
+    from, to, enhanced: q.enhanced ?? null, reason: q.reason ?? null, domain: q.domain?.toLowerCase() ?? null,
+    timeZone: q.tz ?? null, bucket, kind, format, limit,
+  };
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+
+export interface PrometheusRouteOptions {
+  registry: Registry;
+  /** When set, a scrape must pass it (the server's bearer-token check); unset: /metrics is open. */
+  authorize?: (req: FastifyRequest) => boolean | Promise<boolean>;
+}
+
+/** `GET /metrics` in the Prometheus text format. */
+export async function prometheusRoutes(app: FastifyInstance, opts: PrometheusRouteOptions): Promise<void> {
+  app.get('/metrics', async (req, reply) => {
+    if (opts.authorize && !(await opts.authorize(req))) return reply.code(401).send({ error: 'a bearer token is required for /metrics' });
+    const body = await opts.registry.metrics();
+    return reply.type(opts.registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,32 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../../metrics/metrics.ts';
+import { MetricsQueryError, parseMetricsQuery, type ParsedQuery } from '../../metrics/query.ts';
+import { exportSegment } from '../../metrics/segment-export.ts';
+
+export interface SegmentRoutesOptions {
+  metrics: Metrics;
+}
+
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8' };
+
+/**
+ * `GET /v1/segments/affected?kind=deferred|unavailable|suppressed|touched&from&to&enhanced&reason&domain&format=csv|json|jsonl`:
+ * the affected recipients, streamed off the database cursor.
+ */
+export async function segmentRoutes(app: FastifyInstance, opts: SegmentRoutesOptions): Promise<void> {
+  app.get('/v1/segments/affected', async (req, reply) => {
+    let q: ParsedQuery;
+    try {
+      // Segments default to all time: a recipient is currently deferred whenever it was last tried.
+      const query = { from: '0', ...(req.query as Record<string, unknown>) };
+      q = parseMetricsQuery(query, opts.metrics.clock.now());
+    } catch (err) {
+      if (err instanceof MetricsQueryError) return reply.code(400).send({ error: err.message });
+      throw err;
+    }
+    reply.type(CONTENT_TYPES[q.format]);
+    if (q.format === 'csv') reply.header('content-disposition', `attachment; filename="rebound-${q.kind}.csv"`);
+    return reply.send(Readable.from(exportSegment(opts.metrics.metrics, q, q.format)));
+  });
+}
