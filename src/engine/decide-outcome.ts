@@ -95,7 +95,8 @@ function fail(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: De
 function delivered(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord, n: number): Change {
   const o = item.outcome;
   const next: DeliveryRecord = {
-    ...d, status: 'delivered', attempts: n, nextAttemptAt: null, lastOutcome: summary(o), rule: null, delayWarningAt: null,
+    // `resend`: handed back to the sender for its ESP; the ESP's later report may still reopen it.
+    ...d, status: 'delivered', attempts: n, nextAttemptAt: null, lastOutcome: summary(o), rule: item.source === 'resend' ? RESEND_ACCEPTED : null, delayWarningAt: null,
     lockedBy: null, lockedUntil: null, updatedAt: ctx.now,
   };
   const address = addressDelivered(state.address, ctx.now, { deliveryId: d.id, domain: d.domain });
@@ -111,11 +112,23 @@ function delivered(ctx: DecisionContext, item: OutcomeItem, state: RecordState, 
   };
 }
 
+/** The rule of a delivery the sender's resend hook accepted: only its ESP's report says how it ended. */
+export const RESEND_ACCEPTED = 'resend-accepted';
+
 /** A report about a delivery that is already final: logged; a bounce after "delivered" fails it. */
 function decideReportOnFinal(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord): Change | null {
   const c = item.outcome.classification;
   // Own attempts never reach a final delivery except as a stale duplicate: ignore them.
-  if (item.source === 'smtp') return null;
+  if (item.source === 'smtp' || item.source === 'resend') return null;
+  if (d.status === 'delivered' && d.rule === RESEND_ACCEPTED && c.class === 'transient') {
+    // The ESP deferred what the resend hook handed it: that attempt's outcome is this deferral,
+    // so the schedule continues from it (not one attempt further).
+    return decideOutcome(ctx, item, { ...state, delivery: { ...d, status: 'deferred', attempts: d.attempts - 1 } });
+  }
+  if (d.status === 'delivered' && d.rule === RESEND_ACCEPTED && isSuccess(c)) {
+    // The ESP confirms delivery: closed, a later deferral report no longer reopens it.
+    return { attempt: attemptRow(item, d.attempts, c.rule), delivery: { ...d, rule: null, updatedAt: ctx.now }, events: [] };
+  }
   if (d.status === 'delivered' && c.class === 'permanent') {
     // The relay said 250, the final hop said no: the delivery did not happen after all.
     return fail(ctx, item, state, d, d.attempts, 'bounced-after-delivery', null);

@@ -94,7 +94,7 @@ export class Engine {
 
   /** Records outcomes of our own attempts (source smtp), one transaction for the batch. Duplicates change nothing. */
   async recordOutcomes(outcomes: readonly AttemptOutcome[], source: AttemptSource = 'smtp'): Promise<RecordResult[]> {
-    const items: OutcomeItem[] = outcomes.map((outcome) => ({ deliveryId: outcome.deliveryId, attemptId: outcome.attemptId, outcome, source }));
+    const items: OutcomeItem[] = outcomes.map((outcome) => ({ deliveryId: outcome.deliveryId, attemptId: outcome.attemptId, outcome, source: outcome.source ?? source }));
     const ctx = this.ctx();
     const changes = await this.store.record(items, (item, state) => decideOutcome(ctx, item, state));
     return items.map((item, i) => toResult(item.deliveryId, changes[i] ?? null));

@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/types.ts';
 import type { SmtpPhase } from '../smtp/types.ts';
+import type { AttemptSource } from '../store/types.ts';
 
 /**
  * The contract between the engine (which decides when to try) and delivery/ (which tries).
@@ -35,6 +36,8 @@ export interface AttemptOutcome {
   response: string;
   classification: Classification;
   durationMs: number;
+  /** Who made the attempt when not our own SMTP: `resend` for a POST to the sender's resend hook. */
+  source?: AttemptSource;
 }
 
 export interface Transport {
