@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.ts';
+import type { Store } from '../../store/store.ts';
+import { Metrics } from '../../metrics/metrics.ts';
+import { metricsStoreFor } from '../../metrics/open-metrics.ts';
+import { createPrometheusRegistry } from '../../metrics/prometheus.ts';
+import type { Registry } from 'prom-client';
+import { metricsRoutes } from './metrics-routes.ts';
+import { segmentRoutes } from './segments.ts';
+import { prometheusRoutes } from './prometheus.ts';
+
+/**
+ * Optional settings a server context may carry for monitoring (not yet fields of ServerContext:
+ * read loosely so the server can add them without this file changing). Defaults: UTC, top 20.
+ */
+interface MetricsSettings {
+  metricsTimeZone?: string;
+  metricsTopDomains?: number;
+}
+
+interface Shared {
+  metrics: Metrics;
+  registry: Registry;
+}
+
+/** One Metrics (and one registry) per store, shared by the three route files so syncs coalesce. */
+const perStore = new WeakMap<Store, Shared>();
+
+function shared(ctx: ServerContext): Shared {
+  let s = perStore.get(ctx.store);
+  if (!s) {
+    const settings = ctx as ServerContext & MetricsSettings;
+    const metrics = new Metrics({
+      store: ctx.store, metrics: metricsStoreFor(ctx.store), clock: ctx.engine.clock, timeZone: settings.metricsTimeZone ?? process.env.REBOUND_METRICS_TZ ?? 'UTC',
+    });
+    s = { metrics, registry: createPrometheusRegistry(metrics, { topDomains: settings.metricsTopDomains }) };
+    perStore.set(ctx.store, s);
+  }
+  return s;
+}
+
+/** The route-list entries (ServerContext in, as every route file of the server takes). */
+export async function metricsApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  await metricsRoutes(app, { metrics: shared(ctx).metrics });
+}
+
+export async function segmentsApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  await segmentRoutes(app, { metrics: shared(ctx).metrics });
+}
+
+/** `/metrics`; whether it needs a token is the server's auth hook's business (config metricsAuth). */
+export async function prometheusApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  await prometheusRoutes(app, { registry: shared(ctx).registry });
+}
