@@ -6,6 +6,8 @@ import { registerPolicy } from './policy.ts';
 import { registerAddress } from './address.ts';
 import { registerParse } from './parse.ts';
 import { registerDestinations } from './destinations.ts';
+import { registerServe } from './serve.ts';
+import { registerToken } from './token.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
@@ -16,4 +18,6 @@ export const commands: Array<(program: Command) => void> = [
   registerAddress,
   registerParse,
   registerDestinations,
+  registerServe,
+  registerToken,
 ];

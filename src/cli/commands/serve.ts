@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { ConfigError, loadServeConfig, type ServeConfig } from '../../server/config.ts';
+import { startServer } from '../../server/server.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface Options {
+  config?: string;
+  db?: string;
+  host?: string;
+  port?: string;
+  smtpPort?: string;
+  relay?: string;
+  timeScale?: string;
+  policy?: string;
+  returnPathDomain?: string;
+  logLevel?: string;
+}
+
+/** `rebound serve`: the HTTP API, the inbound SMTP listener for bounces and the delivery engine, in one process. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API, inbound SMTP for bounces, and delivery with retries (flags > env > config file)')
+    .option('--config <file>', 'YAML or JSON settings file (or $REBOUND_CONFIG)')
+    .option('--db <path|url>', 'SQLite file or postgres://… (default ./data/rebound.db; $REBOUND_DB)')
+    .option('--host <addr>', 'address to listen on (default 127.0.0.1; $REBOUND_HOST)')
+    .option('--port <n>', 'HTTP port (default 8025; $REBOUND_PORT)')
+    .option('--smtp-port <n>', 'inbound SMTP port for bounce emails (default 2525; $REBOUND_SMTP_PORT)')
+    .option('--relay <url>', 'send through this relay, smtp://user:pass@host:port (default: direct to MX; $REBOUND_RELAY)')
+    .option('--time-scale <n>', 'engine seconds per real second, for demos and tests (default 1; $REBOUND_TIME_SCALE)')
+    .option('--policy <file>', 'retry policy YAML (default built in; $REBOUND_POLICY)')
+    .option('--return-path-domain <domain>', 'domain whose bounces the SMTP listener accepts ($REBOUND_RETURN_PATH_DOMAIN)')
+    .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
+    .action(async (opts: Options) => {
+      let config: ServeConfig;
+      try {
+        config = loadServeConfig({
+          db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
+          policy: opts.policy, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
+        }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UsageError(err.message);
+        throw err;
+      }
+      const server = await startServer(config);
+      if (server.firstToken) {
+        process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${config.db}\n\n`);
+      }
+      process.stderr.write(`rebound: HTTP API on http://${config.host}:${server.httpPort}/ , bounce SMTP on ${config.host}:${server.smtpPort}\n`);
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: string) => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          process.stderr.write(`rebound: ${signal}, stopping\n`);
+          void server.close().then(resolve, resolve);
+        };
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+      });
+    });
+}

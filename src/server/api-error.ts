@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** An API failure with its status; rendered as `{ error, details }`. */
+export class ApiError extends Error {
+  constructor(readonly statusCode: number, message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** `/body/to/0` plus ajv's params → the field the client must fix, e.g. `body.to[0]` or `body.colour`. */
+function fieldOf(context: string | undefined, item: ValidationItem): string {
+  const parts = (item.instancePath ?? '').split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`));
+  const extra = item.params?.additionalProperty ?? item.params?.missingProperty;
+  if (typeof extra === 'string') parts.push(`.${extra}`);
+  return `${context ?? 'body'}${parts.join('')}`;
+}
+
+/**
+ * Every error leaves as JSON `{ error, details }`: schema failures name the field, parser
+ * failures say what could not be read, and anything unexpected is a 500 with no internals.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (err instanceof ApiError) return reply.code(err.statusCode).send({ error: err.message, details: err.details });
+    const fe = err as FastifyError & { validation?: ValidationItem[]; validationContext?: string };
+    if (fe.validation) {
+      const first = fe.validation[0] ?? {};
+      const field = fieldOf(fe.validationContext, first);
+      const why = first.params?.additionalProperty ? 'unknown field' : first.message ?? 'invalid';
+      return reply.code(400).send({ error: `${field}: ${why}`, details: { field, problems: fe.validation.map((v) => ({ field: fieldOf(fe.validationContext, v), message: v.params?.additionalProperty ? 'unknown field' : v.message })) } });
+    }
+    const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ event: 'http.error', err }, 'request failed');
+      return reply.code(500).send({ error: 'internal error', details: {} });
+    }
+    const messages: Record<string, string> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is larger than the limit',
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported Content-Type',
+      FST_ERR_CTP_EMPTY_JSON_BODY: 'the JSON body is empty',
+      FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
+    };
+    const message = messages[fe.code] ?? (/JSON/.test(fe.message) ? `the body is not valid JSON: ${fe.message}` : fe.message);
+    return reply.code(status).send({ error: message, details: { code: fe.code, ...(status === 413 ? { field: 'body' } : {}) } });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, details: {} }));
+}

@@ -1,0 +1,38 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorHandler } from './api-error.ts';
+import { installAuth } from './auth.ts';
+import type { ServerContext } from './context.ts';
+import { collectOpenApi } from './openapi.ts';
+import { routes as defaultRoutes, type RoutePlugin } from './routes/index.ts';
+import type { TokenStore } from './token-store.ts';
+
+export interface AppOptions {
+  context: ServerContext;
+  /** Tokens from the configuration. */
+  tokens: readonly string[];
+  tokenStore: TokenStore | null;
+  protectMetrics?: boolean;
+  logger?: Logger | false;
+  routes?: readonly RoutePlugin[];
+}
+
+/**
+ * The HTTP API as a fastify instance, not yet listening: strict JSON schemas (unknown fields
+ * are refused, not dropped; no type coercion), bearer-token auth on `/v1`, `{ error, details }`
+ * on every failure, and `/openapi.json` made from the route schemas. Tests call `inject` on it.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger || undefined,
+    logger: options.logger === undefined || options.logger === false ? false : undefined,
+    bodyLimit: options.context.bodyLimit,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  } as never) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  installAuth(app, { tokens: options.tokens, store: options.tokenStore, protectMetrics: options.protectMetrics ?? false });
+  const openapi = collectOpenApi(app, { title: 'Rebound HTTP API', version: '1' });
+  app.get('/openapi.json', async () => openapi.document());
+  for (const plugin of options.routes ?? defaultRoutes) await app.register(plugin as never, options.context as never);
+  return app;
+}

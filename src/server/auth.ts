@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { requestToken, tokenAccepted } from '../web/token.ts';
+import { ApiError } from './api-error.ts';
+import type { TokenScope, TokenStore } from './token-store.ts';
+
+export interface AuthOptions {
+  /** Tokens from the configuration (REBOUND_API_TOKEN…): full scope. */
+  tokens: readonly string[];
+  store: TokenStore | null;
+  /** Whether /metrics needs a token too. */
+  protectMetrics: boolean;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Bearer tokens on every `/v1` route (and `/metrics` when configured): 401 without a valid
+ * token, 403 when a read-only token tries to write. The dashboard's login cookie counts as a
+ * token. `/healthz`, `/openapi.json` and the dashboard's own pages stay open.
+ */
+export function installAuth(app: FastifyInstance, options: AuthOptions): void {
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    const guarded = path === '/v1' || path.startsWith('/v1/') || (options.protectMetrics && path === '/metrics');
+    if (!guarded) return;
+    const token = requestToken(request);
+    if (!token) throw new ApiError(401, 'an API token is required (Authorization: Bearer TOKEN)', { field: 'headers.authorization' });
+    let scope: TokenScope | null = tokenAccepted(options.tokens, token) ? 'full' : null;
+    scope ??= options.store?.scopeOf(token) ?? null;
+    if (!scope) throw new ApiError(401, 'the API token is not valid', { field: 'headers.authorization' });
+    if (scope === 'read' && !READ_METHODS.has(request.method)) throw new ApiError(403, 'this token may only read', { field: 'headers.authorization', scope });
+  });
+}

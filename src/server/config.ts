@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** Everything `rebound serve` runs with. */
+export interface ServeConfig {
+  db: string;
+  host: string;
+  port: number;
+  smtpPort: number;
+  /** `smtp://host:port` to hand every message to a relay; null delivers straight to each domain's MX. */
+  relay: string | null;
+  timeScale: number;
+  /** Tokens accepted besides the ones stored by `rebound token create`. */
+  apiTokens: string[];
+  policy: string | null;
+  /** Domain of the VERP return path; the inbound SMTP listener accepts mail for it only. */
+  returnPathDomain: string;
+  /** Largest HTTP body and largest inbound bounce email, in bytes. */
+  bodyLimit: number;
+  smtpMaxBytes: number;
+  /** Inbound bounce emails per client IP per minute (wall time). */
+  smtpRatePerMinute: number;
+  /** `open` or `token`: whether /metrics needs the bearer token. */
+  metricsAuth: 'open' | 'token';
+  logLevel: string;
+}
+
+export const DEFAULTS: ServeConfig = {
+  db: './data/rebound.db',
+  host: '127.0.0.1',
+  port: 8025,
+  smtpPort: 2525,
+  relay: null,
+  timeScale: 1,
+  apiTokens: [],
+  policy: null,
+  returnPathDomain: 'bounces.localhost',
+  bodyLimit: 1024 * 1024,
+  smtpMaxBytes: 10 * 1024 * 1024,
+  smtpRatePerMinute: 120,
+  metricsAuth: 'open',
+  logLevel: 'info',
+};
+
+const schema = z.strictObject({
+  db: z.string().min(1),
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  smtpPort: z.number().int().min(0).max(65535),
+  relay: z.string().min(1).nullable(),
+  timeScale: z.number().positive().max(1_000_000),
+  apiTokens: z.array(z.string().min(16, 'an API token must have at least 16 characters')),
+  policy: z.string().min(1).nullable(),
+  returnPathDomain: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name'),
+  bodyLimit: z.number().int().min(1024),
+  smtpMaxBytes: z.number().int().min(1024),
+  smtpRatePerMinute: z.number().int().min(1),
+  metricsAuth: z.enum(['open', 'token']),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+/** Environment variable for each setting; a list setting takes comma-separated values. */
+const ENV: Record<keyof ServeConfig, string> = {
+  db: 'REBOUND_DB', host: 'REBOUND_HOST', port: 'REBOUND_PORT', smtpPort: 'REBOUND_SMTP_PORT', relay: 'REBOUND_RELAY',
+  timeScale: 'REBOUND_TIME_SCALE', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY',
+  returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
+  smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Strings from flags and the environment become the setting's type (numbers, lists). */
+function coerce(key: keyof ServeConfig, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const d = DEFAULTS[key];
+  if (typeof d === 'number') return value.trim() === '' ? NaN : Number(value);
+  if (Array.isArray(d)) return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value;
+}
+
+/**
+ * The serve settings: flags win over the environment, the environment over the config file
+ * (YAML or JSON, keys as in ServeConfig), the file over the defaults. Throws ConfigError naming
+ * the setting and where it came from.
+ */
+export function loadServeConfig(flags: Partial<Record<keyof ServeConfig, unknown>>, env: NodeJS.ProcessEnv, file?: string): ServeConfig {
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    const parsed: unknown = parseYaml(text);
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`${file}: expected a mapping of settings`);
+    fromFile = (parsed ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(fromFile)) if (!(k in DEFAULTS)) throw new ConfigError(`${file}: unknown setting "${k}" (known: ${Object.keys(DEFAULTS).join(', ')})`);
+  }
+  const merged: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  for (const key of Object.keys(DEFAULTS) as Array<keyof ServeConfig>) {
+    merged[key] = DEFAULTS[key];
+    origin[key] = 'default';
+    if (fromFile[key] !== undefined) { merged[key] = fromFile[key]; origin[key] = file!; }
+    if (env[ENV[key]] !== undefined && env[ENV[key]] !== '') { merged[key] = coerce(key, env[ENV[key]]); origin[key] = ENV[key]; }
+    if (flags[key] !== undefined) { merged[key] = coerce(key, flags[key]); origin[key] = 'flag'; }
+  }
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    throw new ConfigError(`setting ${key} (from ${origin[key] ?? '?'}): ${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,107 @@
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import type { Logger } from 'pino';
+import { bounceToEvents, parseBounce } from '../dsn/index.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { BounceWriter } from './bounce-writer.ts';
+import type { QuarantineStore } from './quarantine.ts';
+
+export interface InboundOptions {
+  host: string;
+  port: number;
+  /** Only mail to this domain (and its subdomains) is accepted: no open relay. */
+  returnPathDomain: string;
+  maxBytes: number;
+  /** Messages per client IP per minute (wall time). */
+  ratePerMinute: number;
+  bounces: BounceWriter;
+  quarantine: QuarantineStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Per-client counters over a sliding minute of wall time. */
+class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+  constructor(private readonly perMinute: number) {}
+  allow(key: string, now = Date.now()): boolean {
+    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= this.perMinute) {
+      this.hits.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    this.hits.set(key, recent);
+    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (v.every((t) => now - t >= 60_000)) this.hits.delete(k);
+    return true;
+  }
+}
+
+const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
+
+/**
+ * The inbound SMTP listener for bounce emails: accepts mail only for the return-path domain,
+ * caps size and per-client rate, parses each message and applies its bounce events before
+ * answering 250 (so an accepted bounce is committed). A message that is not a readable bounce is
+ * kept in quarantine for inspection, and still accepted: the sender's MTA must not retry it.
+ */
+export async function startInboundSmtp(options: InboundOptions): Promise<{ port: number; close: () => Promise<void> }> {
+  const limiter = new RateLimiter(options.ratePerMinute);
+  const domain = options.returnPathDomain.toLowerCase();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: options.maxBytes,
+    banner: 'Rebound bounce receiver',
+    logger: false,
+    onConnect(session: SMTPServerSession, callback: (err?: Error) => void) {
+      if (!limiter.allow(session.remoteAddress)) {
+        options.logger.warn({ event: 'smtp.rate_limited', client: session.remoteAddress }, 'client over its rate');
+        return callback(smtpError(421, '4.7.0 Too many messages from your address, try again later'));
+      }
+      callback();
+    },
+    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error) => void) {
+      const rcpt = address.address.toLowerCase();
+      const at = rcpt.lastIndexOf('@');
+      const rcptDomain = at >= 0 ? rcpt.slice(at + 1) : '';
+      if (rcptDomain !== domain && !rcptDomain.endsWith(`.${domain}`)) return callback(smtpError(550, '5.7.1 Relaying denied: this server only takes bounces'));
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(smtpError(552, `5.3.4 Message too big (limit ${options.maxBytes} bytes)`));
+        }
+        const raw = Buffer.concat(chunks);
+        void handle(raw, session).then(() => callback(), (err: Error) => {
+          options.logger.error({ event: 'smtp.bounce_failed', err }, 'could not record a bounce');
+          callback(smtpError(451, '4.3.0 Could not record the bounce, try again later'));
+        });
+      });
+    },
+  });
+
+  async function handle(raw: Buffer, session: SMTPServerSession): Promise<void> {
+    const at = options.clock.now();
+    const parsed = parseBounce(raw);
+    const events = parsed.error ? [] : bounceToEvents(parsed, { at, source: 'dsn' });
+    const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), client: session.remoteAddress };
+    if (events.length === 0) {
+      const id = options.quarantine.keep(raw, parsed.error ?? `no bounced recipient (kind ${parsed.kind})`, envelope, at);
+      options.logger.warn({ event: 'smtp.bounce_quarantined', quarantineId: id, why: parsed.error ?? parsed.kind }, 'unreadable bounce kept for inspection');
+      return;
+    }
+    const results = await options.bounces.apply(events);
+    options.logger.info({ event: 'smtp.bounce_recorded', mta: parsed.mta, recipients: events.length, applied: results.filter((r) => r.applied).length, deliveryIds: events.map((e) => e.deliveryId).filter(Boolean) }, 'bounce email recorded');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  server.on('error', (err) => options.logger.error({ event: 'smtp.error', err }, 'inbound SMTP error'));
+  const port = (server.server.address() as { port: number }).port;
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

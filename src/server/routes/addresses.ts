@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { AddressRecord } from '../../store/types.ts';
+import { ApiError } from '../api-error.ts';
+import { iso, type ServerContext } from '../context.ts';
+import { addressSchema, email, errors } from './schemas.ts';
+
+const params = { type: 'object', required: ['email'], properties: { email } } as const;
+
+function view(a: AddressRecord) {
+  return { ...a, until: iso(a.until), updatedAt: iso(a.updatedAt) };
+}
+
+/** An address's status, and the operator's two levers on it: reactivate and suppress. */
+export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get('/v1/addresses/:email', {
+    schema: { summary: 'An address and its status', params, response: { 200: addressSchema, ...errors } },
+  }, async (request) => {
+    const { email: e } = request.params as { email: string };
+    const a = await ctx.engine.getAddress(e);
+    if (!a) throw new ApiError(404, `no address ${e} (never sent to nor reported)`, { field: 'params.email' });
+    return view(a);
+  });
+
+  app.post('/v1/addresses/:email/reactivate', {
+    schema: { summary: 'Back to active (from suppressed, unavailable or deferred)', params, response: { 200: addressSchema, 409: addressSchema, ...errors } },
+  }, async (request) => {
+    const { email: e } = request.params as { email: string };
+    const a = await ctx.engine.getAddress(e);
+    if (!a) throw new ApiError(404, `no address ${e}`, { field: 'params.email' });
+    if (a.status === 'active') throw new ApiError(409, `${e} is already active`, { field: 'params.email', status: a.status });
+    const after = await ctx.engine.reactivateAddress(e);
+    request.log.info({ event: 'address.reactivated', email: after.email }, 'address reactivated by hand');
+    return view(after);
+  });
+
+  app.post('/v1/addresses/:email/suppress', {
+    schema: { summary: 'Suppress until reactivated by hand', params, response: { 200: addressSchema, ...errors } },
+  }, async (request) => {
+    const { email: e } = request.params as { email: string };
+    const a = await ctx.engine.getAddress(e);
+    if (a?.status === 'suppressed') throw new ApiError(409, `${e} is already suppressed`, { field: 'params.email', status: a.status, reason: a.reason });
+    const after = await ctx.engine.suppressAddress(e);
+    request.log.info({ event: 'address.suppressed', email: after.email }, 'address suppressed by hand');
+    return view(after);
+  });
+}

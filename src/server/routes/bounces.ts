@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { BounceEvent } from '../../classify/bounce-event.ts';
+import { bounceToEvents, parseBounce } from '../../dsn/index.ts';
+import { ApiError } from '../api-error.ts';
+import type { ServerContext } from '../context.ts';
+import { classificationSchema, email, errors } from './schemas.ts';
+
+interface JsonBounce {
+  reply: string;
+  recipient: string;
+  deliveryId?: string;
+  at?: string;
+  eventId?: string;
+}
+
+const jsonBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reply', 'recipient'],
+  properties: {
+    reply: { type: 'string', minLength: 1, maxLength: 65536 },
+    recipient: email,
+    deliveryId: { type: 'string', minLength: 1, maxLength: 100 },
+    at: { type: 'string', format: 'date-time' },
+    eventId: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+const result = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string' },
+    mta: { type: ['string', 'null'] },
+    bounces: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          recipient: { type: 'string' }, deliveryId: { type: ['string', 'null'] }, classification: classificationSchema,
+          applied: { type: 'boolean' }, deliveryStatus: { type: ['string', 'null'] }, events: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** `POST /v1/bounces`: a reply against a delivery or an address, or a whole bounce email; parsed, classified, applied. */
+export async function bounceRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.addContentTypeParser('message/rfc822', { parseAs: 'buffer', bodyLimit: ctx.bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.post('/v1/bounces', {
+    schema: {
+      summary: 'Record a bounce: a reply ({ reply, recipient, deliveryId?, at? }) or a bounce email (message/rfc822)',
+      body: { content: { 'application/json': { schema: jsonBody }, 'message/rfc822': { schema: {} } } },
+      response: { 202: result, ...errors },
+    },
+  }, async (request, reply) => {
+    const now = ctx.engine.clock.now();
+    let events: BounceEvent[];
+    let kind = 'reply';
+    let mta: string | null = null;
+    if (Buffer.isBuffer(request.body)) {
+      const parsed = parseBounce(request.body);
+      if (parsed.error) throw new ApiError(400, `body: not a readable email: ${parsed.error}`, { field: 'body', notes: parsed.notes });
+      events = bounceToEvents(parsed, { at: now, source: 'api' });
+      kind = parsed.kind;
+      mta = parsed.mta;
+      if (events.length === 0) throw new ApiError(400, 'body: no bounced recipient found in this email', { field: 'body', kind: parsed.kind, mta: parsed.mta, notes: parsed.notes });
+    } else {
+      const b = request.body as JsonBounce;
+      const at = b.at === undefined ? now : Date.parse(b.at);
+      if (!Number.isFinite(at)) throw new ApiError(400, 'body.at: not an ISO 8601 time', { field: 'body.at' });
+      if (b.deliveryId !== undefined) {
+        const d = await ctx.store.getDelivery(b.deliveryId);
+        if (!d) throw new ApiError(404, `no delivery ${b.deliveryId}`, { field: 'body.deliveryId' });
+        if (d.recipient !== b.recipient.trim().toLowerCase()) throw new ApiError(409, `delivery ${b.deliveryId} is for another recipient`, { field: 'body.recipient', deliveryRecipient: d.recipient });
+      }
+      const classification = ctx.classifier.classify(b.reply);
+      events = [{
+        source: 'api', provider: null, eventId: b.eventId ?? null, recipient: b.recipient, deliveryId: b.deliveryId ?? null,
+        originalMessageId: null, at, destination: null, response: b.reply, classification,
+      }];
+    }
+    const results = await ctx.bounces.apply(events);
+    request.log.info({ event: 'bounce.recorded', kind, count: events.length, applied: results.filter((r) => r.applied).length }, 'bounce recorded');
+    return reply.code(202).send({
+      kind, mta,
+      bounces: events.map((e, i) => ({
+        recipient: e.recipient, deliveryId: e.deliveryId, classification: e.classification, applied: results[i]!.applied,
+        deliveryStatus: results[i]!.delivery?.status ?? null, events: results[i]!.events.map((ev) => ev.type),
+      })),
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.ts';
+import { healthRoutes } from './health.ts';
+import { messageRoutes } from './messages.ts';
+import { deliveryRoutes } from './deliveries.ts';
+import { bounceRoutes } from './bounces.ts';
+import { classifyRoutes } from './classify.ts';
+import { addressRoutes } from './addresses.ts';
+import { destinationRoutes } from './destinations.ts';
+import { metricsApi, prometheusApi, segmentsApi } from './metrics-context.ts';
+
+/** A route plugin: one file each, registered with the server's context as its options. */
+export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
+
+/** Every route file of the HTTP API. Add a line per file (webhooks, metrics…). */
+export const routes: RoutePlugin[] = [
+  healthRoutes,
+  messageRoutes,
+  deliveryRoutes,
+  bounceRoutes,
+  classifyRoutes,
+  addressRoutes,
+  destinationRoutes,
+  metricsApi,
+  segmentsApi,
+  prometheusApi,
+];

@@ -1,0 +1,121 @@
+import type { FastifyInstance } from 'fastify';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { SubmitError } from '../../engine/engine.ts';
+import { ApiError } from '../api-error.ts';
+import { iso, type ServerContext } from '../context.ts';
+import { email, errors } from './schemas.ts';
+import { deliveryView } from './delivery-view.ts';
+
+interface JsonMessage {
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+const jsonBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'subject'],
+  properties: {
+    from: email,
+    to: { type: 'array', minItems: 1, maxItems: 1000, items: email },
+    cc: { type: 'array', maxItems: 1000, items: email },
+    subject: { type: 'string', maxLength: 998 },
+    text: { type: 'string' },
+    html: { type: 'string' },
+    headers: {
+      type: 'object', maxProperties: 50,
+      propertyNames: { pattern: '^[A-Za-z0-9-]{1,76}$' },
+      additionalProperties: { type: 'string', maxLength: 998, pattern: '^[^\\r\\n]*$' },
+    },
+  },
+} as const;
+
+const accepted = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    deliveries: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, recipient: { type: 'string' }, status: { type: 'string' } } } },
+  },
+} as const;
+
+function compose(m: JsonMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    new MailComposer({ from: m.from, to: m.to, cc: m.cc, subject: m.subject, text: m.text, html: m.html, headers: m.headers })
+      .compile().build((err, out) => (err ? reject(err) : resolve(out)));
+  });
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(field) ? field : field ? [field] : [];
+  return list.flatMap((a) => a.value).map((v) => v.address ?? '').filter(Boolean);
+}
+
+/** A raw RFC 5322 message: sender from From, recipients from To and Cc. */
+async function fromRaw(raw: Buffer): Promise<{ from: string; to: string[]; originalMessageId: string | null }> {
+  if (raw.length === 0) throw new ApiError(400, 'body: the message is empty', { field: 'body' });
+  const head = raw.subarray(0, 65536).toString('latin1');
+  if (!/^[\x21-\x39\x3b-\x7e]+:/m.test(head) || !/\r?\n\r?\n/.test(head)) throw new ApiError(400, 'body: not an RFC 5322 message (no header section)', { field: 'body' });
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 0 });
+  const from = addresses(parsed.from)[0];
+  if (!from) throw new ApiError(400, 'body.From: the message has no From address', { field: 'body.From' });
+  const to = [...addresses(parsed.to), ...addresses(parsed.cc)];
+  if (to.length === 0) throw new ApiError(400, 'body.To: the message has no To or Cc recipients', { field: 'body.To' });
+  return { from, to, originalMessageId: parsed.messageId ?? null };
+}
+
+/** `POST /v1/messages` (JSON or message/rfc822) and `GET /v1/messages/:id`. */
+export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.addContentTypeParser('message/rfc822', { parseAs: 'buffer', bodyLimit: ctx.bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.post('/v1/messages', {
+    schema: {
+      summary: 'Accept a message for delivery (JSON fields, or a raw message/rfc822 body)',
+      body: { content: { 'application/json': { schema: jsonBody }, 'message/rfc822': { schema: {} } } },
+      response: { 202: accepted, ...errors },
+    },
+  }, async (request, reply) => {
+    let message: { from: string; raw: Buffer; originalMessageId: string | null };
+    let recipients: string[];
+    if (Buffer.isBuffer(request.body)) {
+      const r = await fromRaw(request.body);
+      message = { from: r.from, raw: request.body, originalMessageId: r.originalMessageId };
+      recipients = r.to;
+    } else {
+      const body = request.body as JsonMessage;
+      if (body.text === undefined && body.html === undefined) throw new ApiError(400, 'body.text: a message needs text or html', { field: 'body.text' });
+      message = { from: body.from, raw: await compose(body), originalMessageId: null };
+      recipients = [...body.to, ...(body.cc ?? [])];
+    }
+    try {
+      const result = await ctx.engine.submit(message, recipients);
+      request.log.info({ event: 'message.accepted', messageId: result.messageId, deliveries: result.deliveries.length }, 'message accepted');
+      return reply.code(202).send({ id: result.messageId, deliveries: result.deliveries.map(({ id, recipient, status }) => ({ id, recipient, status })) });
+    } catch (err) {
+      if (err instanceof SubmitError) throw new ApiError(400, `body.to: ${err.message}`, { field: 'body.to' });
+      throw err;
+    }
+  });
+
+  app.get('/v1/messages/:id', {
+    schema: {
+      summary: 'A message and its deliveries',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } },
+      response: { ...errors },
+    },
+  }, async (request) => {
+    const { id } = request.params as { id: string };
+    const message = await ctx.store.getMessage(id);
+    if (!message) throw new ApiError(404, `no message ${id}`, { field: 'params.id' });
+    const deliveries = await ctx.store.listDeliveries({ messageId: id, limit: 10_000 });
+    return {
+      id: message.id, from: message.from, originalMessageId: message.originalMessageId, createdAt: iso(message.createdAt),
+      deliveries: await Promise.all(deliveries.map((d) => deliveryView(ctx, d))),
+    };
+  });
+}

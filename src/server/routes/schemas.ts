@@ -1,0 +1,50 @@
+/** JSON schemas shared by routes (and copied into /openapi.json). */
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error', 'details'],
+  properties: { error: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+} as const;
+
+export const email = { type: 'string', minLength: 3, maxLength: 320, pattern: '^[^\\s@<>"]+@[^\\s@<>"]+$' } as const;
+
+export const attemptSchema = {
+  type: 'object',
+  properties: {
+    n: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, source: { type: 'string' },
+    destination: { type: ['string', 'null'] }, basic: { type: ['integer', 'null'] }, enhanced: { type: ['string', 'null'] },
+    reason: { type: 'string' }, response: { type: 'string' },
+  },
+} as const;
+
+export const deliverySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, messageId: { type: 'string' }, recipient: { type: 'string' }, domain: { type: 'string' },
+    status: { type: 'string', enum: ['queued', 'deferred', 'delivered', 'failed'] },
+    attempts: { type: 'array', items: attemptSchema },
+    nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+export const classificationSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    basic: { type: ['integer', 'null'] }, enhanced: { type: ['string', 'null'] }, class: { type: ['string', 'null'] },
+    type: { type: 'string' }, reason: { type: 'string' }, hardbounce: { type: 'boolean' }, retryable: { type: 'boolean' },
+    action: { type: 'string' }, rule: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const addressSchema = {
+  type: 'object',
+  properties: {
+    email: { type: 'string' }, status: { type: 'string', enum: ['active', 'deferred', 'unavailable', 'suppressed'] },
+    until: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] }, deferralCount: { type: 'integer' },
+    failureCount: { type: 'integer' }, hardBounceCount: { type: 'integer' }, updatedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+/** The error responses every authenticated route may give. */
+export const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 413: errorSchema } as const;

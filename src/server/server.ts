@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { classify, defaultClassifier } from '../classify/index.ts';
+import { HealthGate, healthStoreFor } from '../delivery/health/index.ts';
+import { parseRelayUrl, SmtpTransport } from '../delivery/transport/index.ts';
+import { RealClock, type Clock } from '../engine/clock.ts';
+import { Engine } from '../engine/engine.ts';
+import { Scheduler } from '../engine/scheduler.ts';
+import type { Transport } from '../engine/transport.ts';
+import { defaultPolicy, loadPolicyFile } from '../policy/index.ts';
+import { openStore } from '../store/open-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
+import { buildApp } from './app.ts';
+import { BounceWriter } from './bounce-writer.ts';
+import type { ServeConfig } from './config.ts';
+import { startInboundSmtp } from './inbound-smtp.ts';
+import { QuarantineStore } from './quarantine.ts';
+import { TokenStore } from './token-store.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  engine: Engine;
+  tokens: TokenStore | null;
+  httpPort: number;
+  smtpPort: number;
+  /** A token made at this start because none existed (shown once), else null. */
+  firstToken: string | null;
+  /** Graceful stop: no new work, in-flight attempts finished, bounces written, store closed. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Replace the SMTP transport (tests of the server alone). */
+  transport?: Transport;
+}
+
+/**
+ * Starts everything `rebound serve` runs: the store, the engine and its scheduler, SMTP
+ * delivery (relay or direct MX), the HTTP API and the inbound SMTP listener for bounces.
+ */
+export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'rebound' } });
+  const clock = options.clock ?? new RealClock(config.timeScale);
+  const isPostgres = /^postgres(ql)?:\/\//.test(config.db);
+  if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
+  const store = openStore(config.db);
+  const sqlite = store instanceof SqliteStore ? store.db : null;
+  const tokens = sqlite ? new TokenStore(sqlite) : null;
+  const quarantine = new QuarantineStore(sqlite);
+  const policy = config.policy ? loadPolicyFile(config.policy) : defaultPolicy();
+  const engine = new Engine({ store, policy, clock });
+  const classifier = defaultClassifier();
+
+  let firstToken: string | null = null;
+  if (config.apiTokens.length === 0 && tokens && tokens.count() === 0) {
+    firstToken = tokens.create('first start').token;
+  }
+
+  const transport = options.transport ?? new SmtpTransport({
+    mode: config.relay ? { kind: 'relay', relay: parseRelayUrl(config.relay) } : { kind: 'direct' },
+    clock, classify, policy,
+  });
+  const gate = new HealthGate({
+    policy, store: healthStoreFor(store),
+    onEvent: (e) => logger.info({ event: `destination.${(e as { type?: string }).type ?? 'health'}`, ...(e as object) }, 'destination health'),
+  });
+  // leases are in engine time: a sped-up clock needs them longer, or they expire mid-attempt
+  const scheduler = new Scheduler({
+    engine, transport, gate, leaseMs: 5 * 60_000 * Math.max(1, config.timeScale / 60),
+    onError: (err, context) => logger.error({ event: 'scheduler.error', context, err }, 'scheduler error'),
+  });
+  const bounces = new BounceWriter(engine);
+  const context = { engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain };
+  const app = await buildApp({ context, tokens: config.apiTokens, tokenStore: tokens, protectMetrics: config.metricsAuth === 'token', logger });
+  await app.listen({ host: config.host, port: config.port });
+  const httpPort = (app.server.address() as { port: number }).port;
+  const inbound = await startInboundSmtp({
+    host: config.host, port: config.smtpPort, returnPathDomain: config.returnPathDomain, maxBytes: config.smtpMaxBytes,
+    ratePerMinute: config.smtpRatePerMinute, bounces, quarantine, clock, logger,
+  });
+
+  const stop = new AbortController();
+  const running = scheduler.run(stop.signal).catch((err: unknown) => logger.error({ event: 'scheduler.stopped', err }, 'scheduler stopped'));
+  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, delivery: config.relay ? 'relay' : 'direct' }, 'rebound serve is up');
+
+  let closing: Promise<void> | null = null;
+  return {
+    app, store, engine, tokens, httpPort, smtpPort: inbound.port, firstToken,
+    close() {
+      closing ??= (async () => {
+        logger.info({ event: 'server.stopping' }, 'stopping: no new work, finishing attempts in flight');
+        await Promise.all([app.close(), inbound.close()]);
+        stop.abort();
+        await running;
+        await bounces.drain();
+        await transport.close?.();
+        await store.close();
+        logger.info({ event: 'server.stopped' }, 'stopped');
+      })();
+      return closing;
+    },
+  };
+}
