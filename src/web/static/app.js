@@ -1,0 +1,77 @@
+// The dashboard shell: hash routing between pages, the time window, and polling. Each page
+// module exports `mount(root, ctx)`, which builds the page's fixed parts (forms) once and
+// returns `refresh()`, called at once and then every POLL_MS without reloading the page.
+import * as api from './api.js';
+import { h } from './ui.js';
+
+const POLL_MS = 5000;
+const PAGES = {
+  overview: () => import('./pages/overview.js'),
+  destinations: () => import('./pages/destinations.js'),
+  funnel: () => import('./pages/funnel.js'),
+  'time-of-day': () => import('./pages/time-of-day.js'),
+  segments: () => import('./pages/segments.js'),
+  lookup: () => import('./pages/lookup.js'),
+};
+
+const main = document.getElementById('main');
+const status = document.getElementById('status');
+const windowSelect = document.getElementById('window');
+let current = { refresh: null, generation: 0 };
+let timer = null;
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [name, query = ''] = raw.split('?');
+  return { name: PAGES[name] ? name : 'overview', params: new URLSearchParams(query) };
+}
+
+/** The window the figures cover, read from the server's clock so a test or time-scaled clock lines up. */
+async function timeWindow() {
+  const { now } = await api.serverClock();
+  const span = Number(windowSelect.value) * 1000;
+  return { from: now - span, to: now, now };
+}
+
+async function refresh(generation) {
+  if (!current.refresh || generation !== current.generation) return;
+  try {
+    await current.refresh();
+    if (generation === current.generation) status.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes every ${POLL_MS / 1000} s`;
+  } catch (err) {
+    status.textContent = `Could not update: ${err.message}`;
+  } finally {
+    main.dataset.loaded = String(generation);
+  }
+}
+
+async function route() {
+  const { name, params } = parseHash();
+  for (const a of document.querySelectorAll('nav a')) {
+    if (a.getAttribute('href') === `#/${name}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const generation = ++current.generation;
+  delete main.dataset.loaded;
+  main.dataset.page = name;
+  main.replaceChildren(h('p', { class: 'empty' }, 'Loading…'));
+  const page = await PAGES[name]();
+  if (generation !== current.generation) return;
+  main.replaceChildren();
+  const ctx = { params, timeWindow, navigate: (hash) => { location.hash = hash; } };
+  current.refresh = page.mount(main, ctx);
+  document.title = `Rebound — ${page.title}`;
+  await refresh(generation);
+}
+
+function poll() {
+  clearInterval(timer);
+  timer = setInterval(() => {
+    if (!document.hidden) void refresh(current.generation);
+  }, POLL_MS);
+}
+
+window.addEventListener('hashchange', () => void route());
+windowSelect.addEventListener('change', () => void refresh(current.generation));
+void route();
+poll();

@@ -1,0 +1,77 @@
+import * as api from '../api.js';
+import { fmtDuration, fmtTime, h, link, lookupHref, table } from '../ui.js';
+
+export const title = 'Destinations';
+
+const domainHref = (d) => `#/destinations?domain=${encodeURIComponent(d)}`;
+const list = (x, key) => (Array.isArray(x) ? x : x?.[key] ?? []);
+
+/** Every receiving server with its health and last reply; the problematic ranking; one domain's deliveries. */
+export function mount(root, ctx) {
+  const domain = ctx.params.get('domain');
+  const detail = h('section');
+  const ranking = h('section');
+  const all = h('section');
+  root.append(detail, ranking, all);
+  let last = '';
+  return async () => {
+    const w = await ctx.timeWindow();
+    const [dests, sum, dels] = await Promise.all([
+      api.destinations(),
+      api.summary(w.from, w.to),
+      domain ? api.deliveries({ domain, limit: 100 }) : null,
+    ]);
+    const key = JSON.stringify([dests, sum.destinations, dels]);
+    if (key === last) return;
+    last = key;
+
+    if (domain) {
+      const rows = list(dels, 'deliveries').filter((d) => d.domain === undefined || d.domain === domain);
+      detail.replaceChildren(
+        h('h2', {}, `Deliveries to ${domain}`),
+        h('p', {}, link('#/destinations', 'All destinations')),
+        table([
+          { key: 'id', label: 'delivery', cell: (d) => link(lookupHref(d.id), d.id) },
+          { key: 'recipient', label: 'recipient', cell: (d) => link(lookupHref(d.recipient), d.recipient) },
+          { key: 'status', label: 'status' },
+          { key: 'attempts', label: 'attempts', num: true },
+          { key: 'lastReply', label: 'last reply', class: 'reply', cell: (d) => d.lastOutcome?.response ?? d.lastReply ?? '—' },
+          { key: 'nextAttemptAt', label: 'next attempt', cell: (d) => fmtTime(d.nextAttemptAt) },
+        ], rows, { testid: 'domain-deliveries', empty: 'No deliveries to this domain.' }),
+      );
+    }
+
+    const ranked = list(sum.destinations, 'destinations');
+    ranking.replaceChildren(
+      h('h2', {}, 'Problematic servers'),
+      h('p', { class: 'hint' }, 'Most time unavailable in the window first, then most deferrals. Pick one to see its deliveries.'),
+      table([
+        { key: 'rank', label: '#', num: true, cell: (d) => ranked.indexOf(d) + 1 },
+        { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), d.domain) },
+        { key: 'mxHosts', label: 'MX hosts', cell: (d) => (d.mxHosts ?? []).join(', ') },
+        { key: 'unavailableSeconds', label: 'unavailable', num: true, cell: (d) => fmtDuration(d.unavailableSeconds) },
+        { key: 'deferrals', label: 'deferrals', num: true },
+        { key: 'failures', label: 'failures', num: true },
+        { key: 'retries', label: 'retries', num: true },
+        { key: 'incidents', label: 'incidents', num: true },
+        { key: 'open', label: 'incident open', cell: (d) => (d.open ? 'yes' : 'no') },
+      ], ranked, { testid: 'ranking', empty: 'No troubled destinations in this window.' }),
+    );
+
+    all.replaceChildren(
+      h('h2', {}, 'All destinations'),
+      table([
+        { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), d.domain) },
+        { key: 'health', label: 'health', cell: (d) => h('span', { class: `health-${d.health}` }, d.health) },
+        { key: 'suspendedUntil', label: 'suspended until', cell: (d) => fmtTime(d.suspendedUntil) },
+        { key: 'mxHost', label: 'MX host' },
+        { key: 'attemptCount', label: 'attempts', num: true },
+        { key: 'successCount', label: 'successes', num: true },
+        { key: 'failureCount', label: 'failures', num: true },
+        { key: 'consecutiveFailures', label: 'failures in a row', num: true },
+        { key: 'lastReply', label: 'last reply', class: 'reply' },
+        { key: 'lastAt', label: 'last seen', cell: (d) => fmtTime(d.lastAt) },
+      ], list(dests, 'destinations'), { testid: 'destinations' }),
+    );
+  };
+}

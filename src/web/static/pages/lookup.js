@@ -1,0 +1,106 @@
+import * as api from '../api.js';
+import { fmtTime, h, link, lookupHref, table } from '../ui.js';
+
+export const title = 'Lookup';
+
+/** An address (with reactivate/suppress) or a delivery with its full timeline of attempts. */
+export function mount(root, ctx) {
+  const input = h('input', { id: 'lookup-q', name: 'q', size: 40, placeholder: 'someone@example.com or a delivery id', required: true });
+  input.value = ctx.params.get('q') ?? '';
+  const form = h('form', { class: 'filters', role: 'search' }, h('label', { for: 'lookup-q' }, 'address or delivery id', input), h('button', { type: 'submit' }, 'Look up'));
+  const out = h('div', { 'data-testid': 'lookup-result' });
+  const message = h('p', { role: 'status' });
+  root.append(h('h2', {}, 'Lookup'), form, message, out);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.navigate(lookupHref(input.value.trim()));
+  });
+
+  let last = '';
+  const refresh = async () => {
+    const q = (ctx.params.get('q') ?? '').trim();
+    if (!q) return;
+    let data;
+    try {
+      data = q.includes('@') ? await api.address(q) : await api.delivery(q);
+    } catch (err) {
+      if (err.status !== 404) throw err;
+      out.replaceChildren(h('p', { class: 'empty' }, `Nothing is known about ${q}.`));
+      return;
+    }
+    const key = JSON.stringify(data);
+    if (key === last) return;
+    last = key;
+    out.replaceChildren(q.includes('@') ? addressView(q, data) : deliveryView(data));
+  };
+
+  const act = (fn, email, verb) => async () => {
+    try {
+      await fn(email);
+      message.textContent = `${email} ${verb}.`;
+      last = '';
+      await refresh();
+    } catch (err) {
+      message.textContent = `Could not change ${email}: ${err.message}`;
+    }
+  };
+
+  function addressView(email, data) {
+    const a = data.address ?? data;
+    const deliveries = data.deliveries ?? data.recentDeliveries ?? [];
+    const reports = data.reports ?? [];
+    return h('section', {},
+      h('h2', {}, email),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'status'), h('dd', { 'data-testid': 'address-status' }, a.status ?? 'active'),
+        h('dt', {}, 'until'), h('dd', {}, fmtTime(a.until)),
+        h('dt', {}, 'why'), h('dd', {}, a.reason ?? '—'),
+        h('dt', {}, 'deferrals'), h('dd', {}, String(a.deferralCount ?? 0)),
+        h('dt', {}, 'failures'), h('dd', {}, String(a.failureCount ?? 0)),
+        h('dt', {}, 'hard bounces'), h('dd', {}, String(a.hardBounceCount ?? 0))),
+      h('p', {},
+        h('button', { type: 'button', onclick: act(api.reactivate, email, 'reactivated') }, 'Reactivate'), ' ',
+        h('button', { type: 'button', class: 'secondary', onclick: act(api.suppress, email, 'suppressed') }, 'Suppress')),
+      h('h2', {}, 'Deliveries'),
+      table([
+        { key: 'id', label: 'delivery', cell: (d) => link(lookupHref(d.id), d.id) },
+        { key: 'status', label: 'status' },
+        { key: 'attempts', label: 'attempts', num: true },
+        { key: 'reply', label: 'last reply', class: 'reply', cell: (d) => d.lastOutcome?.response ?? '—' },
+        { key: 'createdAt', label: 'created', cell: (d) => fmtTime(d.createdAt) },
+      ], deliveries, { testid: 'address-deliveries', empty: 'No deliveries to this address.' }),
+      h('h2', {}, 'Bounce reports without a delivery'),
+      table([
+        { key: 'at', label: 'at', cell: (r) => fmtTime(r.at) },
+        { key: 'source', label: 'source' }, { key: 'enhanced', label: 'code' }, { key: 'reason', label: 'reason' },
+        { key: 'response', label: 'reply', class: 'reply' },
+      ], reports, { empty: 'None.' }));
+  }
+
+  function deliveryView(data) {
+    const d = data.delivery ?? data;
+    const attempts = data.attempts ?? d.attempts ?? [];
+    return h('section', {},
+      h('h2', {}, `Delivery ${d.id}`),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'recipient'), h('dd', {}, link(lookupHref(d.recipient), d.recipient)),
+        h('dt', {}, 'status'), h('dd', { 'data-testid': 'delivery-status' }, d.status),
+        h('dt', {}, 'attempts'), h('dd', {}, `${Array.isArray(attempts) ? attempts.length : d.attempts}${d.maxAttempts ? ` of at most ${d.maxAttempts}` : ''}`),
+        h('dt', {}, 'next attempt'), h('dd', {}, fmtTime(d.nextAttemptAt)),
+        h('dt', {}, 'policy rule'), h('dd', {}, d.rule ?? '—'),
+        h('dt', {}, 'created'), h('dd', {}, fmtTime(d.createdAt))),
+      h('h2', {}, 'Timeline'),
+      table([
+        { key: 'n', label: 'attempt', num: true },
+        { key: 'at', label: 'at', cell: (a) => fmtTime(a.at) },
+        { key: 'source', label: 'source' },
+        { key: 'destination', label: 'server' },
+        { key: 'reply', label: 'reply', class: 'reply', cell: (a) => a.response },
+        { key: 'enhanced', label: 'code', cell: (a) => a.enhanced ?? a.basic },
+        { key: 'class', label: 'class' },
+        { key: 'reason', label: 'reason' },
+        { key: 'rule', label: 'rule' },
+      ], Array.isArray(attempts) ? attempts : [], { testid: 'timeline', empty: 'No attempts yet.' }));
+  }
+  return refresh;
+}

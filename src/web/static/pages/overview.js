@@ -1,0 +1,82 @@
+import * as api from '../api.js';
+import { timeChart } from '../chart.js';
+import { card, counts, fmtDuration, fmtNumber, fmtPercent, fmtTime, h, link, table } from '../ui.js';
+
+export const title = 'Overview';
+const TOP = 5;
+const DAY_MS = 86_400_000;
+
+/** Deferrals, delivered-after-retry, queue depth by status, open incidents; deferrals over time by code or reason. */
+export function mount(root, ctx) {
+  const groupBy = h('select', { id: 'group-by' }, h('option', { value: 'byEnhanced' }, 'enhanced code'), h('option', { value: 'byReason' }, 'reason'));
+  const cards = h('div', { class: 'cards' });
+  const queue = h('div', { class: 'cards' });
+  const chart = h('div', { class: 'chart', 'data-testid': 'deferrals-chart' });
+  const breakdown = h('div', { class: 'grid2' });
+  const incidents = h('div');
+  root.append(
+    h('h2', {}, 'At a glance'), cards,
+    h('h2', {}, 'Queue depth by status'), queue,
+    h('h2', {}, 'Deferrals over time by ', h('label', {}, h('span', { class: 'sr-only' }, 'group by '), groupBy)), chart,
+    breakdown,
+    h('h2', {}, 'Open incidents'), incidents,
+  );
+  let last = '';
+  const refresh = async () => {
+    const w = await ctx.timeWindow();
+    // Hours up to a week (168 steps); days beyond, where hours would be a comb of 720 steps.
+    const bucket = w.to - w.from > 7 * DAY_MS ? 'day' : 'hour';
+    const [sum, depth, freq] = await Promise.all([api.summary(w.from, w.to), api.deliveryCounts(), api.frequency(w.from, w.to, bucket)]);
+    const key = JSON.stringify([sum, depth, freq, groupBy.value]);
+    if (key === last) return;
+    last = key;
+
+    cards.replaceChildren(
+      card('Deferrals', fmtNumber(sum.deferrals?.total ?? 0), 'deferrals-total'),
+      card('Delivered after retry', fmtPercent(sum.retrySuccess?.rate), 'retry-rate'),
+      card('Incidents resolved', fmtNumber(sum.resolution?.count ?? 0), 'incidents-resolved'),
+      card('Open incidents', fmtNumber(sum.resolution?.open?.length ?? 0), 'incidents-open'),
+      card('Resolution p50', fmtDuration(sum.resolution?.p50Seconds), 'resolution-p50'),
+      card('Resolution p90', fmtDuration(sum.resolution?.p90Seconds), 'resolution-p90'),
+    );
+    queue.replaceChildren(...['queued', 'deferred', 'delivered', 'failed'].map((s) => card(s, fmtNumber(depth[s] ?? 0), `queue-${s}`)));
+
+    const by = groupBy.value;
+    const buckets = fillBuckets(freq.series ?? [], w.from, w.to, bucket);
+    const top = counts(freq[by]).slice(0, TOP).map(([k]) => k);
+    const series = top.map((k) => ({ label: k, values: buckets.map((b) => Number(b[by]?.[k] ?? 0)) }));
+    const rest = buckets.map((b) => counts(b[by]).filter(([k]) => !top.includes(k)).reduce((a, [, n]) => a + n, 0));
+    if (rest.some((n) => n > 0)) series.push({ label: 'other', values: rest });
+    if (series.length === 0) chart.replaceChildren(h('p', { class: 'empty' }, 'No deferrals in this window.'));
+    else timeChart(chart, buckets.map((b) => b.at / 1000), series);
+
+    breakdown.replaceChildren(
+      h('section', {}, h('h2', {}, 'Deferrals by enhanced code'),
+        table([{ key: 0, label: 'code' }, { key: 1, label: 'deferrals', num: true }], counts(sum.deferrals?.byEnhanced), { testid: 'by-enhanced' })),
+      h('section', {}, h('h2', {}, 'Deferrals by reason'),
+        table([{ key: 0, label: 'reason' }, { key: 1, label: 'deferrals', num: true }], counts(sum.deferrals?.byReason), { testid: 'by-reason' })),
+    );
+    incidents.replaceChildren(table([
+      { key: 'domain', label: 'destination', cell: (d) => link(`#/destinations?domain=${encodeURIComponent(d.domain)}`, d.domain) },
+      { key: 'openedAt', label: 'since', cell: (d) => fmtTime(d.openedAt) },
+      { key: 'ageSeconds', label: 'open for', cell: (d) => fmtDuration(d.ageSeconds) },
+      { key: 'deferrals', label: 'deferrals', num: true },
+      { key: 'recipients', label: 'recipients', num: true },
+    ], sum.resolution?.open ?? [], { testid: 'open-incidents', empty: 'No open incidents.' }));
+  };
+  groupBy.addEventListener('change', () => void refresh());
+  return refresh;
+}
+
+/**
+ * The metrics send only buckets with deferrals; the chart needs every bucket of the window (zeros
+ * included) so its x axis is the window and a quiet hour reads as zero, not as a gap.
+ */
+export function fillBuckets(series, from, to, bucket) {
+  const step = bucket === 'day' ? DAY_MS : 3_600_000;
+  const label = (t) => (bucket === 'day' ? new Date(t).toISOString().slice(0, 10) : new Date(t).toISOString());
+  const byStart = new Map(series.map((b) => [b.start, b]));
+  const out = [];
+  for (let t = Math.floor(from / step) * step; t < to; t += step) out.push({ at: t, ...(byStart.get(label(t)) ?? { byEnhanced: {}, byReason: {} }) });
+  return out;
+}

@@ -1,0 +1,55 @@
+import * as api from '../api.js';
+import { fmtTime, h, link, lookupHref, table } from '../ui.js';
+
+export const title = 'Segments';
+const FIELDS = ['kind', 'enhanced', 'reason', 'domain'];
+// The metrics' segment kinds (src/metrics/metrics-store.ts): waiting deliveries, addresses out of
+// use, and every recipient with an outcome in the window.
+const KINDS = ['deferred', 'unavailable', 'suppressed', 'touched'];
+
+/** Affected recipients filtered by status, code, reason, domain and the window; CSV export of the same filter. */
+export function mount(root, ctx) {
+  const inputs = {
+    kind: h('select', { name: 'kind', id: 'seg-kind' }, KINDS.map((k) => h('option', { value: k }, k))),
+    enhanced: h('input', { name: 'enhanced', id: 'seg-enhanced', placeholder: '4.3.2', size: 8 }),
+    reason: h('input', { name: 'reason', id: 'seg-reason', placeholder: 'notaccept', size: 12 }),
+    domain: h('input', { name: 'domain', id: 'seg-domain', placeholder: 'example.com', size: 16 }),
+  };
+  for (const f of FIELDS) if (ctx.params.get(f)) inputs[f].value = ctx.params.get(f);
+  const csv = h('a', { href: '#', download: 'affected.csv', 'data-testid': 'csv-link' }, 'Export CSV');
+  const results = h('div');
+  const count = h('p', { 'data-testid': 'segment-count' });
+  const form = h('form', { class: 'filters', 'aria-label': 'Segment filters' },
+    FIELDS.map((f) => h('label', { for: inputs[f].id }, f === 'enhanced' ? 'enhanced code' : f === 'kind' ? 'status' : f, inputs[f])),
+    h('button', { type: 'submit' }, 'Apply'), csv);
+  root.append(h('h2', {}, 'Affected recipients'), form, count, results);
+
+  const query = async () => {
+    const w = await ctx.timeWindow();
+    const q = { from: String(w.from), to: String(w.to) };
+    for (const f of FIELDS) if (inputs[f].value.trim()) q[f] = inputs[f].value.trim();
+    return q;
+  };
+  let last = '';
+  const refresh = async () => {
+    const q = await query();
+    csv.href = api.segmentCsvUrl(q);
+    const data = await api.segment(q);
+    const key = JSON.stringify(data);
+    if (key === last) return;
+    last = key;
+    const rows = Array.isArray(data) ? data : data.recipients ?? data.rows ?? [];
+    count.textContent = `${rows.length} recipient${rows.length === 1 ? '' : 's'}`;
+    const keys = rows.length ? Object.keys(rows[0]) : [];
+    results.replaceChildren(table(keys.map((k) => ({
+      key: k, label: k, num: typeof rows[0][k] === 'number' && !/At$/.test(k), class: /reply|response/i.test(k) ? 'reply' : undefined,
+      cell: (r) => (k === 'recipient' || k === 'email' ? link(lookupHref(r[k]), r[k]) : /At$/.test(k) ? fmtTime(r[k]) : r[k]),
+    })), rows, { testid: 'segment', empty: 'No affected recipients match.' }));
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    last = '';
+    void refresh();
+  });
+  return refresh;
+}
