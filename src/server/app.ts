@@ -27,6 +27,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: options.logger || undefined,
     logger: options.logger === undefined || options.logger === false ? false : undefined,
     bodyLimit: options.context.bodyLimit,
+    // malformed URLs and over-long parameters are refused before routing; same JSON shape
+    frameworkErrors: (err: { statusCode?: number; code?: string; message: string }, _req: unknown, reply: { code(n: number): { send(b: unknown): void } }) =>
+      reply.code(err.statusCode ?? 400).send({ error: err.message, details: { code: err.code, field: 'url' } }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   } as never) as unknown as FastifyInstance;
   installErrorHandler(app);

@@ -22,7 +22,7 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
   });
 
   app.post('/v1/addresses/:email/reactivate', {
-    schema: { summary: 'Back to active (from suppressed, unavailable or deferred)', params, response: { 200: addressSchema, 409: addressSchema, ...errors } },
+    schema: { summary: 'Back to active (from suppressed, unavailable or deferred)', params, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
     const a = await ctx.engine.getAddress(e);

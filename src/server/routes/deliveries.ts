@@ -9,7 +9,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.get('/v1/deliveries/:id', {
     schema: {
       summary: 'One delivery and its attempts',
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } },
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
       response: { 200: deliverySchema, ...errors },
     },
   }, async (request) => {

@@ -105,7 +105,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
   app.get('/v1/messages/:id', {
     schema: {
       summary: 'A message and its deliveries',
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } },
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
       response: { ...errors },
     },
   }, async (request) => {

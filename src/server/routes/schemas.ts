@@ -47,4 +47,4 @@ export const addressSchema = {
 } as const;
 
 /** The error responses every authenticated route may give. */
-export const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 413: errorSchema } as const;
+export const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema } as const;
