@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerReport } from './report.ts';
+import { registerSegment } from './segment.ts';
 import { registerTestReceiver } from './test-receiver.ts';
 import { registerClassify } from './classify.ts';
 import { registerExplain } from './explain.ts';
@@ -20,4 +22,6 @@ export const commands: Array<(program: Command) => void> = [
   registerDestinations,
   registerServe,
   registerToken,
+  registerReport,
+  registerSegment,
 ];

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { world, REPLIES, HOUR } from './helpers.ts';
+
+const bin = new URL('../../bin/rebound', import.meta.url).pathname;
+
+/** A database with one 5-hour incident at a.example and one recipient still deferred at b.example. */
+async function database() {
+  const w = world((job, now) => (job.domain === 'b.example' || now - w.t0 < 5 * HOUR ? REPLIES.notAccepting() : REPLIES.ok()));
+  await w.send(['@risky@a.example'.slice(1), 'two@b.example']);
+  await w.runUntil(w.t0 + 6 * HOUR);
+  await w.store.close();
+  return w;
+}
+
+test('rebound report prints the tables, sparkline and heatmap, and --json the summary for the window', async (t) => {
+  const w = await database();
+  t.after(w.cleanup);
+  const window = ['--from', new Date(w.t0).toISOString(), '--to', new Date(w.t0 + 6 * HOUR).toISOString()];
+  const text = spawnSync(bin, ['report', '--db', w.path, ...window], { encoding: 'utf8' });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /Deferrals: 5/);
+  assert.match(text.stdout, /over time  [▁-█]{6} /);
+  assert.match(text.stdout, /^a\.example .* 5 h$/m);
+  assert.match(text.stdout, /p50 5 h, p90 5 h, max 5 h/);
+  assert.match(text.stdout, /^Mon  ·{9}█/m);
+  const json = spawnSync(bin, ['report', '--db', w.path, ...window, '--json', '--domain', 'a.example'], { encoding: 'utf8' });
+  assert.equal(json.status, 0, json.stderr);
+  const s = JSON.parse(json.stdout);
+  assert.deepEqual([s.deferrals.total, s.resolution.count, s.resolution.maxSeconds, s.retrySuccess.rate], [2, 1, 18000, 1]);
+  const bad = spawnSync(bin, ['report', '--db', w.path, '--enhanced', 'nope'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /enhanced must be a code/);
+});
+
+test('rebound segment export streams the deferred recipients as CSV to a file', async (t) => {
+  const w = await database();
+  t.after(w.cleanup);
+  const out = join(dirname(w.path), 'deferred.csv');
+  const r = spawnSync(bin, ['segment', 'export', '--db', w.path, '--kind', 'deferred', '--out', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = readFileSync(out, 'utf8').trim().split('\r\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1]!, /^two@b\.example,b\.example,deferred,notaccept,4\.3\.2,3,/);
+  const touched = spawnSync(bin, ['segment', 'export', '--db', w.path, '--format', 'jsonl', '--enhanced', '4.3.2'], { encoding: 'utf8' });
+  assert.deepEqual(touched.stdout.trim().split('\n').map((l) => JSON.parse(l).recipient), ['risky@a.example', 'two@b.example']);
+});
