@@ -14,5 +14,9 @@ VALUES (@id, @deliveryId, @n, @at, @source, @destination, @phase, @basic, @enhan
 export const selectAttemptExists = statement('select-attempt-exists', ['id'], `
 SELECT 1 AS found FROM attempts WHERE id = @id`);
 
+/** The same check for many ids at once (the SQLite store widens `= @id` to an IN list). */
+export const selectAttemptIdsIn = statement('select-attempt-ids-in', ['id'], `
+SELECT id FROM attempts WHERE id = @id`);
+
 export const selectAttempts = statement('select-attempts', ['deliveryId'], `
 SELECT ${COLUMNS} FROM attempts WHERE delivery_id = @deliveryId ORDER BY at, n, id`);
