@@ -98,3 +98,19 @@ test('every answer names a known reason and the rule that decided it', () => {
     assert.ok(c.rule.length > 0);
   }
 });
+
+test("Exim's sender verification failure is the sender's problem, while an unrouteable recipient is the recipient's", () => {
+  const sender = classify('550-Verification failed for <bob@example.com>\n550-Unrouteable address\n550 Sender verify failed');
+  assert.equal(sender.reason, 'rejected');
+  assert.equal(sender.hardbounce, false);
+  assert.equal(sender.action, 'fix-sender');
+  const recipient = classify('550 Unrouteable address');
+  assert.equal(recipient.reason, 'hostunknown');
+  assert.equal(recipient.action, 'suppress');
+});
+
+test('a bare "Recipient address rejected." is the address refused, but a named cause after it decides', () => {
+  assert.equal(classify('550 <jane@example.org>: Recipient address rejected.').reason, 'userunknown');
+  assert.equal(classify('550 5.7.1 <jane@example.org>: Recipient address rejected: Policy rejection').reason, 'policyviolation');
+  assert.equal(classify('450 4.7.1 <jane@example.org>: Recipient address rejected: Greylisted, see https://postgrey.example/').reason, 'blocked');
+});
