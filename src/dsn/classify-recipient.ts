@@ -29,13 +29,28 @@ export function chooseStatus(field: string | null, fromText: string | null): { s
 }
 
 /**
- * A report that gave up for good on a transient failure: once the retry time has run out, what
- * the last attempt met becomes the reason only if it is more than the clock running out.
- * Connections that kept timing out are the clock running out.
+ * The queue running out: a report about a message that sat in the sender's queue while the
+ * receiving side kept failing in passing ways. What the last attempt met becomes the reason only
+ * if it says more than the clock running out; otherwise the reason is `expired` (Sisimai's
+ * "delivery time expired": the message stayed in the queue too long). Checked in order.
+ * - A report that gave up for good after connections kept timing out.
+ * - A report that gave up for good although the last reply was only a temporary refusal (4xx)
+ *   that named no cause ("421 Service not available", a bare 451): the retry time ran out. A
+ *   named network fault (no route, refused connection) stays `networkerror`.
+ * - A delay warning ("will retry until…") whose last attempt met a network fault, no stated
+ *   reason, or a server that was not taking mail by its code alone (a bare 421): the message has
+ *   outlived the reporting MTA's warning time and is still waiting. A text that names why the
+ *   domain takes no mail ("No MX found") keeps `notaccept`.
+ * A transient block, rate limit or full mailbox keeps its own reason: it names a cause to fix.
  */
-const GAVE_UP: ReadonlyArray<{ id: string; after: Reason; text: RegExp; reason: Reason }> = [
-  { id: 'dsn/failed-after-timeouts', after: 'networkerror', text: /\btimed? ?out\b/i, reason: 'expired' },
+const QUEUE_RAN_OUT: ReadonlyArray<{ id: string; action: string; reasons: ReadonlySet<Reason>; transientOnly?: boolean; text?: RegExp; codeOnly?: ReadonlySet<Reason> }> = [
+  { id: 'dsn/failed-after-timeouts', action: 'failed', reasons: new Set(['networkerror']), text: /\btimed?\s?out\b/i },
+  { id: 'dsn/failed-after-temporary-errors', action: 'failed', reasons: new Set(['notaccept', 'onhold', 'undefined']), transientOnly: true },
+  { id: 'dsn/delayed-in-queue', action: 'delayed', reasons: new Set(['networkerror', 'onhold', 'undefined']), codeOnly: new Set(['notaccept']) },
 ];
+
+/** Rules that decide by a code alone (or by nothing): the reply's words said nothing more. */
+const CODE_ONLY_RULE = /^(?:enhanced-fallback|basic|builtin)\//;
 
 /** What a local delivery program reports faithfully: the mailbox's storage. */
 const STORAGE_REASONS: ReadonlySet<Reason> = new Set(['mailboxfull', 'mesgtoobig', 'exceedlimit', 'systemfull']);
@@ -71,12 +86,19 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): Boun
     rulePrefix = `dsn/${raw.dsnAction}-without-code+`;
   }
   let result: Classification = { ...c, rule: rulePrefix + c.rule };
-  const gaveUp = raw.dsnAction === 'failed' ? GAVE_UP.find((g) => g.after === result.reason && g.text.test(reply)) : undefined;
-  if (gaveUp) result = withReason(result, gaveUp.reason, `${gaveUp.id}+${result.rule}`);
-  else if (raw.localProgram && !STORAGE_REASONS.has(result.reason)) result = withReason(result, 'mailererror', `dsn/x-unix-program-failed+${result.rule}`);
+  const ranOut = QUEUE_RAN_OUT.find((q) => q.action === raw.dsnAction
+    && (q.reasons.has(result.reason) || (q.codeOnly?.has(result.reason) && CODE_ONLY_RULE.test(c.rule)))
+    && (!q.transientOnly || result.class === 'transient') && (!q.text || q.text.test(reply)));
+  // a local delivery program's own exit status says more than the queue's clock
+  if (raw.localProgram && !STORAGE_REASONS.has(result.reason)) result = withReason(result, 'mailererror', `dsn/x-unix-program-failed+${result.rule}`);
+  else if (ranOut) result = withReason(result, 'expired', `${ranOut.id}+${result.rule}`);
   else if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`);
   else if (raw.fallbackReason && (result.reason === 'undefined' || result.reason === 'onhold')) {
     result = withReason(result, raw.fallbackReason, `format/fallback-${raw.fallbackReason}+${result.rule}`);
+  } else if (raw.dsnAction === 'failed' && result.reason === 'undefined' && reply !== '') {
+    // the report says delivery failed but not why: a failure whose reason is not given (Sisimai's
+    // `onhold`), not one no one could read
+    result = withReason(result, 'onhold', `dsn/failed-unexplained+${result.rule}`);
   }
   return {
     ...result,

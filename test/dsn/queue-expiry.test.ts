@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseBounce } from '../../src/dsn/index.ts';
+
+/** A one-recipient RFC 3464 report with the given Action, Status and Diagnostic-Code. */
+function report(action: string, status: string | null, diagnostic: string | null, diagnosticType = 'smtp'): string {
+  return [
+    'From: MAILER-DAEMON@mx.example.net',
+    'Subject: Delivery Status Notification',
+    'Message-ID: <dsn-q@mx.example.net>',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
+    '',
+    '--r',
+    'Content-Type: text/plain',
+    '',
+    'This is the mail system at host mx.example.net.',
+    '--r',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.net',
+    '',
+    'Final-Recipient: rfc822; someone@example.org',
+    `Action: ${action}`,
+    ...(status ? [`Status: ${status}`] : []),
+    ...(diagnostic !== null ? [`Diagnostic-Code: ${diagnosticType}; ${diagnostic}`] : []),
+    '--r--',
+    '',
+  ].join('\r\n');
+}
+
+const first = (raw: string) => parseBounce(raw).recipients[0];
+
+test('a delay warning whose last attempt met a network fault is expired, and is still retried', () => {
+  const r = first(report('delayed', '4.4.1', 'connect to mx.example.org[192.0.2.1]:25: Connection timed out'));
+  assert.equal(r.reason, 'expired');
+  assert.match(r.rule, /^dsn\/delayed-in-queue\+/);
+  assert.equal(r.action, 'retry');
+  assert.equal(r.hardbounce, false);
+});
+
+test('a delay warning with only a bare 421 is expired, but one that names a cause keeps it', () => {
+  assert.equal(first(report('delayed', '4.0.0', '421')).reason, 'expired');
+  const full = first(report('delayed', '4.2.2', '452 4.2.2 <someone@example.org>: Mailbox full'));
+  assert.equal(full.reason, 'mailboxfull');
+  const greylisted = first(report('delayed', '4.7.1', '450 4.7.1 <someone@example.org>: Recipient address rejected: Greylisted'));
+  assert.equal(greylisted.reason, 'blocked');
+});
+
+test('a report that gave up after a temporary refusal naming no cause is expired; a named network fault is not', () => {
+  const vague = first(report('failed', '4.0.0', '421 Service not available, closing transmission channel'));
+  assert.equal(vague.reason, 'expired');
+  assert.match(vague.rule, /^dsn\/failed-after-temporary-errors\+/);
+  const noRoute = first(report('failed', '4.4.1', 'connect to mx.example.org[192.0.2.1]:25: No route to host'));
+  assert.equal(noRoute.reason, 'networkerror');
+});
+
+test('a report that gave up after connections kept timing out is expired, even with the words split over lines', () => {
+  const raw = report('failed', null, 'unable to connect to remote server [192.0.2.1:25]: Operation timed\r\n out');
+  const r = first(raw);
+  assert.equal(r.reason, 'expired');
+  assert.match(r.rule, /^dsn\/failed-after-timeouts\+/);
+});
+
+test("a local delivery program's exit status says more than the queue's clock", () => {
+  const r = first(report('delayed', '4.0.0', '75', 'X-Unix'));
+  assert.equal(r.reason, 'mailererror');
+});
+
+test('a failure with words no rule knows is onhold; a failure with no words at all stays undefined', () => {
+  const worded = first(report('failed', null, 'Delivery was not possible for reasons we cannot state', 'x-vendor'));
+  assert.equal(worded.reason, 'onhold');
+  assert.match(worded.rule, /^dsn\/failed-unexplained\+/);
+  assert.equal(worded.action, 'none');
+  const silent = first(report('failed', null, null));
+  assert.equal(silent.reason, 'undefined');
+});
