@@ -1,0 +1,183 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { createClassifier } from '../../src/classify/index.ts';
+import { TestClock } from '../../src/engine/clock.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { seededRandom } from '../../src/policy/schedule.ts';
+import { installErrorHandler } from '../../src/server/api-error.ts';
+import { isSnsConfirmUrl, registerWebhookIngest, type WebhookIngest } from '../../src/server/routes/webhooks-ingest.ts';
+import { WEBHOOK_TOKEN_HEADER } from '../../src/server/routes/webhooks-verify.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SqliteWebhookStore } from '../../src/store/sqlite/sqlite-webhook-store.ts';
+import { MemoryReplayStore, SnsCertCache, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER } from '../../src/webhooks/index.ts';
+import { makeSnsSigner } from './helpers/sns-signer.ts';
+
+const sg = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const MAILGUN_KEY = 'mailgun-signing-key-0123456789';
+const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem';
+const snsSigner = makeSnsSigner();
+const fixtures = new URL('../fixtures/webhooks/', import.meta.url);
+
+// The ingest route on a real socket (fastify listening on 127.0.0.1), the real engine on a real
+// SQLite file, a TestClock; requests signed with keys the test generates.
+async function setup(t: { after: (fn: () => Promise<void>) => void }, overrides: Partial<WebhookIngest> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-ingest-'));
+  const store = new SqliteStore(join(dir, 'rebound.db'), { durability: 'normal' });
+  const state = new SqliteWebhookStore(store.db);
+  const clock = new TestClock(Date.UTC(2026, 0, 5, 9, 1, 0));
+  const engine = new Engine({ store, clock, random: seededRandom(1) });
+  const confirmed: string[] = [];
+  const replay = new MemoryReplayStore();
+  const webhooks: WebhookIngest = {
+    state,
+    secrets: {
+      sendgrid: { publicKey: sg.publicKey },
+      mailgun: { signingKey: MAILGUN_KEY, replay },
+      postmark: { basic: [{ username: 'rebound', password: 'pm-pass-0123456789' }], tokens: ['pm-token-0123456789'] },
+      ses: { certs: new SnsCertCache({ fetch: async () => snsSigner.certPem, now: () => clock.now() }) },
+    },
+    confirmSubscription: async (url) => { confirmed.push(url); },
+    ...overrides,
+  };
+  const app = Fastify();
+  installErrorHandler(app);
+  await registerWebhookIngest(app, { engine, classifier: createClassifier(), bodyLimit: 1 << 20, webhooks });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const post = (provider: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${address}/v1/webhooks/${provider}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return { store, state, clock, engine, post, confirmed, replay };
+}
+
+function sendgridHeaders(body: string, clock: TestClock, key = sg.privateKey): Record<string, string> {
+  const timestamp = String(Math.floor(clock.now() / 1000));
+  return {
+    [SENDGRID_TIMESTAMP_HEADER]: timestamp,
+    [SENDGRID_SIGNATURE_HEADER]: sign('sha256', Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), key).toString('base64'),
+  };
+}
+
+function mailgunBody(clock: TestClock, token: string, key = MAILGUN_KEY): string {
+  const body = JSON.parse(readFileSync(new URL('mailgun/failed-temporary.json', fixtures), 'utf8'));
+  const timestamp = String(Math.floor(clock.now() / 1000));
+  body.signature = { timestamp, token, signature: createHmac('sha256', key).update(timestamp + token).digest('hex') };
+  return JSON.stringify(body);
+}
+
+const deferred = (id: string, deliveryId: string) => ({
+  event: 'deferred', email: 'jane@example.org', timestamp: 1767603660, sg_event_id: id, response: '451 4.3.2 System not accepting network messages', attempt: '1', rebound_delivery_id: deliveryId,
+});
+
+test('a signed SendGrid batch is applied once, and its redelivery applies nothing', async (t) => {
+  const { store, engine, clock, post } = await setup(t);
+  const { deliveries: [d] } = await engine.submit({ from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.org']);
+  const body = JSON.stringify([deferred('sg-1', d!.id), deferred('sg-1', d!.id), { event: 'group_resubscribe', email: 'x@example.org', sg_event_id: 'sg-2', timestamp: 1767603660 }]);
+
+  const first = await post('sendgrid', body, sendgridHeaders(body, clock));
+  assert.equal(first.status, 200);
+  const summary = await first.json();
+  assert.equal(summary.applied, 1);
+  assert.equal(summary.duplicates, 1, 'the repeat inside the batch');
+  assert.equal((await store.getDelivery(d!.id))!.status, 'deferred');
+  const events = (await store.listEvents(0, 100)).length;
+
+  const again = await (await post('sendgrid', body, sendgridHeaders(body, clock))).json();
+  assert.equal(again.applied, 0);
+  assert.equal(again.duplicates, 2, 'the redelivered event is refused by its stored id');
+  assert.equal((await store.listEvents(0, 100)).length, events);
+});
+
+test('a bad SendGrid signature is a 401 and nothing is recorded', async (t) => {
+  const { store, state, engine, clock, post } = await setup(t);
+  const { deliveries: [d] } = await engine.submit({ from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.org']);
+  const body = JSON.stringify([deferred('sg-9', d!.id)]);
+  const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+  const before = (await store.listEvents(0, 100)).length;
+  for (const headers of [sendgridHeaders(body, clock, other), {}, sendgridHeaders(body.replace('4.3.2', '2.0.0'), clock)]) {
+    const res = await post('sendgrid', body, headers);
+    assert.equal(res.status, 401);
+    assert.match((await res.json()).error, /webhook refused/);
+  }
+  assert.equal((await store.getDelivery(d!.id))!.status, 'queued');
+  assert.equal((await store.listEvents(0, 100)).length, before);
+  assert.equal(await state.claimIngestKey('sendgrid', 'sg-9', clock.now()), true, 'the refused event id was never stored');
+});
+
+test('unknown event types are kept and counted, not dropped silently', async (t) => {
+  const { state, clock, post } = await setup(t);
+  const body = JSON.stringify([{ event: 'teleported', email: 'a@example.org', sg_event_id: 'u-1', timestamp: 1767603660 }, { event: 'teleported', email: 'b@example.org', sg_event_id: 'u-2', timestamp: 1767603660 }]);
+  const res = await (await post('sendgrid', body, sendgridHeaders(body, clock))).json();
+  assert.equal(res.unknown, 2);
+  const counts = await state.listUnknownEvents();
+  assert.deepEqual(counts.map((c) => [c.provider, c.providerType, c.count]), [['sendgrid', 'teleported', 2]]);
+});
+
+test('Mailgun: a verified request that cannot be recorded gives its token back, so Mailgun\'s retry is applied', async (t) => {
+  const { store, clock, post, replay } = await setup(t);
+  const body = mailgunBody(clock, 'token-aaaaaaaaaaaaaaaaaaaaaaaa');
+  const realDb = store.db;
+  // Recording fails: the database is read-only for this one request.
+  realDb.pragma('query_only = ON');
+  const failed = await post('mailgun', body);
+  assert.equal(failed.status, 500);
+  realDb.pragma('query_only = OFF');
+  assert.equal(replay.size, 0, 'the token was released');
+  const retried = await post('mailgun', body);
+  assert.equal(retried.status, 200);
+  assert.equal((await retried.json()).applied, 1);
+  const replayed = await post('mailgun', body);
+  assert.equal(replayed.status, 401, 'after success the same token is a replay');
+});
+
+test('Postmark with a wrong token or password is refused; the right one is accepted', async (t) => {
+  const { post } = await setup(t);
+  const body = readFileSync(new URL('postmark/bounce-soft.json', fixtures), 'utf8');
+  assert.equal((await post('postmark', body, { [WEBHOOK_TOKEN_HEADER]: 'wrong-token-0123456789' })).status, 401);
+  assert.equal((await post('postmark', body, { authorization: `Basic ${Buffer.from('rebound:nope').toString('base64')}` })).status, 401);
+  assert.equal((await post('postmark', body, { [WEBHOOK_TOKEN_HEADER]: 'pm-token-0123456789' })).status, 200);
+  assert.equal((await post('postmark', body, { authorization: `Basic ${Buffer.from('rebound:pm-pass-0123456789').toString('base64')}` })).status, 200);
+});
+
+test('a provider without configuration is a 404; an unreadable body after a good secret is a 400', async (t) => {
+  const { post } = await setup(t);
+  assert.equal((await post('sparkpost', '[]')).status, 404);
+  assert.equal((await post('hotmail', '[]')).status, 404);
+  assert.equal((await post('postmark', '{"broken', { [WEBHOOK_TOKEN_HEADER]: 'pm-token-0123456789' })).status, 400);
+});
+
+test('an SNS SubscriptionConfirmation is confirmed by fetching its SubscribeURL, only from SNS\'s own host', async (t) => {
+  const { post, clock, confirmed } = await setup(t);
+  clock.set(Date.now()); // the test certificate is valid from the moment openssl made it
+  const env = JSON.parse(readFileSync(new URL('ses/subscription-confirmation.json', fixtures), 'utf8')) as Record<string, string>;
+  const good = snsSigner.sign({ ...env, Timestamp: new Date(clock.now() - 1000).toISOString(), SigningCertURL: CERT_URL });
+  const res = await post('ses', JSON.stringify(good), { 'content-type': 'text/plain' });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).confirmed, 1);
+  assert.deepEqual(confirmed, [good.SubscribeURL]);
+
+  const evil = snsSigner.sign({ ...env, SubscribeURL: 'https://attacker.example/?Action=ConfirmSubscription', Timestamp: new Date(clock.now() - 1000).toISOString(), SigningCertURL: CERT_URL });
+  assert.equal((await post('ses', JSON.stringify(evil))).status, 400);
+  assert.equal(confirmed.length, 1, 'a SubscribeURL off SNS is never fetched');
+  const unsigned = { ...good, Signature: 'AAAA' };
+  assert.equal((await post('ses', JSON.stringify(unsigned))).status, 401);
+  assert.equal(confirmed.length, 1);
+});
+
+test('the SubscribeURL check accepts SNS hosts only, over https, for ConfirmSubscription', () => {
+  assert.equal(isSnsConfirmUrl('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=a&Token=b'), true);
+  assert.equal(isSnsConfirmUrl('https://sns.cn-north-1.amazonaws.com.cn/?Action=ConfirmSubscription'), true);
+  for (const bad of [
+    'http://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription', 'https://sns.eu-west-1.amazonaws.com.evil.example/?Action=ConfirmSubscription',
+    'https://user@sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription', 'https://sns.eu-west-1.amazonaws.com:8443/?Action=ConfirmSubscription',
+    'https://sns.eu-west-1.amazonaws.com/?Action=Publish', 'not a url', `https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&x=${'a'.repeat(5000)}`,
+  ]) assert.equal(isSnsConfirmUrl(bad), false, bad);
+});
