@@ -21,7 +21,9 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
-    const guarded = path === '/v1' || path.startsWith('/v1/') || (options.protectMetrics && path === '/metrics');
+    // ESP webhooks cannot send our API tokens: those routes check the provider's own signature.
+    const espWebhook = path.startsWith('/v1/webhooks/');
+    const guarded = ((path === '/v1' || path.startsWith('/v1/')) && !espWebhook) || (options.protectMetrics && path === '/metrics');
     if (!guarded) return;
     const token = requestToken(request);
     if (!token) throw new ApiError(401, 'an API token is required (Authorization: Bearer TOKEN)', { field: 'headers.authorization' });

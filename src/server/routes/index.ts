@@ -8,6 +8,7 @@ import { classifyRoutes } from './classify.ts';
 import { addressRoutes } from './addresses.ts';
 import { destinationRoutes } from './destinations.ts';
 import { metricsApi, prometheusApi, segmentsApi } from './metrics-context.ts';
+import { webhookIngestRoutes } from './webhooks-ingest.ts';
 
 /** A route plugin: one file each, registered with the server's context as its options. */
 export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
@@ -24,4 +25,5 @@ export const routes: RoutePlugin[] = [
   metricsApi,
   segmentsApi,
   prometheusApi,
+  webhookIngestRoutes,
 ];
