@@ -128,12 +128,13 @@ export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): vo
       const transient = isTransient(e.data);
       bump(e, { failures: transient ? 1 : 0, retries: attempts > 1 ? 1 : 0 });
       if (transient) incidents.failure(e, 'failure', attempts);
-      w.finishDeferred(e.deliveryId, 'failed', attempts, e.at);
+      // Only a delivery past its first attempt (or a bounce after delivery) can be in the cohort.
+      if (attempts > 1 || e.data.cause === 'bounced-after-delivery') w.finishDeferred(e.deliveryId, 'failed', attempts, e.at);
     } else if (e.type === 'delivery.delivered') {
       const attempts = num(e.data.attempts);
       if (attempts > 1) bump(e, { retries: 1 }, true);
       incidents.success(e);
-      w.finishDeferred(e.deliveryId, 'delivered', attempts, e.at);
+      if (attempts > 1) w.finishDeferred(e.deliveryId, 'delivered', attempts, e.at);
     }
   }
   incidents.flush();
