@@ -95,7 +95,12 @@ export function loadServeConfig(flags: Partial<Record<keyof ServeConfig, unknown
     } catch (err) {
       throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
     }
-    const parsed: unknown = parseYaml(text);
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
     if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`${file}: expected a mapping of settings`);
     fromFile = (parsed ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(fromFile)) if (!(k in DEFAULTS)) throw new ConfigError(`${file}: unknown setting "${k}" (known: ${Object.keys(DEFAULTS).join(', ')})`);

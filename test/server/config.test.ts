@@ -1,0 +1,53 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { ConfigError, DEFAULTS, loadServeConfig } from '../../src/server/config.ts';
+
+const file = (text: string) => {
+  const p = join(mkdtempSync(join(tmpdir(), 'rebound-cfg-')), 'rebound.yaml');
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('serve settings: flags > environment > file > defaults', () => {
+  test('with nothing set, the defaults: ./data/rebound.db, HTTP 8025, SMTP 2525, direct delivery', () => {
+    const c = loadServeConfig({}, {});
+    assert.deepEqual(c, DEFAULTS);
+    assert.equal(c.port, 8025);
+    assert.equal(c.smtpPort, 2525);
+    assert.equal(c.relay, null);
+  });
+
+  test('a flag wins over the environment, which wins over the file', () => {
+    const f = file('port: 9000\nsmtpPort: 9025\ntimeScale: 10\nrelay: smtp://file.test:25\n');
+    const c = loadServeConfig({ port: '9100' }, { REBOUND_PORT: '9200', REBOUND_SMTP_PORT: '9225', REBOUND_API_TOKEN: 'aaaaaaaaaaaaaaaa1,bbbbbbbbbbbbbbbb2' }, f);
+    assert.equal(c.port, 9100);
+    assert.equal(c.smtpPort, 9225);
+    assert.equal(c.timeScale, 10);
+    assert.equal(c.relay, 'smtp://file.test:25');
+    assert.deepEqual(c.apiTokens, ['aaaaaaaaaaaaaaaa1', 'bbbbbbbbbbbbbbbb2']);
+  });
+
+  test('a bad value names the setting and where it came from', () => {
+    assert.throws(() => loadServeConfig({ port: 'eighty' }, {}), (e: Error) => e instanceof ConfigError && /setting port \(from flag\)/.test(e.message));
+    assert.throws(() => loadServeConfig({}, { REBOUND_TIME_SCALE: '-3' }), /timeScale \(from REBOUND_TIME_SCALE\)/);
+    assert.throws(() => loadServeConfig({}, { REBOUND_API_TOKEN: 'short' }), /apiTokens.*16 characters/);
+    assert.throws(() => loadServeConfig({}, {}, file('prot: 80\n')), /unknown setting "prot"/);
+    assert.throws(() => loadServeConfig({}, {}, file('- a\n- b\n')), /expected a mapping/);
+    assert.throws(() => loadServeConfig({}, {}, '/nonexistent/rebound.yaml'), /cannot read config file/);
+  });
+
+  test('garbage config files and environment values give a ConfigError or a valid config, never anything else', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 30 }), (text, port) => {
+      try {
+        const c = loadServeConfig({}, { REBOUND_PORT: port }, file(text));
+        assert.ok(Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+      }
+    }), { numRuns: 200 });
+  });
+});

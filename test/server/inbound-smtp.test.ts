@@ -1,0 +1,81 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import nodemailer from 'nodemailer';
+import { startTestServer } from './helpers.ts';
+
+const DSN = (rcpt: string) => [
+  'From: MAILER-DAEMON@mx.example.test',
+  'To: bounces+jane=example.test@bounces.sender.test',
+  'Subject: Undelivered Mail Returned to Sender',
+  'Message-ID: <dsn-1@mx.example.test>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+  '',
+  '--B',
+  'Content-Type: text/plain',
+  '',
+  'Your message could not be delivered.',
+  '--B',
+  'Content-Type: message/delivery-status',
+  '',
+  'Reporting-MTA: dns; mx.example.test',
+  '',
+  `Final-Recipient: rfc822; ${rcpt}`,
+  'Action: failed',
+  'Status: 5.1.1',
+  'Diagnostic-Code: smtp; 550 5.1.1 <jane@example.test>: Recipient address rejected: User unknown',
+  '--B--',
+  '',
+].join('\r\n');
+
+function sender(port: number) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, tls: { rejectUnauthorized: false } });
+}
+
+describe('inbound SMTP for bounce emails', () => {
+  test('a bounce email to the return-path domain is parsed and applied before the 250: the address is suppressed', async (t) => {
+    const s = await startTestServer(t);
+    const info = await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces+jane=example.test@bounces.sender.test'] }, raw: DSN('jane@example.test') });
+    assert.match(info.response, /^250/);
+    const a = await s.server.engine.getAddress('jane@example.test');
+    assert.equal(a?.status, 'suppressed');
+    assert.equal(a?.reason, 'userunknown');
+  });
+
+  test('mail for any other domain is refused at RCPT: no open relay', async (t) => {
+    const s = await startTestServer(t);
+    await assert.rejects(
+      sender(s.server.smtpPort).sendMail({ envelope: { from: 'spammer@evil.test', to: ['victim@gmail.test'] }, raw: 'Subject: hi\r\n\r\nbuy\r\n' }),
+      (err: Error & { responseCode?: number }) => err.responseCode === 550 && /Relaying denied/.test(err.message),
+    );
+  });
+
+  test('an email that is not a readable bounce is accepted and kept for inspection, not dropped', async (t) => {
+    const s = await startTestServer(t);
+    const raw = 'From: someone@example.test\r\nSubject: hello\r\n\r\nJust saying hi, not a bounce.\r\n';
+    const info = await sender(s.server.smtpPort).sendMail({ envelope: { from: 'someone@example.test', to: ['bounces@bounces.sender.test'] }, raw });
+    assert.match(info.response, /^250/);
+    const db = (s.server.store as unknown as { db: import('better-sqlite3').Database }).db;
+    const rows = db.prepare('SELECT why, envelope, raw FROM inbound_quarantine').all() as Array<{ why: string; envelope: string; raw: Buffer }>;
+    assert.equal(rows.length, 1);
+    assert.match(rows[0]!.raw.toString(), /Just saying hi/);
+    assert.deepEqual(JSON.parse(rows[0]!.envelope).to, ['bounces@bounces.sender.test']);
+  });
+
+  test('an email over the size limit is refused with 552 and nothing is recorded', async (t) => {
+    const s = await startTestServer(t, { smtpMaxBytes: 64 * 1024 });
+    await assert.rejects(
+      sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces@bounces.sender.test'] }, raw: DSN('big@example.test') + 'x'.repeat(200 * 1024) }),
+      (err: Error & { responseCode?: number }) => err.responseCode === 552,
+    );
+    assert.equal(await s.server.engine.getAddress('big@example.test'), null);
+  });
+
+  test('a client over its rate is told to come back later (421)', async (t) => {
+    const s = await startTestServer(t, { smtpRatePerMinute: 2 });
+    const send = () => sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces@bounces.sender.test'] }, raw: 'Subject: x\r\n\r\ny\r\n' });
+    await send();
+    await send();
+    await assert.rejects(send(), (err: Error & { responseCode?: number }) => err.responseCode === 421);
+  });
+});
