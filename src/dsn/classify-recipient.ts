@@ -55,6 +55,20 @@ const CODE_ONLY_RULE = /^(?:enhanced-fallback|basic|builtin)\//;
 /** What a local delivery program reports faithfully: the mailbox's storage. */
 const STORAGE_REASONS: ReadonlySet<Reason> = new Set(['mailboxfull', 'mesgtoobig', 'exceedlimit', 'systemfull']);
 
+/**
+ * A reporting MTA's own summary wrapped around the remote server's reply, as Amazon SES writes
+ * it: "5.1.0 - Unknown address error 550-'5.7.1 <bob@example.com>... Access denied' (delivery
+ * attempts: 0)". The summary is the reporter's guess; the quoted reply is what the server said,
+ * so it is what gets classified. The summary's code stands in only when the reply has none.
+ */
+const SUMMARY_THEN_QUOTED_REPLY = /^([245]\.\d{1,3}\.\d{1,3}) - [^'\n]{1,80}? ([245]\d\d)[- ]'([^']{1,2000})'/;
+
+function remoteReplyOf(reply: string): string {
+  const m = SUMMARY_THEN_QUOTED_REPLY.exec(reply);
+  if (!m) return reply;
+  return ENHANCED_IN_TEXT.test(m[3]) ? `${m[2]} ${m[3]}` : `${m[2]} ${m[1]} ${m[3]}`;
+}
+
 const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 'success' } as const;
 
 /**
@@ -67,8 +81,9 @@ const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 
 export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): BounceRecipient {
   if (raw.reason === 'feedback' || raw.reason === 'vacation') return notABounce(raw);
   // multi-line replies keep their lines for the classifier ("550-5.7.26 …" continuation lines)
-  const reply = raw.diagnostic.trim().slice(0, MAX_DIAGNOSTIC);
-  const diagnostic = reply.replace(/\s+/g, ' ');
+  const reported = raw.diagnostic.trim().slice(0, MAX_DIAGNOSTIC);
+  const reply = remoteReplyOf(reported);
+  const diagnostic = reported.replace(/\s+/g, ' ');
   const phase = raw.phase ?? undefined;
   let c = classify(reply || raw.status || '', { phase });
   const textCode = c.enhanced ?? codeIn(reply);

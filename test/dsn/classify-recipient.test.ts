@@ -74,3 +74,14 @@ test('a failure with words no rule knows is onhold; a failure with no words at a
   const silent = first(report('failed', null, null));
   assert.equal(silent.reason, 'undefined');
 });
+
+test("a reporter's summary wrapped around the remote reply is not mistaken for the reply", () => {
+  const r = first(report('failed', '5.1.0', "5.1.0 - Unknown address error 550-'5.7.1 <bob@example.com>... Access denied' (delivery attempts: 0)"));
+  assert.equal(r.status, '5.7.1');
+  assert.notEqual(r.reason, 'userunknown');
+  assert.equal(r.hardbounce, false);
+  assert.match(r.diagnostic, /^5\.1\.0 - Unknown address error/, 'the diagnostic shown keeps the whole report');
+  const noCode = first(report('failed', '5.0.0', "5.3.0 - Other mail system problem 550-'Unknown user jane@example.org' (delivery attempts: 0)"));
+  assert.equal(noCode.status, '5.3.0', "the summary's code stands in when the quoted reply has none");
+  assert.equal(noCode.reason, 'userunknown');
+});
