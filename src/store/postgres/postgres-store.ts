@@ -35,6 +35,8 @@ type Client = pg.PoolClient;
 /** Errors after which the whole transaction is safe to run again (its decisions are pure). */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_TRIES = 5;
+/** Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters per statement). */
+const ROWS_PER_INSERT = 200;
 
 /** `postgres://user:secret@host/db` → `postgres://user:…@host/db`, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -114,7 +116,26 @@ export class PostgresStore implements Store {
   private async appendEvents(client: Client, list: readonly NewEvent[]): Promise<void> {
     if (list.length === 0) return;
     await this.query(pgsql.lockOutbox, {}, client);
-    for (const e of list) await this.query(events.insertEvent, { ...e, data: JSON.stringify(e.data) }, client);
+    await this.insertRows(client, events.insertEvent, list.map((e) => ({ ...e, data: JSON.stringify(e.data) })));
+  }
+
+  /**
+   * Appends rows with one multi-row INSERT per ROWS_PER_INSERT (a round trip per row is most of
+   * the cost on a network database). The statement's VALUES tuple is repeated with renumbered
+   * parameters; rows keep their order, so event ids follow it.
+   */
+  private async insertRows(client: Client, s: Statement, rows: readonly Record<string, unknown>[]): Promise<void> {
+    const at = s.sql.lastIndexOf('VALUES');
+    const tuple = s.sql.slice(at + 6).trim();
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+      const values: unknown[] = [];
+      const tuples = chunk.map((row, r) => {
+        for (const p of s.params) values.push(row[p] ?? null);
+        return tuple.replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => `$${r * s.params.length + s.params.indexOf(name) + 1}`);
+      });
+      await client.query(`${s.sql.slice(0, at)}VALUES ${tuples.join(', ')}`, values);
+    }
   }
 
   private async readAddresses(client: Client, emails: readonly string[], lock: boolean): Promise<Map<string, AddressRecord>> {
@@ -130,7 +151,7 @@ export class PostgresStore implements Store {
       const known = await this.readAddresses(client, emails, true);
       const w = plan(known);
       await this.query(messages.insertMessage, { ...w.message }, client);
-      for (const d of w.deliveries) await this.query(deliveries.insertDelivery, deliveryParams(d), client);
+      await this.insertRows(client, deliveries.insertDelivery, w.deliveries.map(deliveryParams));
       for (const a of w.addresses) await this.query(addresses.upsertAddress, addressParams(a), client);
       await this.appendEvents(client, w.events);
       // Delivered at commit: idle workers on other nodes look for due work at once.
@@ -179,14 +200,16 @@ export class PostgresStore implements Store {
   private async write(client: Client, changes: readonly Change[]): Promise<void> {
     const tallies = new Map<string, DestinationTally>();
     const newEvents: NewEvent[] = [];
+    const newAttempts: Record<string, unknown>[] = [];
     for (const change of changes) {
       if (change.report) await this.query(addresses.insertAddressReport, { ...change.report }, client);
       if (change.delivery) await this.query(deliveries.updateDelivery, deliveryParams(change.delivery), client);
       if (change.address) await this.query(addresses.upsertAddress, addressParams(change.address), client);
-      if (change.attempt) await this.query(attempts.insertAttempt, attemptParams(change.attempt), client);
+      if (change.attempt) newAttempts.push(attemptParams(change.attempt));
       if (change.destination) tallyObservation(tallies, change.destination);
       newEvents.push(...change.events);
     }
+    await this.insertRows(client, attempts.insertAttempt, newAttempts);
     // Sorted: one lock order on destination rows for every node.
     for (const t of [...tallies.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1))) {
       await this.query(destinations.observeDestination, { ...t }, client);
