@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandler } from './api-error.ts';
 import { installAuth } from './auth.ts';
+import { tokenAccepted } from '../web/token.ts';
 import type { ServerContext } from './context.ts';
 import { collectOpenApi } from './openapi.ts';
 import { routes as defaultRoutes, type RoutePlugin } from './routes/index.ts';
@@ -36,6 +37,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installAuth(app, { tokens: options.tokens, store: options.tokenStore, protectMetrics: options.protectMetrics ?? false });
   const openapi = collectOpenApi(app, { title: 'Rebound HTTP API', version: '1' });
   app.get('/openapi.json', async () => openapi.document());
-  for (const plugin of options.routes ?? defaultRoutes) await app.register(plugin as never, options.context as never);
+  const acceptsToken = (token: string): boolean => tokenAccepted(options.tokens, token) || (options.tokenStore?.scopeOf(token) ?? null) !== null;
+  const context: ServerContext = { ...options.context, acceptsToken };
+  for (const plugin of options.routes ?? defaultRoutes) await app.register(plugin as never, context as never);
   return app;
 }

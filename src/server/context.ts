@@ -14,6 +14,8 @@ export interface ServerContext {
   bodyLimit: number;
   /** VERP return-path domain, for the ids in parsed bounce emails. */
   returnPathDomain: string;
+  /** Whether a token opens the API (configured or stored); set by buildApp, used by the dashboard's login. */
+  acceptsToken?: (token: string) => boolean;
 }
 
 /** ISO 8601 of an engine-clock time, or null. */

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadStaticFiles } from './static-files.ts';
-import { requestToken, tokenAccepted, TOKEN_COOKIE } from './token.ts';
+import { requestToken, TOKEN_COOKIE } from './token.ts';
 
 export interface DashboardOptions {
-  /** The API's tokens: the same ones open the dashboard. */
-  tokens: readonly string[];
+  /** Whether a token is one of the API's (configured or stored): the same ones open the dashboard. */
+  accepts: (token: string) => boolean;
   /** Mark the cookie Secure (serve behind HTTPS). Off by default so http://127.0.0.1 works. */
   secureCookie?: boolean;
   /** How long the login lasts, in seconds (default 12 h). */
@@ -20,10 +20,10 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
  * The web dashboard: `/` (one page, hash-routed), `/login`, `/logout`, its static files and
  * uPlot. The data comes from the JSON API (`/v1/…`), which accepts the login cookie as well as
  * the bearer header (see `requestToken`). Register it as an encapsulated plugin:
- * `app.register(dashboard, { tokens })`.
+ * `app.register(dashboard, { accepts })`.
  */
 export async function dashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
-  const tokens = options.tokens.filter((t) => t.length > 0);
+  const ok = (token: string | null): boolean => token !== null && token.length > 0 && options.accepts(token);
   const files = loadStaticFiles();
   const loginPage = files.get('/static/login.html')!.body.toString('utf8');
   const maxAge = options.cookieMaxAge ?? 12 * 3600;
@@ -43,14 +43,14 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
       .send(loginPage.replace('<!--message-->', message ? `<p class="error" role="alert">${message}</p>` : ''));
 
   app.get('/', async (request, reply) => {
-    if (!tokenAccepted(tokens, requestToken(request))) return reply.redirect('/login', 303);
+    if (!ok(requestToken(request))) return reply.redirect('/login', 303);
     return send(reply, '/static/index.html');
   });
 
   // The figures are windows ending at the engine's "now", which is not the browser's under a
   // scaled or test clock.
   app.get('/web/clock', async (request, reply) => {
-    if (!tokenAccepted(tokens, requestToken(request))) return reply.code(401).send({ error: 'a valid token is required' });
+    if (!ok(requestToken(request))) return reply.code(401).send({ error: 'a valid token is required' });
     return { now: (options.now ?? Date.now)() };
   });
 
@@ -59,7 +59,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
   app.post('/login', async (request: FastifyRequest<{ Body: unknown }>, reply) => {
     const body = request.body as Record<string, unknown> | null;
     const token = typeof body?.token === 'string' ? body.token.trim() : '';
-    if (!tokenAccepted(tokens, token)) return showLogin(reply, 401, 'That token is not valid.');
+    if (!ok(token)) return showLogin(reply, 401, 'That token is not valid.');
     const cookie = [
       `${TOKEN_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAge}`,
       ...(options.secureCookie ? ['Secure'] : []),

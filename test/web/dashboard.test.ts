@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { TestClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { openMetrics, type Metrics, type Summary } from '../../src/metrics/index.ts';
+import type { Summary } from '../../src/metrics/index.ts';
 import { seededRandom } from '../../src/policy/schedule.ts';
-import { dashboard } from '../../src/web/plugin.ts';
-import { standInApi } from './stand-in-api.ts';
+import { defaultClassifier } from '../../src/classify/index.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { BounceWriter } from '../../src/server/bounce-writer.ts';
 import { seedHistory, type SeededHistory } from './seed-history.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,7 +29,6 @@ describe('the web dashboard in a real browser', { skip }, () => {
   let store: SqliteStore;
   let clock: TestClock;
   let engine: Engine;
-  let metrics: Metrics;
   let app: FastifyInstance;
   let base: string;
   let context: BrowserContext;
@@ -60,10 +60,11 @@ describe('the web dashboard in a real browser', { skip }, () => {
     clock = new TestClock();
     engine = new Engine({ store, clock, random: seededRandom(7) });
     seeded = await seedHistory(engine, clock);
-    metrics = openMetrics(store, { clock });
-    app = Fastify();
-    await app.register(standInApi, { engine, metrics, tokens: [TOKEN] });
-    await app.register(dashboard, { tokens: [TOKEN], now: () => clock.now() });
+    // The real HTTP API with its route list (the dashboard's entry included), on the seeded store.
+    app = await buildApp({
+      context: { engine, store, classifier: defaultClassifier(), bounces: new BounceWriter(engine), bodyLimit: 1 << 20, returnPathDomain: 'bounces.localhost' },
+      tokens: [TOKEN], tokenStore: null, logger: false,
+    });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     mkdirSync(SCREENSHOTS, { recursive: true });
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
@@ -143,6 +144,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
     await page.getByTestId('domain-deliveries').getByRole('link', { name: seeded.downDelivery }).click();
     await page.waitForSelector('[data-testid="timeline"]');
     const { attempts } = await api<{ attempts: Array<{ response: string; reason: string; rule: string }> }>(`/v1/deliveries/${seeded.downDelivery}`);
+    assert.ok(attempts.length >= 2 && attempts[0]!.rule.length > 0, 'the API gives each attempt its rule');
     const timeline = page.getByTestId('timeline').locator('tbody tr');
     assert.equal(await timeline.count(), attempts.length);
     assert.equal(await timeline.first().locator('td[data-col="reply"]').innerText(), attempts[0]!.response);
@@ -188,14 +190,14 @@ describe('the web dashboard in a real browser', { skip }, () => {
     const q = new URL(href, base).searchParams;
     assert.equal(q.get('kind'), 'deferred');
     assert.equal(q.get('format'), 'csv');
-    const { recipients } = await api<{ recipients: Array<{ recipient: string }> }>(`/v1/segments/affected?kind=deferred&from=${q.get('from')}&to=${q.get('to')}`);
+    const recipients = await api<Array<{ recipient: string }>>(`/v1/segments/affected?kind=deferred&from=${q.get('from')}&to=${q.get('to')}&format=json`);
     assert.equal(Number(q.get('to')), w.to);
     assert.ok(recipients.length >= 3, 'the down destination leaves deferred recipients');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="segment"] tbody tr').length === n, recipients.length);
     assert.equal(await text('segment-count'), `${recipients.length} recipients`);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/); // RFC 4180 lines end in CRLF
     assert.equal(csv[0], 'recipient,domain,status,reason,enhanced,count,at');
     assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]).sort(), recipients.map((r) => r.recipient).sort());
     await shot('segments.png');
@@ -207,7 +209,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
     await shot('lookup-address.png');
     await page.getByRole('button', { name: 'Reactivate' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="address-status"]')?.textContent === 'active');
-    const { address } = await api<{ address: { status: string } }>(`/v1/addresses/${encodeURIComponent(seeded.suppressed)}`);
+    const address = await api<{ status: string }>(`/v1/addresses/${encodeURIComponent(seeded.suppressed)}`);
     assert.equal(address.status, 'active');
   });
 

@@ -8,7 +8,9 @@ export async function deliveryView(ctx: ServerContext, d: DeliveryRecord) {
     id: d.id, messageId: d.messageId, recipient: d.recipient, domain: d.domain, status: d.status,
     attempts: attempts.map((a) => ({
       n: a.n, at: iso(a.at)!, source: a.source, destination: a.destination, basic: a.basic, enhanced: a.enhanced, reason: a.reason, response: a.response,
+      class: a.class, phase: a.phase, rule: a.rule,
     })),
     nextAttemptAt: iso(d.nextAttemptAt),
+    maxAttempts: d.maxAttempts, rule: d.rule, createdAt: iso(d.createdAt)!,
   };
 }

@@ -8,6 +8,7 @@ import { classifyRoutes } from './classify.ts';
 import { addressRoutes } from './addresses.ts';
 import { destinationRoutes } from './destinations.ts';
 import { metricsApi, prometheusApi, segmentsApi } from './metrics-context.ts';
+import { webRoutes } from '../../web/routes.ts';
 import { webhookIngestRoutes } from './webhooks-ingest.ts';
 
 /** A route plugin: one file each, registered with the server's context as its options. */
@@ -25,5 +26,6 @@ export const routes: RoutePlugin[] = [
   metricsApi,
   segmentsApi,
   prometheusApi,
+  webRoutes,
   webhookIngestRoutes,
 ];

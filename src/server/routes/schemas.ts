@@ -14,6 +14,7 @@ export const attemptSchema = {
     n: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, source: { type: 'string' },
     destination: { type: ['string', 'null'] }, basic: { type: ['integer', 'null'] }, enhanced: { type: ['string', 'null'] },
     reason: { type: 'string' }, response: { type: 'string' },
+    class: { type: ['string', 'null'] }, phase: { type: ['string', 'null'] }, rule: { type: 'string' },
   },
 } as const;
 
@@ -24,6 +25,7 @@ export const deliverySchema = {
     status: { type: 'string', enum: ['queued', 'deferred', 'delivered', 'failed'] },
     attempts: { type: 'array', items: attemptSchema },
     nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+    maxAttempts: { type: ['integer', 'null'] }, rule: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' },
   },
 } as const;
 

@@ -30,7 +30,7 @@ const enc = encodeURIComponent;
 export const serverClock = () => request('GET', '/web/clock');
 export const summary = (from, to, extra = {}) => request('GET', '/v1/metrics/summary', { from, to, ...extra });
 /** `{ bucket, total, byEnhanced, byReason, series: [{ start, total, byEnhanced, byReason }] }` */
-export const frequency = (from, to, bucket) => request('GET', '/v1/metrics/frequency', { from, to, bucket });
+export const frequency = (from, to, bucket) => request('GET', '/v1/metrics/deferrals', { from, to, bucket });
 export const destinations = () => request('GET', '/v1/destinations');
 export const deliveryCounts = () => request('GET', '/v1/deliveries/counts');
 export const deliveries = (query) => request('GET', '/v1/deliveries', query);

@@ -22,7 +22,9 @@ export function mount(root, ctx) {
     if (!q) return;
     let data;
     try {
-      data = q.includes('@') ? await api.address(q) : await api.delivery(q);
+      data = q.includes('@')
+        ? { address: await api.address(q), deliveries: (await api.deliveries({ recipient: q, limit: 50 })).deliveries }
+        : await api.delivery(q);
     } catch (err) {
       if (err.status !== 404) throw err;
       out.replaceChildren(h('p', { class: 'empty' }, `Nothing is known about ${q}.`));
@@ -48,7 +50,6 @@ export function mount(root, ctx) {
   function addressView(email, data) {
     const a = data.address ?? data;
     const deliveries = data.deliveries ?? data.recentDeliveries ?? [];
-    const reports = data.reports ?? [];
     return h('section', {},
       h('h2', {}, email),
       h('dl', { class: 'facts' },
@@ -66,15 +67,9 @@ export function mount(root, ctx) {
         { key: 'id', label: 'delivery', cell: (d) => link(lookupHref(d.id), d.id) },
         { key: 'status', label: 'status' },
         { key: 'attempts', label: 'attempts', num: true },
-        { key: 'reply', label: 'last reply', class: 'reply', cell: (d) => d.lastOutcome?.response ?? '—' },
+        { key: 'reply', label: 'last reply', class: 'reply', cell: (d) => d.lastReply ?? d.lastOutcome?.response ?? '—' },
         { key: 'createdAt', label: 'created', cell: (d) => fmtTime(d.createdAt) },
-      ], deliveries, { testid: 'address-deliveries', empty: 'No deliveries to this address.' }),
-      h('h2', {}, 'Bounce reports without a delivery'),
-      table([
-        { key: 'at', label: 'at', cell: (r) => fmtTime(r.at) },
-        { key: 'source', label: 'source' }, { key: 'enhanced', label: 'code' }, { key: 'reason', label: 'reason' },
-        { key: 'response', label: 'reply', class: 'reply' },
-      ], reports, { empty: 'None.' }));
+      ], deliveries, { testid: 'address-deliveries', empty: 'No deliveries to this address.' }));
   }
 
   function deliveryView(data) {

@@ -42,8 +42,8 @@ export function mount(root, ctx) {
     count.textContent = `${rows.length} recipient${rows.length === 1 ? '' : 's'}`;
     const keys = rows.length ? Object.keys(rows[0]) : [];
     results.replaceChildren(table(keys.map((k) => ({
-      key: k, label: k, num: typeof rows[0][k] === 'number' && !/At$/.test(k), class: /reply|response/i.test(k) ? 'reply' : undefined,
-      cell: (r) => (k === 'recipient' || k === 'email' ? link(lookupHref(r[k]), r[k]) : /At$/.test(k) ? fmtTime(r[k]) : r[k]),
+      key: k, label: k, num: typeof rows[0][k] === 'number', class: /reply|response/i.test(k) ? 'reply' : undefined,
+      cell: (r) => (k === 'recipient' || k === 'email' ? link(lookupHref(r[k]), r[k]) : (k === 'at' || /At$/.test(k)) ? fmtTime(r[k]) : r[k]),
     })), rows, { testid: 'segment', empty: 'No affected recipients match.' }));
   };
   form.addEventListener('submit', (e) => {
