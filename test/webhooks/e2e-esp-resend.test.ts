@@ -8,6 +8,7 @@ import { TestClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { Scheduler } from '../../src/engine/scheduler.ts';
 import type { Transport } from '../../src/engine/transport.ts';
+import { openMetrics } from '../../src/metrics/index.ts';
 import { seededRandom } from '../../src/policy/schedule.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { SqliteWebhookStore } from '../../src/store/sqlite/sqlite-webhook-store.ts';
@@ -128,4 +129,13 @@ test('SendGrid 4.3.2 deferrals drive the resend hook at +1 h and +4 h, and a del
   assert.deepEqual(types.filter((x: string) => x === 'delivery.deferred').length, 2);
   assert.ok(types.includes('delivery.delivered'));
   for (const r of events.received) assert.equal(verify(r.headers['rebound-signature'] as string, r.body, EVENTS_SECRET, { now: () => clock.now() }).ok, true);
+
+  // The metrics count it: two 4.3.2 deferrals, one deferred delivery that ended delivered.
+  const metrics = openMetrics(store, { clock, timeZone: 'UTC' });
+  const summary = await metrics.summary({ from: start, to: clock.now() + 1 });
+  assert.equal(summary.deferrals.total, 2);
+  assert.equal(summary.deferrals.byEnhanced['4.3.2'], 2);
+  assert.equal(summary.retrySuccess.deferred, 1);
+  assert.equal(summary.retrySuccess.delivered, 1);
+  assert.equal(summary.retrySuccess.rate, 1);
 });
