@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Classifier } from '../../classify/index.ts';
+import type { Clock } from '../../engine/clock.ts';
+import type { Transport } from '../../engine/transport.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { SqliteWebhookStore } from '../../store/sqlite/sqlite-webhook-store.ts';
+import type { Store } from '../../store/store.ts';
+import { httpsCertFetcher, MemoryReplayStore, sendGridPublicKey, SnsCertCache } from '../../webhooks/index.ts';
+import { OutgoingDispatcher } from '../../webhooks/outgoing/dispatcher.ts';
+import { endpointsSchema } from '../../webhooks/outgoing/endpoints.ts';
+import { ResendTransport, RoutingTransport } from '../../webhooks/resend/index.ts';
+import type { WebhookIngest } from './webhooks-ingest.ts';
+import type { ProviderSecrets } from './webhooks-verify.ts';
+
+const secret = z.string().min(16, 'at least 16 characters');
+const shared = z.strictObject({
+  basic: z.array(z.strictObject({ username: z.string().min(1), password: secret })).optional(),
+  tokens: z.array(secret).optional(),
+}).refine((s) => (s.basic?.length ?? 0) + (s.tokens?.length ?? 0) > 0, 'give basic credentials or tokens');
+
+/** The webhooks file of `rebound serve`: providers taken in, endpoints sent to, the resend secret. */
+export const webhooksConfigSchema = z.strictObject({
+  providers: z.strictObject({
+    ses: z.strictObject({ topicArns: z.array(z.string().startsWith('arn:')).optional() }).optional(),
+    sendgrid: z.strictObject({ verificationKey: z.string().min(40) }).optional(),
+    mailgun: z.strictObject({ signingKey: secret }).optional(),
+    postmark: shared.optional(),
+    sparkpost: shared.optional(),
+  }).default({}),
+  endpoints: endpointsSchema.default([]),
+  resend: z.strictObject({ secret }).optional(),
+});
+export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
+
+export class WebhooksConfigError extends Error {
+  override name = 'WebhooksConfigError';
+}
+
+/** Reads and validates a webhooks file (YAML or JSON); a bad key, type or key material stops the start. */
+export function loadWebhooksConfig(file: string): WebhooksConfig {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new WebhooksConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  const result = webhooksConfigSchema.safeParse(parsed ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new WebhooksConfigError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  }
+  if (result.data.providers.sendgrid) {
+    try {
+      sendGridPublicKey(result.data.providers.sendgrid.verificationKey);
+    } catch (err) {
+      throw new WebhooksConfigError(`${file}: providers.sendgrid.verificationKey: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return result.data;
+}
+
+export interface WebhookServices {
+  /** Put on the server context as `webhooks`: the ingest route registers with it. */
+  ingest: WebhookIngest;
+  /** The scheduler's transport: ESP messages to the resend hook (when configured), the rest to `smtp`. */
+  transport: Transport;
+  dispatcher: OutgoingDispatcher;
+}
+
+/**
+ * Everything webhook-shaped `rebound serve` runs, from one validated configuration. The state
+ * lives in the SQLite store's own file (migration 0003); start `dispatcher.run(signal)` beside
+ * the scheduler.
+ */
+export function webhookServices(config: WebhooksConfig, deps: { store: Store; clock: Clock; classifier: Classifier; smtp: Transport; onError?: (err: Error, context: string) => void }): WebhookServices {
+  if (!(deps.store instanceof SqliteStore)) throw new WebhooksConfigError('webhooks need the SQLite store in this build (PostgreSQL tables for them are not written yet)');
+  const state = new SqliteWebhookStore(deps.store.db);
+  const now = () => deps.clock.now();
+  const p = config.providers;
+  const secrets: ProviderSecrets = {
+    ses: p.ses ? { certs: new SnsCertCache({ fetch: httpsCertFetcher(), now }), topicArns: p.ses.topicArns } : undefined,
+    sendgrid: p.sendgrid ? { publicKey: sendGridPublicKey(p.sendgrid.verificationKey) } : undefined,
+    mailgun: p.mailgun ? { signingKey: p.mailgun.signingKey, replay: new MemoryReplayStore() } : undefined,
+    postmark: p.postmark,
+    sparkpost: p.sparkpost,
+  };
+  const transport = config.resend
+    ? new RoutingTransport(deps.smtp, new ResendTransport({ store: deps.store, targets: state, secret: config.resend.secret, classify: (t) => deps.classifier.classify(t), clock: deps.clock }))
+    : deps.smtp;
+  const dispatcher = new OutgoingDispatcher({ store: deps.store, state, endpoints: config.endpoints, clock: deps.clock, onError: deps.onError });
+  return { ingest: { state, secrets }, transport, dispatcher };
+}
