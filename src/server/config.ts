@@ -11,6 +11,8 @@ export interface ServeConfig {
   /** `smtp://host:port` to hand every message to a relay; null delivers straight to each domain's MX. */
   relay: string | null;
   timeScale: number;
+  /** SQLite: `full` fsyncs every commit (survives power loss); `normal` survives a crash or kill -9 and is faster. */
+  durability: 'full' | 'normal';
   /** Tokens accepted besides the ones stored by `rebound token create`. */
   apiTokens: string[];
   policy: string | null;
@@ -33,6 +35,7 @@ export const DEFAULTS: ServeConfig = {
   smtpPort: 2525,
   relay: null,
   timeScale: 1,
+  durability: 'full',
   apiTokens: [],
   policy: null,
   returnPathDomain: 'bounces.localhost',
@@ -50,6 +53,7 @@ const schema = z.strictObject({
   smtpPort: z.number().int().min(0).max(65535),
   relay: z.string().min(1).nullable(),
   timeScale: z.number().positive().max(1_000_000),
+  durability: z.enum(['full', 'normal']),
   apiTokens: z.array(z.string().min(16, 'an API token must have at least 16 characters')),
   policy: z.string().min(1).nullable(),
   returnPathDomain: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name'),
@@ -63,7 +67,7 @@ const schema = z.strictObject({
 /** Environment variable for each setting; a list setting takes comma-separated values. */
 const ENV: Record<keyof ServeConfig, string> = {
   db: 'REBOUND_DB', host: 'REBOUND_HOST', port: 'REBOUND_PORT', smtpPort: 'REBOUND_SMTP_PORT', relay: 'REBOUND_RELAY',
-  timeScale: 'REBOUND_TIME_SCALE', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY',
+  timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY',
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
 };

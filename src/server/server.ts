@@ -49,7 +49,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const clock = options.clock ?? new RealClock(config.timeScale);
   const isPostgres = /^postgres(ql)?:\/\//.test(config.db);
   if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
-  const store = openStore(config.db);
+  const store = openStore(config.db, { durability: config.durability });
   const sqlite = store instanceof SqliteStore ? store.db : null;
   const tokens = sqlite ? new TokenStore(sqlite) : null;
   const quarantine = new QuarantineStore(sqlite);
@@ -75,7 +75,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     engine, transport, gate, leaseMs: 5 * 60_000 * Math.max(1, config.timeScale / 60),
     onError: (err, context) => logger.error({ event: 'scheduler.error', context, err }, 'scheduler error'),
   });
-  const bounces = new BounceWriter(engine);
+  const bounces = new BounceWriter(engine, sqlite);
   const context = { engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain };
   const app = await buildApp({ context, tokens: config.apiTokens, tokenStore: tokens, protectMetrics: config.metricsAuth === 'token', logger });
   await app.listen({ host: config.host, port: config.port });
