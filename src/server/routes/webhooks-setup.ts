@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Classifier } from '../../classify/index.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Transport } from '../../engine/transport.ts';
+import { PostgresStore } from '../../store/postgres/postgres-store.ts';
+import { PostgresWebhookStore } from '../../store/postgres/postgres-webhook-store.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { SqliteWebhookStore } from '../../store/sqlite/sqlite-webhook-store.ts';
 import type { Store } from '../../store/store.ts';
@@ -71,12 +73,14 @@ export interface WebhookServices {
 
 /**
  * Everything webhook-shaped `rebound serve` runs, from one validated configuration. The state
- * lives in the SQLite store's own file (migration 0003); start `dispatcher.run(signal)` beside
- * the scheduler.
+ * lives in the store's own database (migration 0003-webhooks of SQLite or PostgreSQL); start
+ * `dispatcher.run(signal)` beside the scheduler.
  */
 export function webhookServices(config: WebhooksConfig, deps: { store: Store; clock: Clock; classifier: Classifier; smtp: Transport; onError?: (err: Error, context: string) => void }): WebhookServices {
-  if (!(deps.store instanceof SqliteStore)) throw new WebhooksConfigError('webhooks need the SQLite store in this build (PostgreSQL tables for them are not written yet)');
-  const state = new SqliteWebhookStore(deps.store.db);
+  const state = deps.store instanceof SqliteStore ? new SqliteWebhookStore(deps.store.db)
+    : deps.store instanceof PostgresStore ? new PostgresWebhookStore(deps.store)
+      : null;
+  if (!state) throw new WebhooksConfigError('webhooks need the SQLite or the PostgreSQL store');
   const now = () => deps.clock.now();
   const p = config.providers;
   const secrets: ProviderSecrets = {

@@ -1,5 +1,6 @@
 import { migration as m0001 } from './0001-initial.ts';
 import { migration as m0002 } from './0002-metrics.ts';
+import { migration as m0003 } from './0003-webhooks.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -15,4 +16,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   m0001,
   m0002,
+  m0003,
 ];
