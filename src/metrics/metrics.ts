@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { MetricsStore } from './metrics-store.ts';
-import type { IncidentRecord, MetricsFilter } from './types.ts';
+import type { AggregateRow, IncidentRecord, MetricsFilter } from './types.ts';
 import { nearestRank } from './percentile.ts';
 import { dayLabelIn, weekdayHourIn } from './time-zone.ts';
 
@@ -162,10 +162,10 @@ export class Metrics {
     return out;
   }
 
-  async deferrals(f: MetricsFilter): Promise<Counts> {
+  async deferrals(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Counts> {
     await this.sync();
     const out: Counts = { total: 0, byEnhanced: {}, byReason: {} };
-    for (const r of await this.metrics.hourlyByCode(f)) {
+    for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
       out.total += r.deferrals;
       addTo(out.byEnhanced, r.enhanced, r.deferrals);
       addTo(out.byReason, r.reason, r.deferrals);
@@ -180,7 +180,7 @@ export class Metrics {
   }
 
   /** The "problematic mail servers": most time unavailable first, then most deferrals. */
-  async destinations(f: MetricsFilter, limit = 50): Promise<DestinationRanking[]> {
+  async destinations(f: MetricsFilter, limit = 50, rows?: readonly AggregateRow[]): Promise<DestinationRanking[]> {
     await this.sync();
     const now = this.clock.now();
     const byDomain = new Map<string, DestinationRanking>();
@@ -189,7 +189,7 @@ export class Metrics {
       if (!d) byDomain.set(domain, (d = { domain, mxHosts: [], deferrals: 0, failures: 0, retries: 0, incidents: 0, unavailableSeconds: 0, open: false }));
       return d;
     };
-    for (const r of await this.metrics.destinations(f)) {
+    for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
       if (!r.deferrals && !r.failures) continue;
       const d = get(r.domain);
       d.deferrals += r.deferrals;
@@ -264,22 +264,25 @@ export class Metrics {
   }
 
   /** Deferrals by weekday (0 = Monday) × hour of day in the time zone. */
-  async timeOfDay(f: MetricsFilter, timeZone = this.timeZone): Promise<number[][]> {
+  async timeOfDay(f: MetricsFilter, timeZone = this.timeZone, rows?: readonly AggregateRow[]): Promise<number[][]> {
     await this.sync();
     const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
     const place = weekdayHourIn(timeZone);
-    for (const r of await this.metrics.hourlyByHour(f)) {
-      if (!r.deferrals) continue;
-      const { weekday, hour } = place(r.hour);
-      grid[weekday]![hour]! += r.deferrals;
+    // Many rows share an hour: place each hour once (Intl formatting is the costly part).
+    const perHour = new Map<number, number>();
+    for (const r of rows ?? (await this.metrics.hourlyRows(f))) if (r.deferrals) perHour.set(r.hour, (perHour.get(r.hour) ?? 0) + r.deferrals);
+    for (const [at, n] of perHour) {
+      const { weekday, hour } = place(at);
+      grid[weekday]![hour]! += n;
     }
     return grid;
   }
 
   async summary(f: MetricsFilter): Promise<Summary> {
     await this.sync();
+    const rows = await this.metrics.hourlyRows(f);
     const [deferrals, destinations, resolution, retrySuccess, timeOfDay] = await Promise.all([
-      this.deferrals(f), this.destinations(f, 20), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f),
+      this.deferrals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone, rows),
     ]);
     const { incidents: _, ...res } = resolution;
     return { deferrals, destinations, resolution: res, retrySuccess, timeOfDay };

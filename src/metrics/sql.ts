@@ -57,6 +57,11 @@ const HOURLY_WHERE = `hour >= @fromHour AND hour < @toHour
   AND (@domain IS NULL OR domain = @domain)`;
 const WINDOW_PARAMS = ['fromHour', 'toHour', 'enhanced', 'reason', 'domain'];
 
+/** The aggregate rows of a window as stored: the summary folds them once for every figure. */
+export const selectHourlyRows = statement('metrics-hourly-rows', WINDOW_PARAMS, `
+SELECT hour, domain, mx_host, enhanced, reason, deferrals, failures, retries FROM metric_hourly
+WHERE ${HOURLY_WHERE}`);
+
 export const selectHourlyByCode = statement('metrics-hourly-by-code', WINDOW_PARAMS, `
 SELECT enhanced, reason, SUM(deferrals) AS deferrals, SUM(failures) AS failures FROM metric_hourly
 WHERE ${HOURLY_WHERE} GROUP BY enhanced, reason`);

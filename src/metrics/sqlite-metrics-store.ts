@@ -5,7 +5,7 @@ import { foldEvents, hourOf, type HourlyDelta, type MetricsWriter } from './proj
 import * as sql from './sql.ts';
 import { segmentStatement } from './segment-sql.ts';
 import type { MetricsStore, SegmentQuery, SegmentRow } from './metrics-store.ts';
-import type { CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
+import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -89,6 +89,13 @@ export class SqliteMetricsStore implements MetricsStore {
       this.run(sql.upsertCursor, { lastEventId });
     });
     tx.immediate();
+  }
+
+  async hourlyRows(f: MetricsFilter): Promise<AggregateRow[]> {
+    return (this.stmt(sql.selectHourlyRows).raw(true).all(this.bind(sql.selectHourlyRows, windowValues(f))) as unknown[][]).map((r) => ({
+      hour: Number(r[0]), domain: String(r[1]), mxHost: String(r[2]), enhanced: String(r[3]), reason: String(r[4]),
+      deferrals: Number(r[5]), failures: Number(r[6]), retries: Number(r[7]),
+    }));
   }
 
   async hourlyByCode(f: MetricsFilter): Promise<CodeRow[]> {

@@ -61,3 +61,15 @@ export interface FunnelRow {
 export interface TotalsRow extends CodeRow {
   retries: number;
 }
+
+/** One stored aggregate row: UTC hour × destination × code × reason. */
+export interface AggregateRow {
+  hour: number;
+  domain: string;
+  mxHost: string;
+  enhanced: string;
+  reason: string;
+  deferrals: number;
+  failures: number;
+  retries: number;
+}
