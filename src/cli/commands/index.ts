@@ -10,6 +10,7 @@ import { registerParse } from './parse.ts';
 import { registerDestinations } from './destinations.ts';
 import { registerServe } from './serve.ts';
 import { registerToken } from './token.ts';
+import { registerDemo } from './demo.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
@@ -22,6 +23,7 @@ export const commands: Array<(program: Command) => void> = [
   registerDestinations,
   registerServe,
   registerToken,
+  registerDemo,
   registerReport,
   registerSegment,
 ];
