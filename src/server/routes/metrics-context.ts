@@ -18,6 +18,8 @@ interface MetricsSettings {
   metricsTopDomains?: number;
 }
 
+const SYNC_EVERY_MS = 5_000;
+
 interface Shared {
   metrics: Metrics;
   registry: Registry;
@@ -41,7 +43,14 @@ function shared(ctx: ServerContext): Shared {
 
 /** The route-list entries (ServerContext in, as every route file of the server takes). */
 export async function metricsApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  await metricsRoutes(app, { metrics: shared(ctx).metrics });
+  const { metrics } = shared(ctx);
+  await metricsRoutes(app, { metrics });
+  // Fold new outbox events as they arrive, so a read after a busy hour does not pay for it.
+  const timer = setInterval(() => {
+    metrics.sync().catch((err: unknown) => app.log.warn({ err }, 'metrics: folding the outbox failed; the next read retries'));
+  }, SYNC_EVERY_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 export async function segmentsApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
