@@ -1,0 +1,65 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { auth, startTestServer } from './helpers.ts';
+
+const json = { 'content-type': 'application/json' };
+
+describe('HTTP API: what each route does when the request is right', () => {
+  test('a raw message/rfc822 submission gets one delivery per To and Cc recipient and is delivered over SMTP', async (t) => {
+    const s = await startTestServer(t);
+    const raw = 'From: News <news@sender.test>\r\nTo: a@example.test, B <b@example.test>\r\nCc: c@other.test\r\nSubject: raw\r\nMessage-ID: <raw-1@sender.test>\r\n\r\nHello.\r\n';
+    const res = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), 'content-type': 'message/rfc822' }, payload: raw });
+    assert.equal(res.statusCode, 202, res.body);
+    const body = res.json() as { id: string; deliveries: Array<{ id: string; recipient: string; status: string }> };
+    assert.deepEqual(body.deliveries.map((d) => d.recipient).sort(), ['a@example.test', 'b@example.test', 'c@other.test']);
+    const deadline = Date.now() + 15_000;
+    let statuses: string[] = [];
+    while (Date.now() < deadline) {
+      const m = (await s.server.app.inject({ method: 'GET', url: `/v1/messages/${body.id}`, headers: auth() })).json() as { originalMessageId: string; deliveries: Array<{ status: string }> };
+      assert.equal(m.originalMessageId, '<raw-1@sender.test>');
+      statuses = m.deliveries.map((d) => d.status);
+      if (statuses.every((x) => x === 'delivered')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(statuses, ['delivered', 'delivered', 'delivered']);
+  });
+
+  test('a 4.3.2 reply recorded against a delivery is classified soft (notaccept) and shows among its attempts', async (t) => {
+    const s = await startTestServer(t, { relay: 'smtp://127.0.0.1:9' });
+    const sent = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: ['jane@example.test'], subject: 's', text: 't' } });
+    const id = (sent.json() as { deliveries: Array<{ id: string }> }).deliveries[0]!.id;
+    const at = '2030-01-01T10:00:00.000Z';
+    const res = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), ...json }, payload: { reply: '451 4.3.2 System not accepting network messages', recipient: 'Jane@example.test', deliveryId: id, at } });
+    assert.equal(res.statusCode, 202, res.body);
+    const b = (res.json() as { bounces: Array<{ classification: { reason: string; type: string }; applied: boolean }> }).bounces[0]!;
+    assert.equal(b.classification.reason, 'notaccept');
+    assert.equal(b.classification.type, 'soft');
+    assert.equal(b.applied, true);
+    const d = (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries/${id}`, headers: auth() })).json() as { attempts: Array<{ enhanced: string }>; status: string };
+    assert.ok(d.attempts.some((a) => a.enhanced === '4.3.2'));
+  });
+
+  test('a bounce email posted as message/rfc822 is parsed and suppresses the bounced address', async (t) => {
+    const s = await startTestServer(t);
+    const dsn = [
+      'From: MAILER-DAEMON@mx.example.test', 'To: news@sender.test', 'Subject: Undelivered Mail', 'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '', '--B', 'Content-Type: text/plain', '', 'Failed.',
+      '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.test', '', 'Final-Recipient: rfc822; gone@example.test',
+      'Action: failed', 'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 User unknown', '--B--', '',
+    ].join('\r\n');
+    const res = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), 'content-type': 'message/rfc822' }, payload: dsn });
+    assert.equal(res.statusCode, 202, res.body);
+    const a = (await s.server.app.inject({ method: 'GET', url: '/v1/addresses/gone@example.test', headers: auth() })).json() as { status: string };
+    assert.equal(a.status, 'suppressed');
+  });
+
+  test('classify answers without recording, and /openapi.json documents every route with its schemas', async (t) => {
+    const s = await startTestServer(t);
+    const c = await s.server.app.inject({ method: 'POST', url: '/v1/classify', headers: { ...auth(), ...json }, payload: { reply: '452 4.2.2 Mailbox full' } });
+    assert.equal((c.json() as { reason: string }).reason, 'mailboxfull');
+    const doc = (await s.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> };
+    assert.equal(doc.openapi, '3.1.0');
+    for (const p of ['/v1/messages', '/v1/bounces', '/v1/classify', '/v1/deliveries/{id}', '/v1/addresses/{email}', '/v1/addresses/{email}/suppress', '/v1/destinations', '/healthz']) assert.ok(doc.paths[p], p);
+    assert.ok(doc.paths['/v1/messages']!.post!.requestBody!.content['message/rfc822']);
+  });
+});
