@@ -32,6 +32,8 @@ export class BounceWriter {
 
   private async loop(): Promise<void> {
     while (this.queue.length > 0) {
+      // let the requests already read in this turn of the event loop join the batch
+      if (this.db) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.queue.splice(0, this.maxBatch);
       await this.writeBatch(batch);
     }
