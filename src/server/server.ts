@@ -11,6 +11,7 @@ import { Scheduler } from '../engine/scheduler.ts';
 import type { Transport } from '../engine/transport.ts';
 import { defaultPolicy, loadPolicyFile } from '../policy/index.ts';
 import { openStore } from '../store/open-store.ts';
+import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
@@ -49,6 +50,10 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const clock = options.clock ?? new RealClock(config.timeScale);
   const isPostgres = /^postgres(ql)?:\/\//.test(config.db);
   if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
+  if (isPostgres && config.apiTokens.length === 0) {
+    // stored tokens live in the SQLite file; without one the API would refuse everyone
+    throw new Error('with a PostgreSQL database, set REBOUND_API_TOKEN (or apiTokens in the config file)');
+  }
   const store = openStore(config.db, { durability: config.durability });
   const sqlite = store instanceof SqliteStore ? store.db : null;
   const tokens = sqlite ? new TokenStore(sqlite) : null;
@@ -78,16 +83,24 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const bounces = new BounceWriter(engine, sqlite);
   const context = { engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain };
   const app = await buildApp({ context, tokens: config.apiTokens, tokenStore: tokens, protectMetrics: config.metricsAuth === 'token', logger });
-  await app.listen({ host: config.host, port: config.port });
-  const httpPort = (app.server.address() as { port: number }).port;
-  const inbound = await startInboundSmtp({
+  // --role: an API node takes submissions, reports and bounce emails but never delivers; a
+  // worker node only delivers. Both share the work through a PostgreSQL store.
+  const serving = config.role !== 'worker';
+  const delivering = config.role !== 'api';
+  if (serving) await app.listen({ host: config.host, port: config.port });
+  const httpPort = serving ? (app.server.address() as { port: number }).port : 0;
+  const inbound = serving ? await startInboundSmtp({
     host: config.host, port: config.smtpPort, returnPathDomain: config.returnPathDomain, maxBytes: config.smtpMaxBytes,
     ratePerMinute: config.smtpRatePerMinute, bounces, quarantine, clock, logger,
-  });
+  }) : { port: 0, close: async () => {} };
 
   const stop = new AbortController();
-  const running = scheduler.run(stop.signal).catch((err: unknown) => logger.error({ event: 'scheduler.stopped', err }, 'scheduler stopped'));
-  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, delivery: config.relay ? 'relay' : 'direct' }, 'rebound serve is up');
+  // Submissions on other nodes wake this one's scheduler at once (it still polls as well).
+  if (delivering && store instanceof PostgresStore) await store.listen(() => scheduler.wake());
+  const running = delivering
+    ? scheduler.run(stop.signal).catch((err: unknown) => logger.error({ event: 'scheduler.stopped', err }, 'scheduler stopped'))
+    : Promise.resolve();
+  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, delivery: config.relay ? 'relay' : 'direct' }, 'rebound serve is up');
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { auth, startTestServer } from './helpers.ts';
+
+test('random bytes, random JSON and random MIME on the write routes always get a 2xx or a 4xx with { error, details }, never a 5xx or a hang', async (t) => {
+  const s = await startTestServer(t, { relay: 'smtp://127.0.0.1:9' });
+  const routes = ['/v1/bounces', '/v1/messages', '/v1/classify'];
+  const bodies = fc.oneof(
+    fc.json().map((j) => ({ type: 'application/json', payload: j })),
+    fc.anything().map((v) => ({ type: 'application/json', payload: JSON.stringify({ reply: v, recipient: v, from: v, to: v, subject: v }) ?? 'null' })),
+    fc.uint8Array({ maxLength: 2000 }).map((b) => ({ type: 'message/rfc822', payload: Buffer.from(b) })),
+    fc.string({ maxLength: 2000 }).map((text) => ({ type: 'message/rfc822', payload: `From: a@b.test\r\nTo: c@d.test\r\nContent-Type: multipart/report; boundary="x"\r\n\r\n--x\r\n${text}` })),
+  );
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), bodies, async (url, body) => {
+    const res = await s.server.app.inject({ method: 'POST', url, headers: { ...auth(), 'content-type': body.type }, payload: body.payload });
+    assert.ok(res.statusCode < 500, `${url} ${res.statusCode}: ${res.body.slice(0, 200)}`);
+    if (res.statusCode >= 400) {
+      const b = res.json() as { error: unknown; details: unknown };
+      assert.equal(typeof b.error, 'string');
+      assert.equal(typeof b.details, 'object');
+    }
+  }), { numRuns: 300 });
+});
