@@ -26,6 +26,8 @@ export interface ServeConfig {
   /** `open` or `token`: whether /metrics needs the bearer token. */
   metricsAuth: 'open' | 'token';
   logLevel: string;
+  /** `all` (one node), `api` (HTTP and bounce SMTP, no deliveries) or `worker` (deliveries only); several nodes share PostgreSQL. */
+  role: 'api' | 'worker' | 'all';
 }
 
 export const DEFAULTS: ServeConfig = {
@@ -44,6 +46,7 @@ export const DEFAULTS: ServeConfig = {
   smtpRatePerMinute: 120,
   metricsAuth: 'open',
   logLevel: 'info',
+  role: 'all',
 };
 
 const schema = z.strictObject({
@@ -62,6 +65,7 @@ const schema = z.strictObject({
   smtpRatePerMinute: z.number().int().min(1),
   metricsAuth: z.enum(['open', 'token']),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  role: z.enum(['api', 'worker', 'all']),
 });
 
 /** Environment variable for each setting; a list setting takes comma-separated values. */
@@ -70,6 +74,7 @@ const ENV: Record<keyof ServeConfig, string> = {
   timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY',
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
+  role: 'REBOUND_ROLE',
 };
 
 export class ConfigError extends Error {

@@ -14,6 +14,7 @@ interface Options {
   policy?: string;
   returnPathDomain?: string;
   logLevel?: string;
+  role?: string;
 }
 
 /** `rebound serve`: the HTTP API, the inbound SMTP listener for bounces and the delivery engine, in one process. */
@@ -31,12 +32,14 @@ export function registerServe(program: Command): void {
     .option('--policy <file>', 'retry policy YAML (default built in; $REBOUND_POLICY)')
     .option('--return-path-domain <domain>', 'domain whose bounces the SMTP listener accepts ($REBOUND_RETURN_PATH_DOMAIN)')
     .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
+    .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
     .action(async (opts: Options) => {
       let config: ServeConfig;
       try {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
           policy: opts.policy, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
+          role: opts.role,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message);

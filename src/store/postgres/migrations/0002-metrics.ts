@@ -1,7 +1,8 @@
 import type { Migration } from './index.ts';
 
 /**
- * The metrics projector's tables (src/metrics/), mirroring SQLite migration 0003. PostgreSQL
+ * The metrics projector's tables (src/metrics/), mirroring SQLite migration 0004 (`retries`
+ * included: this was amended before any release). PostgreSQL
  * starts from SQLite's schema 2 in one step (0001 never had `delivery_count`), hence the numbers
  * differ; each database keeps its own list.
  */
@@ -44,6 +45,7 @@ CREATE TABLE metric_hourly (
   reason TEXT NOT NULL,
   deferrals INTEGER NOT NULL,
   failures INTEGER NOT NULL,
+  retries INTEGER NOT NULL,
   PRIMARY KEY (hour, domain, mx_host, enhanced, reason)
 );
 
