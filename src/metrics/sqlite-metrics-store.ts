@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { EventRecord } from '../store/types.ts';
 import type { Statement } from '../store/sql/statement.ts';
 import { foldEvents, hourOf, type HourlyDelta, type MetricsWriter } from './projector.ts';
@@ -150,13 +150,22 @@ export class SqliteMetricsStore implements MetricsStore {
     const values = {
       from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER, enhanced: q.enhanced ?? null, reason: q.reason ?? null, domain: q.domain ?? null,
     };
-    // iterate() walks the cursor row by row; the caller's await between rows keeps memory flat.
-    for (const r of this.stmt(s).iterate(this.bind(s, values)) as IterableIterator<Row>) {
-      yield {
-        recipient: String(r.recipient), domain: String(r.domain), status: String(r.status),
-        reason: r.reason === null ? null : String(r.reason), enhanced: r.enhanced === null ? null : String(r.enhanced),
-        count: r.count === null ? null : Number(r.count), at: r.at === null ? null : Number(r.at),
-      };
+    // A connection of its own: an open iterate() makes its connection refuse every other
+    // statement, and a slow client must not stop the engine writing. WAL lets it read a snapshot.
+    const file = this.db.name;
+    const own = file && file !== ':memory:' && !this.db.memory ? new Database(file, { readonly: true, fileMustExist: true }) : null;
+    try {
+      const stmt = own ? own.prepare(s.sql) : this.stmt(s);
+      // iterate() walks the cursor row by row; the caller's await between rows keeps memory flat.
+      for (const r of stmt.iterate(this.bind(s, values)) as IterableIterator<Row>) {
+        yield {
+          recipient: String(r.recipient), domain: String(r.domain), status: String(r.status),
+          reason: r.reason === null ? null : String(r.reason), enhanced: r.enhanced === null ? null : String(r.enhanced),
+          count: r.count === null ? null : Number(r.count), at: r.at === null ? null : Number(r.at),
+        };
+      }
+    } finally {
+      own?.close();
     }
   }
 }

@@ -47,3 +47,29 @@ test('a delivery deferred twice enters the retry cohort once, keyed by its first
   const [incident] = await m.incidentsOverlapping({ from: 0, to: 10_000 });
   assert.deepEqual([incident!.closedAt! - incident!.openedAt, incident!.codes, incident!.recipients, incident!.retries], [2000, { '4.3.2': 1, '4.7.0': 1 }, 1, 1]);
 });
+
+test('a segment streams lazily off its own connection: the engine keeps writing while a slow client reads', async (t) => {
+  const { store, cleanup } = tempStore();
+  t.after(cleanup);
+  const now = Date.UTC(2026, 0, 5);
+  const insM = store.db.prepare("INSERT INTO messages (id, mail_from, raw, created_at) VALUES ('m', 'a@s.example', x'00', ?)");
+  insM.run(now);
+  const insD = store.db.prepare(`INSERT INTO deliveries (id, message_id, recipient, domain, status, attempts, last_at, last_reason, last_enhanced, created_at, updated_at)
+    VALUES (?, 'm', ?, 'big.example', 'deferred', 1, ?, 'notaccept', '4.3.2', ?, ?)`);
+  store.db.transaction(() => {
+    for (let i = 0; i < 20_000; i++) insD.run(`d${i}`, `r${String(i).padStart(5, '0')}@big.example`, now, now, now);
+  })();
+  const m = new SqliteMetricsStore(store.db);
+  const rows = m.segment({ kind: 'deferred' })[Symbol.asyncIterator]();
+  const first = await rows.next();
+  assert.equal(first.value?.recipient, 'r00000@big.example');
+  // Mid-stream, the engine's connection still writes.
+  store.db.prepare("UPDATE deliveries SET status = 'delivered' WHERE id = 'd19999'").run();
+  let n = 1;
+  while (!(await rows.next()).done) n++;
+  assert.equal(n, 20_000); // the reader's snapshot was taken when the stream began
+  for await (const row of m.segment({ kind: 'deferred', domain: 'big.example' })) {
+    assert.equal(row.recipient, 'r00000@big.example');
+    break; // an abandoned stream closes its connection (the generator's finally)
+  }
+});
