@@ -20,3 +20,15 @@ test('the route-list entries build one Metrics from the server context and serve
   assert.deepEqual(segment.map((r) => [r.recipient, r.count]), [['a@x.example', 1]]);
   assert.match((await app.inject('/metrics')).body, /^rebound_incident_duration_seconds_count 1$/m);
 });
+
+test('on a store without metrics tables the routes answer 501 with a clear error instead of stopping the server', async (t) => {
+  const ctx = { engine: { clock: { now: () => 0 } }, store: { listEvents: async () => [] } } as unknown as ServerContext;
+  const app = Fastify();
+  t.after(() => app.close());
+  for (const plugin of [metricsApi, segmentsApi, prometheusApi]) await app.register(plugin as never, ctx as never);
+  for (const path of ['/v1/metrics/summary', '/v1/segments/affected', '/metrics']) {
+    const res = await app.inject(path);
+    assert.equal(res.statusCode, 501, path);
+    assert.match(res.json().error, /SQLite store only/);
+  }
+});

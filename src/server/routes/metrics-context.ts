@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import type { Store } from '../../store/store.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { Metrics } from '../../metrics/metrics.ts';
 import { metricsStoreFor } from '../../metrics/open-metrics.ts';
 import { createPrometheusRegistry } from '../../metrics/prometheus.ts';
@@ -28,7 +29,9 @@ interface Shared {
 /** One Metrics (and one registry) per store, shared by the three route files so syncs coalesce. */
 const perStore = new WeakMap<Store, Shared>();
 
-function shared(ctx: ServerContext): Shared {
+/** Null when the store has no metrics tables yet (PostgreSQL in this build): the routes answer 501. */
+function shared(ctx: ServerContext): Shared | null {
+  if (!(ctx.store instanceof SqliteStore)) return null;
   let s = perStore.get(ctx.store);
   if (!s) {
     const settings = ctx as ServerContext & MetricsSettings;
@@ -42,8 +45,16 @@ function shared(ctx: ServerContext): Shared {
 }
 
 /** The route-list entries (ServerContext in, as every route file of the server takes). */
+const UNAVAILABLE = { error: 'metrics are kept on the SQLite store only in this build' };
+
+function unavailable(app: FastifyInstance, paths: string[]): void {
+  for (const path of paths) app.get(path, async (_req, reply) => reply.code(501).send(UNAVAILABLE));
+}
+
 export async function metricsApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const { metrics } = shared(ctx);
+  const s = shared(ctx);
+  if (!s) return unavailable(app, ['/v1/metrics/summary', '/v1/metrics/deferrals', '/v1/metrics/destinations', '/v1/metrics/resolution', '/v1/metrics/retry-success', '/v1/metrics/time-of-day']);
+  const { metrics } = s;
   await metricsRoutes(app, { metrics });
   // Fold new outbox events as they arrive, so a read after a busy hour does not pay for it.
   const timer = setInterval(() => {
@@ -54,10 +65,14 @@ export async function metricsApi(app: FastifyInstance, ctx: ServerContext): Prom
 }
 
 export async function segmentsApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  await segmentRoutes(app, { metrics: shared(ctx).metrics });
+  const s = shared(ctx);
+  if (!s) return unavailable(app, ['/v1/segments/affected']);
+  await segmentRoutes(app, { metrics: s.metrics });
 }
 
 /** `/metrics`; whether it needs a token is the server's auth hook's business (config metricsAuth). */
 export async function prometheusApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  await prometheusRoutes(app, { registry: shared(ctx).registry });
+  const s = shared(ctx);
+  if (!s) return unavailable(app, ['/metrics']);
+  await prometheusRoutes(app, { registry: s.registry });
 }
