@@ -35,7 +35,11 @@ function describe(e: EventRecord, t0: number): string | null {
   const d = e.data;
   switch (e.type) {
     case 'delivery.deferred': return `${at}  deferred     ${e.recipient}  ${String(d.reply ?? d.response ?? '').slice(0, 60)}`;
-    case 'delivery.retry_scheduled': return `${at}  retry        ${e.recipient}  next attempt at +${((Number(d.at ?? d.nextAttemptAt ?? e.at) - t0) / HOUR).toFixed(1)} h`;
+    case 'delivery.retry_scheduled': {
+      const next = Number(d.at ?? d.nextAttemptAt ?? e.at);
+      // a hold at a suspended destination moves a delivery by minutes: the suspension line says it already
+      return next - e.at < 0.25 * HOUR ? null : `${at}  retry        ${e.recipient}  next attempt at +${((next - t0) / HOUR).toFixed(1)} h`;
+    }
     case 'delivery.delivered': return `${at}  delivered    ${e.recipient}  after ${d.attempts ?? '?'} attempts`;
     case 'delivery.failed': return `${at}  failed       ${e.recipient}  ${d.cause ?? ''}`;
     case 'address.unavailable': return `${at}  UNAVAILABLE  ${e.recipient}  retries exhausted; cool-off until +${((Number(d.until) - t0) / HOUR).toFixed(0)} h`;
