@@ -201,13 +201,21 @@ export class PostgresStore implements Store {
     const tallies = new Map<string, DestinationTally>();
     const newEvents: NewEvent[] = [];
     const newAttempts: Record<string, unknown>[] = [];
+    // The last state written for each delivery in the batch (a later item may change it again).
+    const newStates = new Map<string, Record<string, unknown>>();
     for (const change of changes) {
       if (change.report) await this.query(addresses.insertAddressReport, { ...change.report }, client);
-      if (change.delivery) await this.query(deliveries.updateDelivery, deliveryParams(change.delivery), client);
+      if (change.delivery) newStates.set(change.delivery.id, deliveryParams(change.delivery));
       if (change.address) await this.query(addresses.upsertAddress, addressParams(change.address), client);
       if (change.attempt) newAttempts.push(attemptParams(change.attempt));
       if (change.destination) tallyObservation(tallies, change.destination);
       newEvents.push(...change.events);
+    }
+    if (newStates.size > 0) {
+      const rows = [...newStates.values()];
+      const columns: Record<string, unknown[]> = {};
+      for (const p of pgsql.updateDeliveries.params) columns[p] = rows.map((r) => r[p] ?? null);
+      await this.query(pgsql.updateDeliveries, columns, client);
     }
     await this.insertRows(client, attempts.insertAttempt, newAttempts);
     // Sorted: one lock order on destination rows for every node.
