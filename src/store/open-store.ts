@@ -1,6 +1,6 @@
 import type { Store } from './store.ts';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
-import { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';
+import { PostgresStore, redactUrl, type PostgresStoreOptions } from './postgres/postgres-store.ts';
 
 /** The database a command uses: `--db PATH`, else $REBOUND_DB, else ./rebound.db. */
 export function defaultDbPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -13,7 +13,12 @@ export function defaultDbPath(flag?: string, env: NodeJS.ProcessEnv = process.en
  */
 export function openStore(location: string, options: SqliteStoreOptions & PostgresStoreOptions = {}): Store {
   if (/^postgres(ql)?:\/\//.test(location)) {
-    const url = new URL(location);
+    let url: URL;
+    try {
+      url = new URL(location);
+    } catch (err) {
+      throw new Error(`not a usable PostgreSQL URL: ${redactUrl(location)}`, { cause: err });
+    }
     const schema = url.searchParams.get('schema') ?? options.schema;
     url.searchParams.delete('schema');
     return new PostgresStore(url.toString(), { ...options, schema: schema ?? undefined });

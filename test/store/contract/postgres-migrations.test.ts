@@ -20,6 +20,14 @@ async function rows(schema: string, sql: string): Promise<Array<Record<string, u
   }
 }
 
+test('a malformed postgres:// location is refused with a clear error that hides the password', () => {
+  assert.throws(() => openStore('postgres://rebound:s3cret@[bad-host/db'), (err: Error) => {
+    assert.match(err.message, /not a usable PostgreSQL URL: postgres:\/\/rebound:…@/);
+    assert.doesNotMatch(err.message, /s3cret/);
+    return true;
+  });
+});
+
 describe('PostgreSQL store: migrations and connection', { skip: skip ?? false }, () => {
   test('three processes opening one new schema at once apply each migration exactly once', async (t) => {
     const schema = newSchemaName();
