@@ -29,8 +29,7 @@ test('--role accepts api, worker and all (default all) and refuses anything else
 });
 
 describe('API and worker nodes on one PostgreSQL database', { skip: skip ?? false }, () => {
-  // todo: `rebound serve` builds the metrics routes, and src/metrics has no PostgreSQL MetricsStore yet.
-  test('an API node takes a submission and never delivers; a worker node serves no HTTP and delivers it', { todo: 'needs a PostgreSQL MetricsStore (src/metrics/open-metrics.ts)' }, async (t) => {
+  test('an API node takes a submission and never delivers; a worker node serves no HTTP and delivers it', async (t) => {
     const schema = newSchemaName('rebound_roles');
     t.after(() => dropSchema(schema));
     const base: ServeConfig = { ...DEFAULTS, db: `${PG_URL}?schema=${schema}`, port: 0, smtpPort: 0, apiTokens: ['role-test-token-0123456789'], logLevel: 'silent' };
