@@ -4,7 +4,7 @@
 // A bench file is a script that prints a markdown section on stdout (progress goes to stderr).
 import { readdirSync, writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, totalmem, platform, release, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -17,6 +17,8 @@ let failed = 0;
 for (const file of chosen) {
   const name = file.replace(/\.bench\.ts$/, '');
   process.stderr.write(`\n== bench ${name}\n`);
+  // Other work on a shared machine shows in wall-clock rates: every section says how busy it was.
+  const loadBefore = loadavg()[0]!;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join('bench', file)], {
     cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20,
   });
@@ -26,7 +28,8 @@ for (const file of chosen) {
     continue;
   }
   process.stdout.write(r.stdout);
-  const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- ${name}\`._\n\n`;
+  const load = `load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after, on ${cpus().length} cores`;
+  const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- ${name}\` (${load})._\n\n`;
   writeFileSync(join(fragments, `${name}.md`), stamp + r.stdout.trim() + '\n');
 }
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
