@@ -28,6 +28,12 @@ export interface ServeConfig {
   logLevel: string;
   /** `all` (one node), `api` (HTTP and bounce SMTP, no deliveries) or `worker` (deliveries only); several nodes share PostgreSQL. */
   role: 'api' | 'worker' | 'all';
+  /** A webhooks file (YAML): ESP providers taken in, endpoints Rebound's events go to, the resend hook's secret. */
+  webhooks: string | null;
+  /** IANA time zone of the time-of-day heatmap and the hour buckets of reports. */
+  metricsTimeZone: string;
+  /** Recipient domains that get their own Prometheus label values; the rest are summed as `other`. */
+  metricsTopDomains: number;
 }
 
 export const DEFAULTS: ServeConfig = {
@@ -47,7 +53,19 @@ export const DEFAULTS: ServeConfig = {
   metricsAuth: 'open',
   logLevel: 'info',
   role: 'all',
+  webhooks: null,
+  metricsTimeZone: 'UTC',
+  metricsTopDomains: 20,
 };
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const schema = z.strictObject({
   db: z.string().min(1),
@@ -66,6 +84,9 @@ const schema = z.strictObject({
   metricsAuth: z.enum(['open', 'token']),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   role: z.enum(['api', 'worker', 'all']),
+  webhooks: z.string().min(1).nullable(),
+  metricsTimeZone: z.string().refine(isTimeZone, 'an IANA time zone such as UTC or Europe/Paris'),
+  metricsTopDomains: z.number().int().min(0).max(1000),
 });
 
 /** Environment variable for each setting; a list setting takes comma-separated values. */
@@ -74,7 +95,7 @@ const ENV: Record<keyof ServeConfig, string> = {
   timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY',
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
-  role: 'REBOUND_ROLE',
+  role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',
 };
 
 export class ConfigError extends Error {

@@ -20,6 +20,7 @@ import type { ServeConfig } from './config.ts';
 import { startInboundSmtp } from './inbound-smtp.ts';
 import { QuarantineStore } from './quarantine.ts';
 import { TokenStore } from './token-store.ts';
+import { loadWebhooksConfig, webhookServices } from './routes/webhooks-setup.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -67,10 +68,19 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     firstToken = tokens.create('first start').token;
   }
 
-  const transport = options.transport ?? new SmtpTransport({
+  const smtp = options.transport ?? new SmtpTransport({
     mode: config.relay ? { kind: 'relay', relay: parseRelayUrl(config.relay) } : { kind: 'direct' },
     clock, classify, policy,
   });
+  // Webhooks (ESP events in, Rebound's events out, the resend hook) run only when configured;
+  // a bad webhooks file stops the start rather than leaving providers unverified.
+  const webhooks = config.webhooks
+    ? webhookServices(loadWebhooksConfig(config.webhooks), {
+      store, clock, classifier, smtp,
+      onError: (err, context) => logger.error({ event: 'webhooks.error', context, err }, 'webhooks error'),
+    })
+    : null;
+  const transport = webhooks?.transport ?? smtp;
   const gate = new HealthGate({
     policy, store: healthStoreFor(store),
     onEvent: (e) => logger.info({ event: `destination.${(e as { type?: string }).type ?? 'health'}`, ...(e as object) }, 'destination health'),
@@ -81,7 +91,11 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     onError: (err, context) => logger.error({ event: 'scheduler.error', context, err }, 'scheduler error'),
   });
   const bounces = new BounceWriter(engine, sqlite);
-  const context = { engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain };
+  const context = {
+    engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain,
+    metricsTimeZone: config.metricsTimeZone, metricsTopDomains: config.metricsTopDomains,
+    ...(webhooks ? { webhooks: webhooks.ingest } : {}),
+  };
   const app = await buildApp({ context, tokens: config.apiTokens, tokenStore: tokens, protectMetrics: config.metricsAuth === 'token', logger });
   // --role: an API node takes submissions, reports and bounce emails but never delivers; a
   // worker node only delivers. Both share the work through a PostgreSQL store.
@@ -100,7 +114,11 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const running = delivering
     ? scheduler.run(stop.signal).catch((err: unknown) => logger.error({ event: 'scheduler.stopped', err }, 'scheduler stopped'))
     : Promise.resolve();
-  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, delivery: config.relay ? 'relay' : 'direct' }, 'rebound serve is up');
+  // Outgoing webhooks are sent by worker nodes, from the events outbox every node writes to.
+  const dispatching = delivering && webhooks
+    ? webhooks.dispatcher.run(stop.signal).catch((err: unknown) => logger.error({ event: 'webhooks.stopped', err }, 'outgoing webhooks stopped'))
+    : Promise.resolve();
+  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, delivery: config.relay ? 'relay' : 'direct', webhooks: config.webhooks !== null }, 'rebound serve is up');
 
   let closing: Promise<void> | null = null;
   return {
@@ -110,7 +128,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         logger.info({ event: 'server.stopping' }, 'stopping: no new work, finishing attempts in flight');
         await Promise.all([app.close(), inbound.close()]);
         stop.abort();
-        await running;
+        await Promise.all([running, dispatching]);
         await bounces.drain();
         await transport.close?.();
         await store.close();

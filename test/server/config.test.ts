@@ -50,4 +50,13 @@ describe('serve settings: flags > environment > file > defaults', () => {
       }
     }), { numRuns: 200 });
   });
+  test('monitoring settings: a time zone from the file or environment, checked against the IANA names', () => {
+    const c = loadServeConfig({}, { REBOUND_METRICS_TOP_DOMAINS: '5' }, file('metricsTimeZone: Europe/Paris\nwebhooks: /etc/rebound/webhooks.yaml\n'));
+    assert.equal(c.metricsTimeZone, 'Europe/Paris');
+    assert.equal(c.metricsTopDomains, 5);
+    assert.equal(c.webhooks, '/etc/rebound/webhooks.yaml');
+    assert.throws(() => loadServeConfig({}, { REBOUND_METRICS_TZ: 'Mars/Olympus_Mons' }), (err: Error) =>
+      err instanceof ConfigError && /metricsTimeZone \(from REBOUND_METRICS_TZ\)/.test(err.message));
+    assert.throws(() => loadServeConfig({}, { REBOUND_METRICS_TOP_DOMAINS: 'many' }), /metricsTopDomains/);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadServeConfig, type ServeConfig } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
+import { WebhooksConfigError } from '../../server/routes/webhooks-setup.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface Options {
@@ -15,6 +16,7 @@ interface Options {
   returnPathDomain?: string;
   logLevel?: string;
   role?: string;
+  webhooks?: string;
 }
 
 /** `rebound serve`: the HTTP API, the inbound SMTP listener for bounces and the delivery engine, in one process. */
@@ -33,19 +35,22 @@ export function registerServe(program: Command): void {
     .option('--return-path-domain <domain>', 'domain whose bounces the SMTP listener accepts ($REBOUND_RETURN_PATH_DOMAIN)')
     .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
     .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
+    .option('--webhooks <file>', 'webhooks YAML: ESP providers taken in, endpoints sent to, resend hook ($REBOUND_WEBHOOKS)')
     .action(async (opts: Options) => {
       let config: ServeConfig;
       try {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
           policy: opts.policy, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
-          role: opts.role,
+          role: opts.role, webhooks: opts.webhooks,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message);
         throw err;
       }
-      const server = await startServer(config);
+      const server = await startServer(config).catch((err: unknown) => {
+        throw err instanceof WebhooksConfigError ? new UsageError(err.message) : err;
+      });
       if (server.firstToken) {
         process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${config.db}\n\n`);
       }
