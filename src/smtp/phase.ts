@@ -6,6 +6,8 @@ import type { SmtpPhase } from './types.ts';
  */
 const PHASE_PHRASES: ReadonlyArray<[RegExp, SmtpPhase]> = [
   [/\b(?:in reply to|after) (?:the )?rcpt to\b/i, 'rcpt'],
+  // qmail: "Sorry, no SMTP connection got far enough; most progress was RCPT TO response"
+  [/\bmost progress was rcpt to response\b/i, 'rcpt'],
   [/\b(?:in reply to|after) (?:the )?mail from\b/i, 'mail'],
   [/\bin reply to end of data\b|\bafter end of data\b|\bafter (?:the )?data\b.{0,20}\bsent\b/i, 'message'],
   [/\b(?:in reply to|after) (?:the )?data\b/i, 'data'],
@@ -17,7 +19,7 @@ const PHASE_PHRASES: ReadonlyArray<[RegExp, SmtpPhase]> = [
 
 export function inferPhase(text: string): SmtpPhase | null {
   // cheap guard: MTAs write these phrases in lower case; the full patterns below ignore case
-  if (text.indexOf('after') === -1 && text.indexOf('in reply') === -1 && text.indexOf('greeting') === -1) return null;
+  if (text.indexOf('after') === -1 && text.indexOf('in reply') === -1 && text.indexOf('greeting') === -1 && text.indexOf('progress') === -1) return null;
   for (const [re, phase] of PHASE_PHRASES) if (re.test(text)) return phase;
   return null;
 }

@@ -77,6 +77,10 @@ test('a reply quoted inside an MTA sentence yields the quoted codes and the phas
   const exim = parseReply('SMTP error from remote mail server after RCPT TO:<bob@example.net>: host mx [192.0.2.1]: 550 unknown user');
   assert.equal(exim.basic, 550);
   assert.equal(exim.recipient, 'bob@example.net');
+  assert.equal(exim.phase, 'rcpt');
+  const qmail = parseReply('Sorry, no SMTP connection got far enough; most progress was RCPT TO response; remote host 192.0.2.7 said: 550 no mailbox by that name here');
+  assert.equal(qmail.basic, 550);
+  assert.equal(qmail.phase, 'rcpt', "qmail-remote's own wording for the step");
 });
 
 test('IP addresses and version numbers are not mistaken for enhanced codes', () => {
