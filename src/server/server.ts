@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -81,15 +82,21 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     })
     : null;
   const transport = webhooks?.transport ?? smtp;
+  // leases are in engine time: a sped-up clock needs them longer, or they expire mid-attempt
+  const slowDown = Math.max(1, config.timeScale / 60);
+  const leaseMs = 5 * 60_000 * slowDown;
+  const worker = `${hostname()}:${process.pid}`;
+  const onError = (err: Error, context: string) => logger.error({ event: 'scheduler.error', context, err }, 'scheduler error');
+  // Several nodes on PostgreSQL: suspensions are re-read from the shared row every second, and
+  // the per-destination concurrency limit is counted across nodes in destination_slots.
+  const cluster = store instanceof PostgresStore
+    ? { refreshMs: 1000 * slowDown, slots: { store, holder: worker, leaseMs } }
+    : {};
   const gate = new HealthGate({
-    policy, store: healthStoreFor(store),
+    policy, store: healthStoreFor(store), onError, ...cluster,
     onEvent: (e) => logger.info({ event: `destination.${(e as { type?: string }).type ?? 'health'}`, ...(e as object) }, 'destination health'),
   });
-  // leases are in engine time: a sped-up clock needs them longer, or they expire mid-attempt
-  const scheduler = new Scheduler({
-    engine, transport, gate, leaseMs: 5 * 60_000 * Math.max(1, config.timeScale / 60),
-    onError: (err, context) => logger.error({ event: 'scheduler.error', context, err }, 'scheduler error'),
-  });
+  const scheduler = new Scheduler({ engine, transport, gate, worker, leaseMs, onError });
   const bounces = new BounceWriter(engine, sqlite);
   const context = {
     engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain,

@@ -17,10 +17,29 @@ export interface HealthStore {
   save(health: DestinationHealth, events: readonly HealthEvent[], at: number): void | Promise<void>;
 }
 
+/**
+ * Concurrency slots shared by every node (PostgreSQL's destination_slots): a slot is leased, so
+ * a node that dies frees its slots when the lease ends.
+ */
+export interface SlotStore {
+  acquireSlot(domain: string, holder: string, limit: number, now: number, lockedUntil: number): Promise<boolean>;
+  releaseSlot(domain: string, holder: string): Promise<void>;
+}
+
 export interface HealthGateOptions {
   /** The policy whose `destinations` section sets the limits; the built-in one by default. */
   policy?: Policy;
   store?: HealthStore;
+  /**
+   * Several nodes share the store: re-read a destination's row when this much engine time has
+   * passed since the last read, so a suspension one node decides holds on every node.
+   * Null (the default, one process): the row is read once.
+   */
+  refreshMs?: number | null;
+  /** Several nodes share the store: the per-destination concurrency limit counts every node's deliveries. */
+  slots?: { store: SlotStore; holder: string; leaseMs: number };
+  /** Where a failed slot release is reported (the slot still frees itself when its lease ends). */
+  onError?: (err: Error, context: string) => void;
   triggers?: SuspensionTrigger[];
   /** Called with every event as well (logs, metrics). */
   onEvent?: (event: HealthEvent) => void;
@@ -36,6 +55,8 @@ interface Live {
   /** Probes admitted whose outcome has not been seen yet. */
   probesOut: number;
   probeAt: number;
+  /** Engine time the stored row was last read. */
+  readAt: number;
 }
 
 /** A probe whose outcome never came (a crashed worker) is given up after this many probe waits. */
@@ -52,6 +73,7 @@ export class HealthGate implements DestinationGate {
   private readonly live = new Map<string, Live>();
   private readonly loading = new Map<string, Promise<Live>>();
   private readonly policy: Policy;
+  private slotSeq = 0;
 
   constructor(private readonly options: HealthGateOptions = {}) {
     this.policy = options.policy ?? builtInPolicy();
@@ -60,12 +82,14 @@ export class HealthGate implements DestinationGate {
   admit(domain: string, now: number): GateDecision | Promise<GateDecision> {
     const key = domain.toLowerCase();
     const live = this.live.get(key);
-    if (live) return this.decide(live, now);
-    return this.load(key).then((l) => this.decide(l, now));
+    const refreshMs = this.options.refreshMs ?? null;
+    if (live && (refreshMs === null || now - live.readAt < refreshMs)) return this.withSlot(live, this.decide(live, now), now);
+    const ready = live ? this.refresh(live, now) : this.load(key, now);
+    return ready.then((l) => this.withSlot(l, this.decide(l, now), now));
   }
 
   async observe(domain: string, outcome: AttemptOutcome): Promise<void> {
-    const live = this.live.get(domain.toLowerCase()) ?? (await this.load(domain.toLowerCase()));
+    const live = this.live.get(domain.toLowerCase()) ?? (await this.load(domain.toLowerCase(), outcome.at));
     const limits = this.limitsOf(live);
     const before = live.health.health;
     if (before === 'probing' && live.probesOut > 0) live.probesOut--;
@@ -123,6 +147,64 @@ export class HealthGate implements DestinationGate {
     return this.start(live);
   }
 
+  /**
+   * Several nodes: an admission this node would allow also needs one of the destination's
+   * cluster-wide slots; without one the delivery is held like any other over the limit.
+   */
+  private withSlot(live: Live, decision: GateDecision, now: number): GateDecision | Promise<GateDecision> {
+    const slots = this.options.slots;
+    if (!slots || !decision.admit) return decision;
+    const domain = live.health.domain;
+    const limits = this.limitsOf(live);
+    const holder = `${slots.holder}#${++this.slotSeq}`;
+    const limit = live.health.health === 'probing' ? limits.suspension.probes : limits.connections;
+    return slots.store.acquireSlot(domain, holder, limit, now, now + slots.leaseMs).then((got) => {
+      if (!got) {
+        decision.release();
+        const wait = Math.max(1000, limits.messagesPerMinute ? 60_000 / limits.messagesPerMinute : 0);
+        return this.hold(live, now + wait, `destination ${domain}: ${limit} deliveries in flight across the cluster`);
+      }
+      return {
+        admit: true,
+        release: () => {
+          decision.release();
+          slots.store.releaseSlot(domain, holder).catch((err: unknown) => this.options.onError?.(err as Error, `release slot ${domain}`));
+        },
+      };
+    }, (err: unknown) => {
+      decision.release();
+      throw err;
+    });
+  }
+
+  /**
+   * Another node may have suspended this destination, or resumed it after its probe: a later
+   * suspension in the stored row wins over what this node knows, and a resumption ends this
+   * node's probing.
+   */
+  private async refresh(live: Live, now: number): Promise<Live> {
+    live.readAt = now;
+    const stored = await this.options.store?.load(live.health.domain);
+    if (!stored) return live;
+    const h = live.health;
+    const limits = this.limitsOf(live);
+    if (stored.health === 'suspended' && stored.suspendedUntil !== null && stored.suspendedUntil > now
+      && (h.health !== 'suspended' || (h.suspendedUntil ?? 0) < stored.suspendedUntil)) {
+      h.health = 'suspended';
+      h.suspendedUntil = stored.suspendedUntil;
+      h.lastTrigger = stored.lastTrigger ?? h.lastTrigger;
+      live.window = limits.initialConnections;
+    } else if (stored.health === 'open' && h.health === 'probing') {
+      h.health = 'open';
+      h.suspendedUntil = null;
+      h.resumedAt = now;
+      live.probesOut = 0;
+      live.window = limits.initialConnections;
+      live.bucket = this.bucketFor(live);
+    }
+    return live;
+  }
+
   private start(live: Live): GateDecision {
     live.inFlight++;
     let released = false;
@@ -160,14 +242,14 @@ export class HealthGate implements DestinationGate {
     );
   }
 
-  private load(key: string): Promise<Live> {
+  private load(key: string, now: number): Promise<Live> {
     const pending = this.loading.get(key);
     if (pending) return pending;
     const p = Promise.resolve(this.options.store?.load(key) ?? null).then((stored) => {
       const existing = this.live.get(key);
       if (existing) return existing;
       const health = stored ?? freshHealth(key);
-      const live: Live = { health, inFlight: 0, window: 0, bucket: null, probesOut: 0, probeAt: 0 };
+      const live: Live = { health, inFlight: 0, window: 0, bucket: null, probesOut: 0, probeAt: 0, readAt: now };
       live.window = this.limitsOf(live).initialConnections;
       live.bucket = this.bucketFor(live);
       this.live.set(key, live);
