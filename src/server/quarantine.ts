@@ -11,15 +11,12 @@ export interface QuarantinedEmail {
 
 /**
  * Inbound emails that could not be read as bounces, kept whole for inspection instead of
- * dropped (`inbound_quarantine` in the SQLite file, created on first use). Capped by count so a
+ * dropped (`inbound_quarantine` in the SQLite store, made by its migration 0005; in memory on
+ * PostgreSQL). Capped by count so a
  * flood of junk cannot fill the disk.
  */
 export class QuarantineStore {
-  constructor(private readonly db: Database.Database | null, private readonly maxKept = 10_000) {
-    db?.exec(`CREATE TABLE IF NOT EXISTS inbound_quarantine (
-      id TEXT PRIMARY KEY, at INTEGER NOT NULL, why TEXT NOT NULL, envelope TEXT NOT NULL, raw BLOB NOT NULL
-    )`);
-  }
+  constructor(private readonly db: Database.Database | null, private readonly maxKept = 10_000) {}
 
   private readonly memory: Array<QuarantinedEmail & { raw: Buffer }> = [];
 

@@ -22,20 +22,9 @@ export function newToken(): string {
   return `rbd_${randomBytes(32).toString('base64url')}`;
 }
 
-/**
- * API tokens in the `api_tokens` table of the SQLite file (created on first use, so the store's
- * own migrations stay untouched).
- */
+/** API tokens in the `api_tokens` table of the SQLite store (its migration 0005 makes it). */
 export class TokenStore {
-  constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS api_tokens (
-      id TEXT PRIMARY KEY,
-      label TEXT NOT NULL,
-      scope TEXT NOT NULL DEFAULT 'full',
-      token_hash TEXT NOT NULL UNIQUE,
-      created_at INTEGER NOT NULL
-    )`);
-  }
+  constructor(private readonly db: Database.Database) {}
 
   /** Stores a new token and returns it: the only time it is ever shown. */
   create(label: string, scope: TokenScope = 'full', now = Date.now()): { token: string; info: TokenInfo } {

@@ -34,6 +34,23 @@ test('opening a new file applies every migration once and records it; reopening 
   await b.close();
 });
 
+test('a file from a build that made api_tokens and inbound_quarantine outside the migrations upgrades and keeps its tokens', async (t) => {
+  const path = join(tempDir(t), 'r.db');
+  await new SqliteStore(path).close();
+  // what such a build left: schema 4, the two tables made on first use, a stored token
+  const db = new Database(path);
+  db.prepare('DELETE FROM schema_migrations WHERE id = 5').run();
+  db.exec('DROP TABLE api_tokens; DROP TABLE inbound_quarantine');
+  db.exec(`CREATE TABLE api_tokens (id TEXT PRIMARY KEY, label TEXT NOT NULL, scope TEXT NOT NULL DEFAULT 'full', token_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)`);
+  db.exec('CREATE TABLE inbound_quarantine (id TEXT PRIMARY KEY, at INTEGER NOT NULL, why TEXT NOT NULL, envelope TEXT NOT NULL, raw BLOB NOT NULL)');
+  db.prepare('INSERT INTO api_tokens (id, label, scope, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run('tok_1', 'old', 'full', 'ab'.repeat(32), T);
+  db.close();
+  const store = await open(t, path);
+  const ids = (store.db.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+  assert.deepEqual(ids, migrations.map((m) => m.id));
+  assert.deepEqual(store.db.prepare('SELECT id, label FROM api_tokens').all(), [{ id: 'tok_1', label: 'old' }]);
+});
+
 test('the store runs in WAL mode with fsync on every commit by default', async (t) => {
   const store = await open(t);
   assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { TokenStore, type TokenScope } from '../../server/token-store.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -11,9 +11,9 @@ function open(db: string | undefined): { store: TokenStore; close: () => void } 
   const path = (db ?? process.env.REBOUND_DB ?? DEFAULT_DB).replace(/^sqlite:/, '');
   if (/^postgres/.test(path)) throw new UsageError('stored tokens live in the SQLite file; with PostgreSQL use REBOUND_API_TOKEN');
   mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path, { timeout: 5000 });
-  sqlite.pragma('journal_mode = WAL');
-  return { store: new TokenStore(sqlite), close: () => sqlite.close() };
+  // through the store, so a new file gets the whole schema (api_tokens is its migration 0005)
+  const sqlite = new SqliteStore(path);
+  return { store: new TokenStore(sqlite.db), close: () => void sqlite.close() };
 }
 
 /** `rebound token create|list|revoke`: API tokens, stored as SHA-256 digests. */
