@@ -17,9 +17,7 @@ import { seedHistory, type SeededHistory } from './seed-history.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-test-token-3f9a';
-// The docs' screenshots are refreshed on request only (REBOUND_SCREENSHOTS=1), so a test run never
-// leaves the checkout modified; otherwise they go to the test's temp folder.
-const DOC_SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && process.env.REBOUND_REQUIRE_BROWSER === '1') {
   throw new Error(`REBOUND_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: install Debian's chromium package`);
@@ -54,8 +52,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
     await page.waitForSelector('main[data-loaded]');
   };
   const text = async (testid: string) => (await page.getByTestId(testid).innerText()).trim();
-  const shot = (name: string) =>
-    page.screenshot({ path: join(process.env.REBOUND_SCREENSHOTS === '1' ? DOC_SCREENSHOTS : dir, name), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rebound-web-'));
@@ -69,7 +66,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
       tokens: [TOKEN], tokenStore: null, logger: false,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    if (process.env.REBOUND_SCREENSHOTS === '1') mkdirSync(DOC_SCREENSHOTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
