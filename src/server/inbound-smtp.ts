@@ -89,7 +89,7 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
     const events = parsed.error ? [] : bounceToEvents(parsed, { at, source: 'dsn' });
     const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), client: session.remoteAddress };
     if (events.length === 0) {
-      const id = options.quarantine.keep(raw, parsed.error ?? `no bounced recipient (kind ${parsed.kind})`, envelope, at);
+      const id = await options.quarantine.keep(raw, parsed.error ?? `no bounced recipient (kind ${parsed.kind})`, envelope, at);
       options.logger.warn({ event: 'smtp.bounce_quarantined', quarantineId: id, why: parsed.error ?? parsed.kind }, 'unreadable bounce kept for inspection');
       return;
     }

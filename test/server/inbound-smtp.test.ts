@@ -2,6 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { startTestServer } from './helpers.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { PG_URL, dropSchema, newSchemaName, postgresAvailability } from '../store/contract/factories.ts';
+
+const pgSkip = await postgresAvailability();
 
 const DSN = (rcpt: string) => [
   'From: MAILER-DAEMON@mx.example.test',
@@ -77,5 +81,21 @@ describe('inbound SMTP for bounce emails', () => {
     await send();
     await send();
     await assert.rejects(send(), (err: Error & { responseCode?: number }) => err.responseCode === 421);
+  });
+
+  test('on PostgreSQL too, an unreadable email is committed to the shared database before the 250', { skip: pgSkip ?? false }, async (t) => {
+    const schema = newSchemaName();
+    t.after(() => dropSchema(schema));
+    const s = await startTestServer(t, { db: `${PG_URL}?schema=${schema}` });
+    const raw = 'From: someone@example.test\r\nSubject: hello\r\n\r\nNot a bounce either.\r\n';
+    const info = await sender(s.server.smtpPort).sendMail({ envelope: { from: 'someone@example.test', to: ['bounces@bounces.sender.test'] }, raw });
+    assert.match(info.response, /^250/);
+    // read back through a connection of its own, as another node would
+    const other = new PostgresStore(PG_URL, { schema });
+    t.after(() => other.close());
+    const kept = await other.listQuarantined(10);
+    assert.equal(kept.length, 1);
+    assert.deepEqual(JSON.parse(kept[0]!.envelope).to, ['bounces@bounces.sender.test']);
+    assert.match((await other.quarantinedRaw(kept[0]!.id))!.toString(), /Not a bounce either/);
   });
 });

@@ -313,6 +313,26 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Keeps an unreadable inbound email (see src/server/quarantine.ts), the oldest beyond `maxKept` dropped. */
+  async keepQuarantined(row: { id: string; at: number; why: string; envelope: string; raw: Buffer }, maxKept: number): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('INSERT INTO inbound_quarantine (id, at, why, envelope, raw) VALUES ($1, $2, $3, $4, $5)', [row.id, row.at, row.why, row.envelope, row.raw]);
+      await client.query('DELETE FROM inbound_quarantine WHERE id IN (SELECT id FROM inbound_quarantine ORDER BY at DESC, id OFFSET $1)', [maxKept]);
+    });
+  }
+
+  async listQuarantined(limit: number): Promise<Array<{ id: string; at: number; why: string; envelope: string; size: number }>> {
+    await this.ready;
+    const r = await this.pool.query('SELECT id, at, why, envelope, octet_length(raw) AS size FROM inbound_quarantine ORDER BY at DESC LIMIT $1', [limit]);
+    return r.rows.map((x: Row) => ({ id: String(x.id), at: Number(x.at), why: String(x.why), envelope: String(x.envelope), size: Number(x.size) }));
+  }
+
+  async quarantinedRaw(id: string): Promise<Buffer | null> {
+    await this.ready;
+    const r = await this.pool.query('SELECT raw FROM inbound_quarantine WHERE id = $1', [id]);
+    return (r.rows[0]?.raw as Buffer | undefined) ?? null;
+  }
+
   /**
    * A cluster-wide concurrency slot at `domain`: true when fewer than `limit` live slots were
    * held and this holder now has one until `lockedUntil`. A node that dies frees its slots when
