@@ -6,12 +6,29 @@ import type { Classification } from '../../src/classify/types.ts';
 import { seededRandom } from '../../src/policy/schedule.ts';
 import { openMetrics } from '../../src/metrics/open-metrics.ts';
 import { ScriptedTransport, tempStore, drive } from '../engine/helpers.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { PG_URL, dropSchema, newSchemaName, postgresAvailability } from '../store/contract/factories.ts';
+
+export type Backend = 'SQLite' | 'PostgreSQL';
+/** The stores the metrics suites run on, with why one is skipped (null: it runs). */
+export const BACKENDS: Array<{ name: Backend; skip: string | null }> = [
+  { name: 'SQLite', skip: null },
+  { name: 'PostgreSQL', skip: await postgresAvailability() },
+];
+
+function openBackend(backend: Backend): { store: Store; path: string; cleanup: () => Promise<void> } {
+  if (backend === 'SQLite') return tempStore();
+  const schema = newSchemaName();
+  const store = new PostgresStore(PG_URL, { schema });
+  return { store, path: '', cleanup: async () => { await store.close(); await dropSchema(schema); } };
+}
 
 export { REPLIES, HOUR, DAY, drive } from '../engine/helpers.ts';
 
-/** An engine on a fresh SQLite file, a scripted transport, a scheduler and metrics, all on one TestClock. */
-export function world(answer: (job: DeliveryJob, now: number) => Classification, timeZone = 'UTC') {
-  const { store, path, cleanup } = tempStore();
+/** An engine on a fresh store (a SQLite file or a PostgreSQL schema), a scripted transport, a scheduler and metrics, all on one TestClock. */
+export function world(answer: (job: DeliveryJob, now: number) => Classification, timeZone = 'UTC', backend: Backend = 'SQLite') {
+  const { store, path, cleanup } = openBackend(backend);
   const clock = new TestClock();
   const t0 = clock.now();
   const engine = new Engine({ store, clock, random: seededRandom(7) });

@@ -1,99 +1,101 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { world, REPLIES, HOUR } from './helpers.ts';
+import { BACKENDS, world, REPLIES, HOUR } from './helpers.ts';
 
-/**
- * Three destinations that come back after 1 h, 5 h and 41 h (the seed's 4.3.2 schedule tries at
- * +0, +1, +5, +17, +41 h, so each recovery is seen at an attempt), and a fourth that is still
- * down. Every figure below follows from that construction.
- */
-async function threeIncidents(timeZone = 'UTC') {
-  const downFor: Record<string, number> = { 'a.example': 1 * HOUR, 'b.example': 5 * HOUR, 'c.example': 41 * HOUR, 'd.example': Infinity };
-  const w = world((job, now) => (now - w0 < downFor[job.domain]! ? REPLIES.notAccepting() : REPLIES.ok()), timeZone);
-  const w0 = w.t0;
-  await w.send(['one@a.example', 'two@b.example', 'three@c.example']);
-  await w.runUntil(w.t0 + 44 * HOUR);
-  w.clock.set(w.t0 + 44 * HOUR);
-  await w.send(['four@d.example']);
-  await w.runUntil(w.t0 + 48 * HOUR);
-  w.clock.set(w.t0 + 48 * HOUR);
-  return w;
-}
+for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: backend.skip ?? false }, () => {
+  /**
+   * Three destinations that come back after 1 h, 5 h and 41 h (the seed's 4.3.2 schedule tries at
+   * +0, +1, +5, +17, +41 h, so each recovery is seen at an attempt), and a fourth that is still
+   * down. Every figure below follows from that construction.
+   */
+  async function threeIncidents(timeZone = 'UTC') {
+    const downFor: Record<string, number> = { 'a.example': 1 * HOUR, 'b.example': 5 * HOUR, 'c.example': 41 * HOUR, 'd.example': Infinity };
+    const w = world((job, now) => (now - w0 < downFor[job.domain]! ? REPLIES.notAccepting() : REPLIES.ok()), timeZone, backend.name);
+    const w0 = w.t0;
+    await w.send(['one@a.example', 'two@b.example', 'three@c.example']);
+    await w.runUntil(w.t0 + 44 * HOUR);
+    w.clock.set(w.t0 + 44 * HOUR);
+    await w.send(['four@d.example']);
+    await w.runUntil(w.t0 + 48 * HOUR);
+    w.clock.set(w.t0 + 48 * HOUR);
+    return w;
+  }
 
-test('incidents of 1 h, 5 h and 41 h give resolution count 3, p50 5 h, p90 and max 41 h, and the open one its age', async (t) => {
-  const w = await threeIncidents();
-  t.after(w.cleanup);
-  const r = await w.metrics.resolution({ from: w.t0, to: w.t0 + 48 * HOUR });
-  assert.equal(r.count, 3);
-  assert.equal(r.p50Seconds, 5 * 3600);
-  assert.equal(r.p90Seconds, 41 * 3600);
-  assert.equal(r.maxSeconds, 41 * 3600);
-  assert.deepEqual(r.open.map((o) => [o.domain, o.ageSeconds, o.deferrals, o.recipients]), [['d.example', 4 * 3600, 2, 1]]);
-  const c = r.incidents.find((i) => i.domain === 'c.example')!;
-  assert.deepEqual(
-    { codes: c.codes, deferrals: c.deferrals, retries: c.retries, recipients: c.recipients, mxHosts: c.mxHosts, ms: c.closedAt! - c.openedAt },
-    { codes: { '4.3.2': 4 }, deferrals: 4, retries: 3, recipients: 1, mxHosts: ['mx.example.net'], ms: 41 * HOUR },
-  );
-});
+  test('incidents of 1 h, 5 h and 41 h give resolution count 3, p50 5 h, p90 and max 41 h, and the open one its age', async (t) => {
+    const w = await threeIncidents();
+    t.after(w.cleanup);
+    const r = await w.metrics.resolution({ from: w.t0, to: w.t0 + 48 * HOUR });
+    assert.equal(r.count, 3);
+    assert.equal(r.p50Seconds, 5 * 3600);
+    assert.equal(r.p90Seconds, 41 * 3600);
+    assert.equal(r.maxSeconds, 41 * 3600);
+    assert.deepEqual(r.open.map((o) => [o.domain, o.ageSeconds, o.deferrals, o.recipients]), [['d.example', 4 * 3600, 2, 1]]);
+    const c = r.incidents.find((i) => i.domain === 'c.example')!;
+    assert.deepEqual(
+      { codes: c.codes, deferrals: c.deferrals, retries: c.retries, recipients: c.recipients, mxHosts: c.mxHosts, ms: c.closedAt! - c.openedAt },
+      { codes: { '4.3.2': 4 }, deferrals: 4, retries: 3, recipients: 1, mxHosts: ['mx.example.net'], ms: 41 * HOUR },
+    );
+  });
 
-test('deferrals are counted per enhanced code and reason, and the destinations rank by time unavailable', async (t) => {
-  const w = await threeIncidents();
-  t.after(w.cleanup);
-  const f = { from: w.t0, to: w.t0 + 48 * HOUR };
-  const s = await w.metrics.summary(f);
-  assert.deepEqual(s.deferrals, { total: 9, byEnhanced: { '4.3.2': 9 }, byReason: { notaccept: 9 } });
-  assert.deepEqual(s.destinations.map((d) => [d.domain, d.deferrals, d.incidents, d.unavailableSeconds, d.open]), [
-    ['c.example', 4, 1, 41 * 3600, false],
-    ['b.example', 2, 1, 5 * 3600, false],
-    ['d.example', 2, 1, 4 * 3600, true],
-    ['a.example', 1, 1, 1 * 3600, false],
-  ]);
-  assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'resolution', 'retrySuccess', 'timeOfDay']);
-  assert.deepEqual(Object.keys(s.resolution).sort(), ['count', 'maxSeconds', 'open', 'p50Seconds', 'p90Seconds']);
-  const onlyB = await w.metrics.summary({ ...f, domain: 'b.example' });
-  assert.equal(onlyB.deferrals.total, 2);
-  assert.equal(onlyB.resolution.count, 1);
-  assert.equal(onlyB.resolution.maxSeconds, 5 * 3600);
-  const otherCode = await w.metrics.summary({ ...f, enhanced: '4.7.0' });
-  assert.equal(otherCode.deferrals.total, 0);
-  assert.equal(otherCode.resolution.count, 0);
-});
+  test('deferrals are counted per enhanced code and reason, and the destinations rank by time unavailable', async (t) => {
+    const w = await threeIncidents();
+    t.after(w.cleanup);
+    const f = { from: w.t0, to: w.t0 + 48 * HOUR };
+    const s = await w.metrics.summary(f);
+    assert.deepEqual(s.deferrals, { total: 9, byEnhanced: { '4.3.2': 9 }, byReason: { notaccept: 9 } });
+    assert.deepEqual(s.destinations.map((d) => [d.domain, d.deferrals, d.incidents, d.unavailableSeconds, d.open]), [
+      ['c.example', 4, 1, 41 * 3600, false],
+      ['b.example', 2, 1, 5 * 3600, false],
+      ['d.example', 2, 1, 4 * 3600, true],
+      ['a.example', 1, 1, 1 * 3600, false],
+    ]);
+    assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'resolution', 'retrySuccess', 'timeOfDay']);
+    assert.deepEqual(Object.keys(s.resolution).sort(), ['count', 'maxSeconds', 'open', 'p50Seconds', 'p90Seconds']);
+    const onlyB = await w.metrics.summary({ ...f, domain: 'b.example' });
+    assert.equal(onlyB.deferrals.total, 2);
+    assert.equal(onlyB.resolution.count, 1);
+    assert.equal(onlyB.resolution.maxSeconds, 5 * 3600);
+    const otherCode = await w.metrics.summary({ ...f, enhanced: '4.7.0' });
+    assert.equal(otherCode.deferrals.total, 0);
+    assert.equal(otherCode.resolution.count, 0);
+  });
 
-test('a window that cuts an incident counts only the time inside it', async (t) => {
-  const w = await threeIncidents();
-  t.after(w.cleanup);
-  const ranking = await w.metrics.destinations({ from: w.t0 + 2 * HOUR, to: w.t0 + 12 * HOUR });
-  assert.deepEqual(ranking.map((d) => [d.domain, d.unavailableSeconds]), [['c.example', 10 * 3600], ['b.example', 3 * 3600]]);
-});
+  test('a window that cuts an incident counts only the time inside it', async (t) => {
+    const w = await threeIncidents();
+    t.after(w.cleanup);
+    const ranking = await w.metrics.destinations({ from: w.t0 + 2 * HOUR, to: w.t0 + 12 * HOUR });
+    assert.deepEqual(ranking.map((d) => [d.domain, d.unavailableSeconds]), [['c.example', 10 * 3600], ['b.example', 3 * 3600]]);
+  });
 
-test('the hour × weekday grid places deferrals in the configured time zone', async (t) => {
-  // The TestClock starts on Monday 2026-01-05 09:00 UTC; Paris is UTC+1 in January.
-  const w = await threeIncidents('Europe/Paris');
-  t.after(w.cleanup);
-  const f = { from: w.t0, to: w.t0 + 48 * HOUR };
-  const cells = (grid: number[][]) => grid.flatMap((row, day) => row.flatMap((n, hour) => (n ? [[day, hour, n]] : [])));
-  assert.deepEqual(cells(await w.metrics.timeOfDay(f, 'UTC')), [[0, 9, 3], [0, 10, 2], [0, 14, 1], [1, 2, 1], [2, 5, 1], [2, 6, 1]]);
-  assert.deepEqual(cells(await w.metrics.timeOfDay(f)), [[0, 10, 3], [0, 11, 2], [0, 15, 1], [1, 3, 1], [2, 6, 1], [2, 7, 1]]);
-});
+  test('the hour × weekday grid places deferrals in the configured time zone', async (t) => {
+    // The TestClock starts on Monday 2026-01-05 09:00 UTC; Paris is UTC+1 in January.
+    const w = await threeIncidents('Europe/Paris');
+    t.after(w.cleanup);
+    const f = { from: w.t0, to: w.t0 + 48 * HOUR };
+    const cells = (grid: number[][]) => grid.flatMap((row, day) => row.flatMap((n, hour) => (n ? [[day, hour, n]] : [])));
+    assert.deepEqual(cells(await w.metrics.timeOfDay(f, 'UTC')), [[0, 9, 3], [0, 10, 2], [0, 14, 1], [1, 2, 1], [2, 5, 1], [2, 6, 1]]);
+    assert.deepEqual(cells(await w.metrics.timeOfDay(f)), [[0, 10, 3], [0, 11, 2], [0, 15, 1], [1, 3, 1], [2, 6, 1], [2, 7, 1]]);
+  });
 
-test('frequency per hour and per day sums to the window total', async (t) => {
-  const w = await threeIncidents();
-  t.after(w.cleanup);
-  const f = { from: w.t0, to: w.t0 + 48 * HOUR };
-  const hourly = await w.metrics.frequency(f, 'hour');
-  assert.deepEqual(hourly.series.map((b) => [b.start, b.total]), [
-    ['2026-01-05T09:00:00.000Z', 3], ['2026-01-05T10:00:00.000Z', 2], ['2026-01-05T14:00:00.000Z', 1],
-    ['2026-01-06T02:00:00.000Z', 1], ['2026-01-07T05:00:00.000Z', 1], ['2026-01-07T06:00:00.000Z', 1],
-  ]);
-  const daily = await w.metrics.frequency(f, 'day');
-  assert.deepEqual(daily.series.map((b) => [b.start, b.total]), [['2026-01-05', 6], ['2026-01-06', 1], ['2026-01-07', 2]]);
-});
+  test('frequency per hour and per day sums to the window total', async (t) => {
+    const w = await threeIncidents();
+    t.after(w.cleanup);
+    const f = { from: w.t0, to: w.t0 + 48 * HOUR };
+    const hourly = await w.metrics.frequency(f, 'hour');
+    assert.deepEqual(hourly.series.map((b) => [b.start, b.total]), [
+      ['2026-01-05T09:00:00.000Z', 3], ['2026-01-05T10:00:00.000Z', 2], ['2026-01-05T14:00:00.000Z', 1],
+      ['2026-01-06T02:00:00.000Z', 1], ['2026-01-07T05:00:00.000Z', 1], ['2026-01-07T06:00:00.000Z', 1],
+    ]);
+    const daily = await w.metrics.frequency(f, 'day');
+    assert.deepEqual(daily.series.map((b) => [b.start, b.total]), [['2026-01-05', 6], ['2026-01-06', 1], ['2026-01-07', 2]]);
+  });
 
-test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {
-  const w = await threeIncidents();
-  t.after(w.cleanup);
-  const f = { from: w.t0, to: w.t0 + 48 * HOUR };
-  const first = await w.metrics.summary(f);
-  assert.equal(await w.metrics.sync(), 0);
-  assert.deepEqual(await w.metrics.summary(f), first);
+  test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {
+    const w = await threeIncidents();
+    t.after(w.cleanup);
+    const f = { from: w.t0, to: w.t0 + 48 * HOUR };
+    const first = await w.metrics.summary(f);
+    assert.equal(await w.metrics.sync(), 0);
+    assert.deepEqual(await w.metrics.summary(f), first);
+  });
 });

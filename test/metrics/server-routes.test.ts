@@ -1,24 +1,26 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
-import { world, REPLIES, HOUR } from './helpers.ts';
+import { BACKENDS, world, REPLIES, HOUR } from './helpers.ts';
 import { metricsApi, prometheusApi, segmentsApi } from '../../src/server/routes/metrics-context.ts';
 import type { ServerContext } from '../../src/server/context.ts';
 
-test('the route-list entries build one Metrics from the server context and serve summary, segments and /metrics', async (t) => {
-  const w = world((_job, now) => (now - w.t0 < HOUR ? REPLIES.notAccepting() : REPLIES.ok()));
-  t.after(w.cleanup);
-  await w.send(['a@x.example']);
-  await w.runUntil(w.t0 + 2 * HOUR);
-  const ctx = { engine: w.engine, store: w.store } as unknown as ServerContext;
-  const app = Fastify();
-  t.after(() => app.close());
-  for (const plugin of [metricsApi, segmentsApi, prometheusApi]) await app.register(plugin as never, ctx as never);
-  const summary = (await app.inject(`/v1/metrics/summary?from=${w.t0}&to=${w.t0 + 2 * HOUR}`)).json();
-  assert.equal(summary.resolution.maxSeconds, 3600);
-  const segment = (await app.inject('/v1/segments/affected?kind=touched&format=jsonl')).body.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(segment.map((r) => [r.recipient, r.count]), [['a@x.example', 1]]);
-  assert.match((await app.inject('/metrics')).body, /^rebound_incident_duration_seconds_count 1$/m);
+for (const backend of BACKENDS) describe(`metrics routes on ${backend.name}`, { skip: backend.skip ?? false }, () => {
+  test('the route-list entries build one Metrics from the server context and serve summary, segments and /metrics', async (t) => {
+    const w = world((_job, now) => (now - w.t0 < HOUR ? REPLIES.notAccepting() : REPLIES.ok()), 'UTC', backend.name);
+    t.after(w.cleanup);
+    await w.send(['a@x.example']);
+    await w.runUntil(w.t0 + 2 * HOUR);
+    const ctx = { engine: w.engine, store: w.store } as unknown as ServerContext;
+    const app = Fastify();
+    t.after(() => app.close());
+    for (const plugin of [metricsApi, segmentsApi, prometheusApi]) await app.register(plugin as never, ctx as never);
+    const summary = (await app.inject(`/v1/metrics/summary?from=${w.t0}&to=${w.t0 + 2 * HOUR}`)).json();
+    assert.equal(summary.resolution.maxSeconds, 3600);
+    const segment = (await app.inject('/v1/segments/affected?kind=touched&format=jsonl')).body.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(segment.map((r) => [r.recipient, r.count]), [['a@x.example', 1]]);
+    assert.match((await app.inject('/metrics')).body, /^rebound_incident_duration_seconds_count 1$/m);
+  });
 });
 
 test('on a store without metrics tables the routes answer 501 with a clear error instead of stopping the server', async (t) => {
@@ -29,6 +31,6 @@ test('on a store without metrics tables the routes answer 501 with a clear error
   for (const path of ['/v1/metrics/summary', '/v1/segments/affected', '/metrics']) {
     const res = await app.inject(path);
     assert.equal(res.statusCode, 501, path);
-    assert.match(res.json().error, /SQLite store only/);
+    assert.match(res.json().error, /SQLite and PostgreSQL stores only/);
   }
 });

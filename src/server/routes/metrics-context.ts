@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import type { Store } from '../../store/store.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { PostgresStore } from '../../store/postgres/postgres-store.ts';
 import { Metrics } from '../../metrics/metrics.ts';
 import { metricsStoreFor } from '../../metrics/open-metrics.ts';
 import { createPrometheusRegistry } from '../../metrics/prometheus.ts';
@@ -29,9 +30,9 @@ interface Shared {
 /** One Metrics (and one registry) per store, shared by the three route files so syncs coalesce. */
 const perStore = new WeakMap<Store, Shared>();
 
-/** Null when the store has no metrics tables yet (PostgreSQL in this build): the routes answer 501. */
+/** Null when the store keeps no metrics tables (neither SQLite nor PostgreSQL): the routes answer 501. */
 function shared(ctx: ServerContext): Shared | null {
-  if (!(ctx.store instanceof SqliteStore)) return null;
+  if (!(ctx.store instanceof SqliteStore) && !(ctx.store instanceof PostgresStore)) return null;
   let s = perStore.get(ctx.store);
   if (!s) {
     const settings = ctx as ServerContext & MetricsSettings;
@@ -45,7 +46,7 @@ function shared(ctx: ServerContext): Shared | null {
 }
 
 /** The route-list entries (ServerContext in, as every route file of the server takes). */
-const UNAVAILABLE = { error: 'metrics are kept on the SQLite store only in this build' };
+const UNAVAILABLE = { error: 'metrics are kept on the SQLite and PostgreSQL stores only' };
 
 function unavailable(app: FastifyInstance, paths: string[]): void {
   for (const path of paths) app.get(path, async (_req, reply) => reply.code(501).send(UNAVAILABLE));

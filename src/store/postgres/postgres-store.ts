@@ -82,6 +82,11 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Resolves once connected and migrated (for code beside the store that uses `pool` directly). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
   private async query(s: Statement, values: Record<string, unknown> = {}, client?: Client): Promise<Row[]> {
     const { text, values: args } = toNumbered(s, values);
     const r = await (client ?? this.pool).query({ name: s.name, text, values: args });
