@@ -161,6 +161,8 @@ export class HealthGate implements DestinationGate {
     return slots.store.acquireSlot(domain, holder, limit, now, now + slots.leaseMs).then((got) => {
       if (!got) {
         decision.release();
+        // a probe that never went out is not one to wait for
+        if (live.health.health === 'probing' && live.probesOut > 0) live.probesOut--;
         const wait = Math.max(1000, limits.messagesPerMinute ? 60_000 / limits.messagesPerMinute : 0);
         return this.hold(live, now + wait, `destination ${domain}: ${limit} deliveries in flight across the cluster`);
       }
