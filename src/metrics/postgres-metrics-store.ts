@@ -4,26 +4,19 @@ import { statement, toNumbered, type Statement } from '../store/sql/statement.ts
 import type { EventRecord } from '../store/types.ts';
 import { foldEvents, type HourlyDelta, type MetricsWriter } from './projector.ts';
 import * as sql from './sql.ts';
+import { rowToIncident } from './rows.ts';
+import { windowValues } from './sqlite-metrics-store.ts';
 import { segmentStatement } from './segment-sql.ts';
 import type { MetricsStore, SegmentQuery, SegmentRow } from './metrics-store.ts';
 import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
 
 type Row = Record<string, unknown>;
 
-const HOUR_MS = 3_600_000;
 /** Rows fetched per round trip while a segment streams. */
 const SEGMENT_FETCH = 1000;
 /** Every node folds under this transaction lock, so each outbox event is folded once. */
 const FOLD_LOCK = 'SELECT pg_advisory_xact_lock(21061, 1)';
 
-function rowToIncident(r: Row): IncidentRecord {
-  return {
-    id: Number(r.id), domain: String(r.domain), mxHosts: JSON.parse(String(r.mx_hosts)) as string[],
-    openedAt: Number(r.opened_at), closedAt: r.closed_at === null ? null : Number(r.closed_at),
-    lastFailureAt: Number(r.last_failure_at), deferrals: Number(r.deferrals), failures: Number(r.failures),
-    retries: Number(r.retries), recipients: Number(r.recipients), codes: JSON.parse(String(r.codes)) as Record<string, number>,
-  };
-}
 
 function literal(client: pg.PoolClient, v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
@@ -34,12 +27,6 @@ function literal(client: pg.PoolClient, v: unknown): string {
   return client.escapeLiteral(String(v));
 }
 
-function windowValues(f: MetricsFilter): Row {
-  return {
-    fromHour: Math.ceil(f.from / HOUR_MS) * HOUR_MS, toHour: f.to,
-    from: f.from, to: f.to, enhanced: f.enhanced ?? null, reason: f.reason ?? null, domain: f.domain ?? null,
-  };
-}
 
 /**
  * The portable statements, as PostgreSQL wants two things: a parameter first seen in
@@ -84,10 +71,7 @@ export class PostgresMetricsStore implements MetricsStore {
   }
 
   async apply(events: readonly EventRecord[], lastEventId: number): Promise<void> {
-    await this.store.whenReady();
-    const client = await this.store.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.store.transaction(async (client) => {
       await client.query(FOLD_LOCK);
       // another node may have folded part of this batch while this one waited for the lock
       const [c] = await this.query(sql.selectCursor, {}, client);
@@ -95,13 +79,7 @@ export class PostgresMetricsStore implements MetricsStore {
       const fresh = events.filter((e) => e.id > done);
       if (fresh.length > 0) await this.fold(fresh, client);
       if (lastEventId > done) await this.query(sql.upsertCursor, { lastEventId }, client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async fold(events: readonly EventRecord[], client: pg.PoolClient): Promise<void> {

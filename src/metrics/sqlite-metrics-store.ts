@@ -3,6 +3,7 @@ import type { EventRecord } from '../store/types.ts';
 import type { Statement } from '../store/sql/statement.ts';
 import { foldEvents, hourOf, type HourlyDelta, type MetricsWriter } from './projector.ts';
 import * as sql from './sql.ts';
+import { rowToIncident } from './rows.ts';
 import { segmentStatement } from './segment-sql.ts';
 import type { MetricsStore, SegmentQuery, SegmentRow } from './metrics-store.ts';
 import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
@@ -11,17 +12,9 @@ type Row = Record<string, unknown>;
 
 const HOUR_MS = 3_600_000;
 
-function rowToIncident(r: Row): IncidentRecord {
-  return {
-    id: Number(r.id), domain: String(r.domain), mxHosts: JSON.parse(String(r.mx_hosts)) as string[],
-    openedAt: Number(r.opened_at), closedAt: r.closed_at === null ? null : Number(r.closed_at),
-    lastFailureAt: Number(r.last_failure_at), deferrals: Number(r.deferrals), failures: Number(r.failures),
-    retries: Number(r.retries), recipients: Number(r.recipients), codes: JSON.parse(String(r.codes)) as Record<string, number>,
-  };
-}
 
 /** Window filter → statement values; the hour range covers every hour bucket that starts inside [from, to). */
-function windowValues(f: MetricsFilter): Row {
+export function windowValues(f: MetricsFilter): Row {
   return {
     fromHour: Math.ceil(f.from / HOUR_MS) * HOUR_MS, toHour: f.to,
     from: f.from, to: f.to, enhanced: f.enhanced ?? null, reason: f.reason ?? null, domain: f.domain ?? null,

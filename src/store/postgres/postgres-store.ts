@@ -94,7 +94,7 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in one transaction, again from the start after a deadlock or serialization failure. */
-  private async transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
     await this.ready;
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();

@@ -42,23 +42,14 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async enqueueOutgoing(name: string, eventId: number, rows: readonly NewOutgoing[], at: number): Promise<void> {
-    await this.ready;
-    const client = await this.store.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.store.transaction(async (client) => {
       for (const row of rows) {
         const { text, values } = toNumbered(sql.insertOutgoing, { ...row, at });
         await client.query({ name: `wh-${sql.insertOutgoing.name}`, text, values });
       }
       const { text, values } = toNumbered(sql.upsertCursor, { name, eventId });
       await client.query({ name: `wh-${sql.upsertCursor.name}`, text, values });
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async dueOutgoing(now: number, limit: number): Promise<OutgoingRecord[]> {
