@@ -20,14 +20,14 @@ import { BounceWriter } from './bounce-writer.ts';
 import type { ServeConfig } from './config.ts';
 import { startInboundSmtp } from './inbound-smtp.ts';
 import { QuarantineStore } from './quarantine.ts';
-import { TokenStore } from './token-store.ts';
+import { PostgresTokenStore, SqliteTokenStore, type TokenStore } from './token-store.ts';
 import { loadWebhooksConfig, webhookServices } from './routes/webhooks-setup.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   engine: Engine;
-  tokens: TokenStore | null;
+  tokens: TokenStore;
   httpPort: number;
   smtpPort: number;
   /** A token made at this start because none existed (shown once), else null. */
@@ -52,21 +52,21 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const clock = options.clock ?? new RealClock(config.timeScale);
   const isPostgres = /^postgres(ql)?:\/\//.test(config.db);
   if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
-  if (isPostgres && config.apiTokens.length === 0) {
-    // stored tokens live in the SQLite file; without one the API would refuse everyone
-    throw new Error('with a PostgreSQL database, set REBOUND_API_TOKEN (or apiTokens in the config file)');
-  }
   const store = openStore(config.db, { durability: config.durability });
   const sqlite = store instanceof SqliteStore ? store.db : null;
-  const tokens = sqlite ? new TokenStore(sqlite) : null;
+  const tokens: TokenStore = sqlite ? new SqliteTokenStore(sqlite) : new PostgresTokenStore(store as PostgresStore);
+  if (tokens instanceof PostgresTokenStore) {
+    await tokens.load();
+    tokens.start((err) => logger.warn({ event: 'tokens.refresh_failed', err }, 'could not re-read API tokens; keeping the last ones'));
+  }
   const quarantine = new QuarantineStore(sqlite ? { sqlite } : { postgres: store as PostgresStore });
   const policy = config.policy ? loadPolicyFile(config.policy) : defaultPolicy();
   const engine = new Engine({ store, policy, clock });
   const classifier = defaultClassifier();
 
   let firstToken: string | null = null;
-  if (config.apiTokens.length === 0 && tokens && tokens.count() === 0) {
-    firstToken = tokens.create('first start').token;
+  if (config.apiTokens.length === 0 && (await tokens.count()) === 0) {
+    firstToken = (await tokens.create('first start')).token;
   }
 
   const smtp = options.transport ?? new SmtpTransport({
@@ -138,6 +138,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         await Promise.all([running, dispatching]);
         await bounces.drain();
         await transport.close?.();
+        tokens.close();
         await store.close();
         logger.info({ event: 'server.stopped' }, 'stopped');
       })();

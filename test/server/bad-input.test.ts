@@ -85,8 +85,8 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
 
   test('no token, a wrong token and a read-only token writing are 401, 401 and 403 with nothing written', async (t) => {
     const s = await startTestServer(t);
-    const readOnly = s.server.tokens!.create('viewer', 'read').token;
-    const stored = s.server.tokens!.create('writer').token;
+    const readOnly = (await s.server.tokens.create('viewer', 'read')).token;
+    const stored = (await s.server.tokens.create('writer')).token;
     const routes: Inject[] = [
       { method: 'POST', url: '/v1/messages', headers: json, payload: { from: 'me@sender.test', to: ['a@example.test'], subject: 's', text: 't' } },
       { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '550 5.1.1 no', recipient: 'a@example.test' } },

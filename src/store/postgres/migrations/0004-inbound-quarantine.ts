@@ -2,8 +2,7 @@ import type { Migration } from './index.ts';
 
 /**
  * Inbound emails that could not be read as bounces, kept for inspection (SQLite migration 0005
- * made the same table; this list has its own numbers). Stored API tokens stay SQLite-only:
- * with PostgreSQL, tokens come from the configuration.
+ * made the same table with the API tokens; this list has its own numbers).
  */
 export const migration: Migration = {
   id: 4,

@@ -2,6 +2,7 @@ import { migration as m0001 } from './0001-initial.ts';
 import { migration as m0002 } from './0002-metrics.ts';
 import { migration as m0003 } from './0003-webhooks.ts';
 import { migration as m0004 } from './0004-inbound-quarantine.ts';
+import { migration as m0005 } from './0005-api-tokens.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   m0002,
   m0003,
   m0004,
+  m0005,
 ];
