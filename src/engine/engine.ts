@@ -9,6 +9,7 @@ import { RealClock, type Clock } from './clock.ts';
 import type { AttemptOutcome } from './transport.ts';
 import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
 import { normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
+import { bounceAttemptId } from './ids.ts';
 import {
   addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, newAddress, type AddressStep,
 } from './address-lifecycle.ts';
@@ -123,7 +124,7 @@ export class Engine {
       response: event.response, classification: event.classification, durationMs: 0,
     };
     if (event.deliveryId && (await this.store.getDelivery(event.deliveryId))) {
-      return this.recordOutcome(event.deliveryId, outcome, event.source);
+      return this.recordOutcome(event.deliveryId, { ...outcome, attemptId: bounceAttemptId(event.deliveryId, key) }, event.source);
     }
     const email = event.recipient.trim().toLowerCase();
     const now = this.clock.now();

@@ -26,7 +26,23 @@ export function newId(prefix: string, now: number): string {
   return `${prefix}_${time}${rand}`;
 }
 
+/**
+ * Every attempt id is its delivery's id, `#`, then what makes it unique: the SQLite store finds a
+ * delivery's attempts as one range of the primary key (`attemptKeyRange`) instead of keeping an
+ * index on `delivery_id` that every transition would pay for.
+ */
+
 /** The id of attempt `n` of a delivery: deterministic, so a re-try after a crash reuses it. */
 export function attemptId(deliveryId: string, n: number): string {
   return `${deliveryId}#${n}`;
+}
+
+/** The id of a bounce (DSN, webhook) recorded against a delivery: `key` is the event's own, so a repeat is recognised. */
+export function bounceAttemptId(deliveryId: string, key: string): string {
+  return `${deliveryId}#${key}`;
+}
+
+/** Bounds strictly around every id `${deliveryId}#…` in byte order ('$' follows '#'). */
+export function attemptKeyRange(deliveryId: string): { from: string; to: string } {
+  return { from: `${deliveryId}#`, to: `${deliveryId}$` };
 }

@@ -51,6 +51,26 @@ test('a file from a build that made api_tokens and inbound_quarantine outside th
   assert.deepEqual(store.db.prepare('SELECT id, label FROM api_tokens').all(), [{ id: 'tok_1', label: 'old' }]);
 });
 
+test('migration 0007: bounces recorded under the old ids join their delivery\'s key range, and the delivery_id index goes', async (t) => {
+  const path = join(tempDir(t), 'r.db');
+  const first = new SqliteStore(path);
+  await first.submit([], write(message('m1', T), [delivery('dlv_a', 'm1', T), delivery('dlv_ab', 'm1', T)]));
+  await first.close();
+  // what an earlier build left: schema 6, attempts_delivery, a bounce under `dsn:<event id>`
+  const db = new Database(path);
+  db.prepare('DELETE FROM schema_migrations WHERE id = 7').run();
+  db.exec('CREATE INDEX attempts_delivery ON attempts (delivery_id, at)');
+  const ins = db.prepare(`INSERT INTO attempts (id, delivery_id, n, at, source, reason, response, duration_ms, rule) VALUES (?, ?, ?, ?, 'smtp', 'notaccept', '451 4.3.2', 1, 'r')`);
+  ins.run('dlv_a#1', 'dlv_a', 1, T);
+  ins.run('dsn:<ev1@mx>:jane@example.org', 'dlv_a', 2, T + 1);
+  ins.run('dlv_ab#1', 'dlv_ab', 1, T + 2);
+  db.close();
+  const store = await open(t, path);
+  assert.deepEqual((await store.listAttempts('dlv_a')).map((a) => a.id), ['dlv_a#1', 'dlv_a#dsn:<ev1@mx>:jane@example.org']);
+  assert.deepEqual((await store.listAttempts('dlv_ab')).map((a) => a.id), ['dlv_ab#1'], 'a delivery whose id extends another\'s is not in its range');
+  assert.equal(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'attempts_delivery'").get(), undefined);
+});
+
 test('the store runs in WAL mode with fsync on every commit by default', async (t) => {
   const store = await open(t);
   assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');

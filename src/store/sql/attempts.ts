@@ -20,3 +20,12 @@ SELECT id FROM attempts WHERE id = @id`);
 
 export const selectAttempts = statement('select-attempts', ['deliveryId'], `
 SELECT ${COLUMNS} FROM attempts WHERE delivery_id = @deliveryId ORDER BY at, n, id`);
+
+/**
+ * The same by key range: every attempt id starts with its delivery's id and `#` (src/engine/ids.ts),
+ * so a delivery's attempts are one run of the primary key. The SQLite store reads them this way
+ * and keeps no index on `delivery_id` (byte order; PostgreSQL's collations need not sort so, and
+ * it keeps its index).
+ */
+export const selectAttemptsByKey = statement('select-attempts-by-key', ['from', 'to'], `
+SELECT ${COLUMNS} FROM attempts WHERE id > @from AND id < @to ORDER BY at, n, id`);

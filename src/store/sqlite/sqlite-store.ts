@@ -8,6 +8,7 @@ import type { Statement } from '../sql/statement.ts';
 import * as deliveries from '../sql/deliveries.ts';
 import * as messages from '../sql/messages.ts';
 import * as attempts from '../sql/attempts.ts';
+import { attemptKeyRange } from '../../engine/ids.ts';
 import * as addresses from '../sql/addresses.ts';
 import * as destinations from '../sql/destinations.ts';
 import * as events from '../sql/events.ts';
@@ -357,7 +358,7 @@ export class SqliteStore implements Store {
   }
 
   async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
-    return this.all(attempts.selectAttempts, { deliveryId }).map(rowToAttempt);
+    return this.all(attempts.selectAttemptsByKey, attemptKeyRange(deliveryId)).map(rowToAttempt);
   }
 
   async getAddress(email: string): Promise<AddressRecord | null> {

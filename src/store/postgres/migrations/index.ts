@@ -3,6 +3,7 @@ import { migration as m0002 } from './0002-metrics.ts';
 import { migration as m0003 } from './0003-webhooks.ts';
 import { migration as m0004 } from './0004-inbound-quarantine.ts';
 import { migration as m0005 } from './0005-api-tokens.ts';
+import { migration as m0006 } from './0006-drop-events-delivery-index.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   m0003,
   m0004,
   m0005,
+  m0006,
 ];

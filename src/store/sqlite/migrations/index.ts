@@ -3,6 +3,8 @@ import { migration as m0002 } from './0002-address-without-delivery-count.ts';
 import { migration as m0003 } from './0003-webhooks.ts';
 import { migration as m0004 } from './0004-metrics.ts';
 import { migration as m0005 } from './0005-api-tokens-quarantine.ts';
+import { migration as m0006 } from './0006-drop-events-delivery-index.ts';
+import { migration as m0007 } from './0007-attempts-by-key.ts';
 
 /**
  * The SQLite schema as an append-only list: never edit or reorder a shipped migration; add the
@@ -21,4 +23,6 @@ export const migrations: readonly Migration[] = [
   m0003,
   m0004,
   m0005,
+  m0006,
+  m0007,
 ];
