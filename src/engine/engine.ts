@@ -9,7 +9,7 @@ import { RealClock, type Clock } from './clock.ts';
 import type { AttemptOutcome } from './transport.ts';
 import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
 import { normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
-import { bounceAttemptId } from './ids.ts';
+import { ownAttemptId } from './ids.ts';
 import {
   addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, newAddress, type AddressStep,
 } from './address-lifecycle.ts';
@@ -95,7 +95,10 @@ export class Engine {
 
   /** Records outcomes of our own attempts (source smtp), one transaction for the batch. Duplicates change nothing. */
   async recordOutcomes(outcomes: readonly AttemptOutcome[], source: AttemptSource = 'smtp'): Promise<RecordResult[]> {
-    const items: OutcomeItem[] = outcomes.map((outcome) => ({ deliveryId: outcome.deliveryId, attemptId: outcome.attemptId, outcome, source: outcome.source ?? source }));
+    // Attempt ids are stored under their delivery's prefix whatever the caller chose (ids.ts)
+    const items: OutcomeItem[] = outcomes.map((outcome) => ({
+      deliveryId: outcome.deliveryId, attemptId: ownAttemptId(outcome.deliveryId, outcome.attemptId), outcome, source: outcome.source ?? source,
+    }));
     const ctx = this.ctx();
     const changes = await this.store.record(items, (item, state) => decideOutcome(ctx, item, state));
     return items.map((item, i) => toResult(item.deliveryId, changes[i] ?? null));
@@ -124,7 +127,7 @@ export class Engine {
       response: event.response, classification: event.classification, durationMs: 0,
     };
     if (event.deliveryId && (await this.store.getDelivery(event.deliveryId))) {
-      return this.recordOutcome(event.deliveryId, { ...outcome, attemptId: bounceAttemptId(event.deliveryId, key) }, event.source);
+      return this.recordOutcome(event.deliveryId, outcome, event.source);
     }
     const email = event.recipient.trim().toLowerCase();
     const now = this.clock.now();

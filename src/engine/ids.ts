@@ -37,9 +37,13 @@ export function attemptId(deliveryId: string, n: number): string {
   return `${deliveryId}#${n}`;
 }
 
-/** The id of a bounce (DSN, webhook) recorded against a delivery: `key` is the event's own, so a repeat is recognised. */
-export function bounceAttemptId(deliveryId: string, key: string): string {
-  return `${deliveryId}#${key}`;
+/**
+ * The stored id of an attempt: its delivery's id and `#` in front of the one given, unless it
+ * has them already (our own attempts, `attemptId`). A bounce keyed by its event (`dsn:<id>`) or a
+ * library caller's own id stays recognisable on a repeat, and stays in the delivery's range.
+ */
+export function ownAttemptId(deliveryId: string, id: string): string {
+  return id.startsWith(`${deliveryId}#`) ? id : `${deliveryId}#${id}`;
 }
 
 /** Bounds strictly around every id `${deliveryId}#…` in byte order ('$' follows '#'). */

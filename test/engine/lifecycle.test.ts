@@ -166,6 +166,16 @@ test('recording the same outcome twice changes nothing', async (t) => {
   assert.deepEqual(await s.types(), ['delivery.deferred', 'delivery.retry_scheduled']);
 });
 
+test('an outcome recorded under an id of the caller\'s own is kept with its delivery and recognised when repeated', async (t) => {
+  const s = await setup(t, () => REPLIES.ok());
+  const { deliveries: [d, other] } = await s.engine.submit(MSG, ['a@example.org', 'b@example.org']);
+  const o = outcome({ deliveryId: d!.id, attemptId: 'my-try-1' }, REPLIES.notAccepting(), s.clock.now());
+  assert.equal((await s.engine.recordOutcome(d!.id, o)).applied, true);
+  assert.equal((await s.engine.recordOutcome(d!.id, o)).applied, false);
+  assert.deepEqual((await s.store.listAttempts(d!.id)).map((a) => a.id), [`${d!.id}#my-try-1`]);
+  assert.deepEqual(await s.store.listAttempts(other!.id), []);
+});
+
 test('a bounce for a delivery already delivered to the relay turns it into failed and suppresses a bad address', async (t) => {
   const s = await setup(t, () => REPLIES.ok());
   const { deliveries: [d] } = await s.engine.submit(MSG, ['a@example.org']);
