@@ -26,6 +26,25 @@ UPDATE deliveries SET status = @status, attempts = @attempts, max_attempts = @ma
 WHERE id = @id`);
 
 /**
+ * `updateDelivery` for many deliveries in one statement: the SQLite store repeats the VALUES tuple
+ * once per delivery (`insertRows`), so a batch of outcomes costs a few statements instead of one
+ * each. Every id must appear once (the store keeps the last state decided for each).
+ */
+export const updateDeliveries = statement('update-deliveries', updateDelivery.params, `
+WITH v (id, status, attempts, max_attempts, next_attempt_at, first_deferred_at, expires_at, last_at,
+  last_basic, last_enhanced, last_class, last_reason, last_response, rule, delay_warning_at,
+  locked_by, locked_until, updated_at) AS (
+  VALUES (@id, @status, @attempts, @maxAttempts, @nextAttemptAt, @firstDeferredAt, @expiresAt, @lastAt,
+    @lastBasic, @lastEnhanced, @lastClass, @lastReason, @lastResponse, @rule, @delayWarningAt,
+    @lockedBy, @lockedUntil, @updatedAt))
+UPDATE deliveries SET status = v.status, attempts = v.attempts, max_attempts = v.max_attempts,
+  next_attempt_at = v.next_attempt_at, first_deferred_at = v.first_deferred_at, expires_at = v.expires_at,
+  last_at = v.last_at, last_basic = v.last_basic, last_enhanced = v.last_enhanced, last_class = v.last_class,
+  last_reason = v.last_reason, last_response = v.last_response, rule = v.rule,
+  delay_warning_at = v.delay_warning_at, locked_by = v.locked_by, locked_until = v.locked_until, updated_at = v.updated_at
+FROM v WHERE deliveries.id = v.id`);
+
+/**
  * The claim: one short write that leases the oldest due deliveries. A lease whose time has passed
  * counts as free (its worker died). PostgreSQL adds FOR UPDATE SKIP LOCKED to the inner SELECT.
  */

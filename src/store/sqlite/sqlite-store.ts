@@ -48,15 +48,21 @@ interface Prepared {
   order: string[];
 }
 
-/** Rows a record() transaction appends, written together at its end. */
+/**
+ * Rows a record() transaction writes, together at its end: a few multi-row statements instead of
+ * several per outcome. A delivery or address changed twice keeps its last state (the decisions
+ * read the in-memory copies, never the table, in between).
+ */
 interface Pending {
   attempts: Record<string, unknown>[];
   attemptIds: Set<string>;
+  deliveries: Map<string, Record<string, unknown>>;
+  addresses: Map<string, Record<string, unknown>>;
   events: Record<string, unknown>[];
   tallies: Map<string, DestinationTally>;
 }
 
-const newPending = (): Pending => ({ attempts: [], attemptIds: new Set(), events: [], tallies: new Map() });
+const newPending = (): Pending => ({ attempts: [], attemptIds: new Set(), deliveries: new Map(), addresses: new Map(), events: [], tallies: new Map() });
 
 /** Rows per multi-row INSERT: one statement instead of 64 saves most of the per-call cost. */
 const ROWS_PER_INSERT = 64;
@@ -80,7 +86,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly prepared = new Map<Statement, Prepared>();
   private readonly preparedRows = new Map<string, Prepared>();
-  private readonly preparedIn = new Map<Statement, Database.Statement>();
+  private readonly preparedIn = new Map<Statement, { stmt: Database.Statement; columns: string[] }>();
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -148,64 +154,86 @@ export class SqliteStore implements Store {
    * A one-key SELECT (`WHERE col = @key`) turned into `WHERE col IN (?, … ×KEYS_PER_SELECT)`.
    * A short last chunk is padded with NULL, which matches nothing, so one statement serves all.
    */
-  private prepareIn(s: Statement): Database.Statement {
-    let stmt = this.preparedIn.get(s);
-    if (!stmt) {
+  private prepareIn(s: Statement): { stmt: Database.Statement; columns: string[] } {
+    let p = this.preparedIn.get(s);
+    if (!p) {
       if (s.params.length !== 1) throw new Error(`statement ${s.name} is not a one-key select`);
       const sql = s.sql.replace(new RegExp(`=\\s*@${s.params[0]}\\b`), `IN (${Array(KEYS_PER_SELECT).fill('?').join(', ')})`);
       if (sql === s.sql) throw new Error(`statement ${s.name} has no "= @${s.params[0]}" to widen`);
-      stmt = this.db.prepare(sql);
-      this.preparedIn.set(s, stmt);
+      // Rows come back as arrays and become objects here: better-sqlite3 builds each row object
+      // property by property on the native side, which costs twice as much for a wide row.
+      const stmt = this.db.prepare(sql).raw(true);
+      p = { stmt, columns: stmt.columns().map((c) => c.name) };
+      this.preparedIn.set(s, p);
     }
-    return stmt;
+    return p;
   }
 
   /** The rows of a one-key SELECT for many keys (distinct), KEYS_PER_SELECT per statement. */
   private selectMany(s: Statement, keys: Iterable<string>): Row[] {
-    const stmt = this.prepareIn(s);
+    const { stmt, columns } = this.prepareIn(s);
     const distinct = [...new Set(keys)];
     const out: Row[] = [];
     for (let i = 0; i < distinct.length; i += KEYS_PER_SELECT) {
       const args = new Array<unknown>(KEYS_PER_SELECT).fill(null);
       for (let k = 0; k < KEYS_PER_SELECT && i + k < distinct.length; k++) args[k] = distinct[i + k];
-      for (const r of stmt.all(args) as Row[]) out.push(r);
+      for (const values of stmt.all(args) as unknown[][]) {
+        const row: Row = {};
+        for (let c = 0; c < columns.length; c++) row[columns[c]!] = values[c];
+        out.push(row);
+      }
     }
     return out;
   }
 
-  /** A one-row INSERT … VALUES (…) statement repeated for `k` rows. */
+  /**
+   * A statement with one `VALUES (…)` tuple (a plain INSERT, an upsert, a CTE of VALUES) with that
+   * tuple repeated for `k` rows; the rest of the text stays as it is.
+   */
   private prepareRows(s: Statement, k: number): Prepared {
     const key = `${s.name}*${k}`;
     let p = this.preparedRows.get(key);
     if (!p) {
-      const at = s.sql.lastIndexOf('VALUES');
+      const open = s.sql.indexOf('(', s.sql.lastIndexOf('VALUES'));
+      let close = open;
+      for (let depth = 0; close < s.sql.length; close++) {
+        if (s.sql[close] === '(') depth++;
+        else if (s.sql[close] === ')' && --depth === 0) break;
+      }
+      const before = s.sql.slice(0, open);
+      const after = s.sql.slice(close + 1);
+      if (open < 0 || close >= s.sql.length || /@[A-Za-z_]/.test(before + after)) throw new Error(`statement ${s.name} has no single VALUES tuple holding all its parameters`);
       const order: string[] = [];
-      const tuple = s.sql.slice(at + 6).replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+      const tuple = s.sql.slice(open, close + 1).replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
         order.push(name);
         return '?';
-      }).trim();
-      p = { stmt: this.db.prepare(`${s.sql.slice(0, at)}VALUES ${Array(k).fill(tuple).join(', ')}`), order };
+      });
+      p = { stmt: this.db.prepare(`${before}${Array(k).fill(tuple).join(', ')}${after}`), order };
       this.preparedRows.set(key, p);
     }
     return p;
   }
 
-  /** Appends rows in order, ROWS_PER_INSERT at a time. */
-  private insertRows(s: Statement, rows: Record<string, unknown>[]): void {
+  /** Runs a one-tuple statement (`prepareRows`) for every row in order, ROWS_PER_INSERT rows per call. */
+  private insertRows(s: Statement, rows: readonly Record<string, unknown>[]): void {
     let i = 0;
     if (rows.length >= ROWS_PER_INSERT) {
       const p = this.prepareRows(s, ROWS_PER_INSERT);
-      const one = this.prepare(s);
       for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
         const args: unknown[] = [];
-        for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const v of this.args(one, rows[r]!)) args.push(v);
+        for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const v of this.args(p, rows[r]!)) args.push(v);
         p.stmt.run(args);
       }
     }
-    for (; i < rows.length; i++) this.run(s, rows[i]!);
+    if (i < rows.length) {
+      const p = this.prepareRows(s, 1);
+      for (; i < rows.length; i++) p.stmt.run(this.args(p, rows[i]!));
+    }
   }
 
   private flush(pending: Pending): void {
+    this.insertRows(deliveries.updateDeliveries, [...pending.deliveries.values()]);
+    this.insertRows(addresses.upsertAddress, [...pending.addresses.values()]);
     this.insertRows(attempts.insertAttempt, pending.attempts);
     this.insertRows(events.insertEvent, pending.events);
     for (const t of pending.tallies.values()) this.run(destinations.observeDestination, { ...t });
@@ -217,8 +245,14 @@ export class SqliteStore implements Store {
       pending.attemptIds.add(change.attempt.id);
     }
     if (change.report) this.run(addresses.insertAddressReport, { ...change.report });
-    if (change.delivery) this.run(deliveries.updateDelivery, deliveryParams(change.delivery));
-    if (change.address) this.run(addresses.upsertAddress, addressParams(change.address));
+    if (change.delivery) {
+      pending.deliveries.delete(change.delivery.id); // re-added last: the rows stay in decision order
+      pending.deliveries.set(change.delivery.id, deliveryParams(change.delivery));
+    }
+    if (change.address) {
+      pending.addresses.delete(change.address.email);
+      pending.addresses.set(change.address.email, addressParams(change.address));
+    }
     if (change.destination) {
       const o = change.destination;
       let t = pending.tallies.get(o.domain);
@@ -247,8 +281,8 @@ export class SqliteStore implements Store {
       }
       const w = plan(known);
       this.run(messages.insertMessage, { ...w.message });
-      for (const d of w.deliveries) this.run(deliveries.insertDelivery, deliveryParams(d));
-      for (const a of w.addresses) this.run(addresses.upsertAddress, addressParams(a));
+      this.insertRows(deliveries.insertDelivery, w.deliveries.map(deliveryParams));
+      this.insertRows(addresses.upsertAddress, [...new Map(w.addresses.map((a) => [a.email, addressParams(a)])).values()]);
       this.insertRows(events.insertEvent, w.events.map((e) => ({ ...e, data: JSON.stringify(e.data) })));
       return w;
     });
