@@ -41,6 +41,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Replace the SMTP transport (tests of the server alone). */
   transport?: Transport;
+  /** On PostgreSQL, how often (wall time) the API tokens other nodes made or revoked are re-read; default 5 s. */
+  tokenRefreshMs?: number;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
   const store = openStore(config.db, { durability: config.durability });
   const sqlite = store instanceof SqliteStore ? store.db : null;
-  const tokens: TokenStore = sqlite ? new SqliteTokenStore(sqlite) : new PostgresTokenStore(store as PostgresStore);
+  const tokens: TokenStore = sqlite ? new SqliteTokenStore(sqlite) : new PostgresTokenStore(store as PostgresStore, options.tokenRefreshMs);
   if (tokens instanceof PostgresTokenStore) {
     await tokens.load();
     tokens.start((err) => logger.warn({ event: 'tokens.refresh_failed', err }, 'could not re-read API tokens; keeping the last ones'));

@@ -5,20 +5,20 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { TestReceiver } from '../../src/delivery/test-receiver/index.ts';
 import { DEFAULTS, type ServeConfig } from '../../src/server/config.ts';
-import { startServer, type RunningServer } from '../../src/server/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/server.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
 /** A real server on a temporary SQLite file, delivering through a real accepting receiver on 127.0.0.1. */
-export async function startTestServer(t: { after: (f: () => Promise<void>) => void }, overrides: Partial<ServeConfig> = {}) {
+export async function startTestServer(t: { after: (f: () => Promise<void>) => void }, overrides: Partial<ServeConfig> = {}, options: StartOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rebound-server-'));
   const receiver = await TestReceiver.start();
   const config: ServeConfig = {
     ...DEFAULTS, db: join(dir, 'rebound.db'), port: 0, smtpPort: 0, relay: `smtp://127.0.0.1:${receiver.port}`,
     apiTokens: [TOKEN], logLevel: 'silent', returnPathDomain: 'bounces.sender.test', ...overrides,
   };
-  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  const server = await startServer(config, { logger: pino({ level: 'silent' }), ...options });
   t.after(async () => {
     await server.close();
     await receiver.stop();
