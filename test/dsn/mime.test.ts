@@ -71,6 +71,14 @@ test('base64 UTF-8, Shift_JIS and ISO-2022-JP text parts come out as text', () =
   assert.equal(msg.body, 'héllo wörld\n\nテスト\nテスト');
 });
 
+test('ISO-2022-JP written where no charset is given (a bare part, a report field) is still read as Japanese', () => {
+  const jis = '\x1b$B%f!<%6!<\x1b(B jane \x1b$B$O\x1b(B'; // ユーザー jane は
+  const msg = readBounceMessage(Buffer.from(`From: a@example.net\nContent-Type: text/plain\n\n${jis}\n`, 'latin1'));
+  assert.equal(msg.body, 'ユーザー jane は\n');
+  // an escape that is not an ISO-2022-JP designation (a terminal colour code) is left as it is
+  assert.equal(readBounceMessage(Buffer.from('From: a@example.net\n\nred \x1b[31m text\n', 'latin1')).body, 'red \x1b[31m text\n');
+});
+
 test('8-bit UTF-8 in a part labelled us-ascii is read as UTF-8, invalid bytes as windows-1252', () => {
   const utf8 = readBounceMessage(Buffer.from('From: a@example.net\nContent-Type: text/plain; charset=us-ascii\n\nUnzustellbar: Müller\n', 'utf8'));
   assert.equal(utf8.body, 'Unzustellbar: Müller\n');

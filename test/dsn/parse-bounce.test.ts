@@ -59,6 +59,15 @@ test('a diagnostic more specific than the Status field wins, and the rule says s
   assert.match(r.rule, /^dsn\/diagnostic-more-specific\+/);
 });
 
+test('a Diagnostic-Code in unlabelled ISO-2022-JP is decoded before it is classified', () => {
+  // Domino's Japanese edition of "not listed in Domino Directory", as JIS bytes in the report part
+  const jis = '\x1b$B%f!<%6!<\x1b(B Jane (someone@example.org) \x1b$B$O\x1b(B Domino \x1b$B%G%#%l%/%H%j$K$O8+$D$+$j$^$;$s!#\x1b(B';
+  const r = parseBounce(Buffer.from(dsn('5.0.0', jis).replace('smtp; ', 'X-Notes; '), 'latin1'));
+  assert.equal(r.recipients[0]!.diagnostic, 'ユーザー Jane (someone@example.org) は Domino ディレクトリには見つかりません。');
+  assert.equal(r.recipients[0]!.reason, 'userunknown');
+  assert.equal(r.recipients[0]!.hardbounce, true);
+});
+
 test('a Status field more specific than the diagnostic wins, and the rule says so', () => {
   const r = parseBounce(dsn('5.2.2', '552 5.0.0 Requested action aborted: mailbox full')).recipients[0];
   assert.equal(r.status, '5.2.2');

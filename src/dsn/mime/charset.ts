@@ -52,10 +52,19 @@ function utf8OrLegacy(bytes: Buffer): string {
   }
 }
 
+// ISO-2022-JP's designations (RFC 1468): JIS X 0208 (ESC $ B, ESC $ @) then back to ASCII or JIS
+// Roman (ESC ( B, ESC ( J). Seven-bit and self-announcing, so Japanese MTAs write it into parts
+// and fields that carry no charset at all (a Diagnostic-Code, a delivery-status part); no ASCII
+// text contains these sequences by accident.
+const ISO_2022_JP = /\x1b\$[B@][\x21-\x7e]+\x1b\([BJ]/;
+
 /** Turns bytes into text in the named charset; unknown or missing charsets fall back to UTF-8/windows-1252. */
 export function decodeBytes(bytes: Buffer, charset: string | undefined): string {
   const label = normalizeCharset(charset);
-  if (label === '' || label === 'us-ascii' || label === 'ascii' || label === 'utf-8') return utf8OrLegacy(bytes);
+  if (label === '' || label === 'us-ascii' || label === 'ascii' || label === 'utf-8') {
+    if (bytes.includes(0x1b) && ISO_2022_JP.test(bytes.toString('latin1'))) return decoderFor('iso-2022-jp')!.decode(bytes);
+    return utf8OrLegacy(bytes);
+  }
   const d = decoderFor(label);
   if (d) return d.decode(bytes);
   try {
