@@ -214,20 +214,20 @@ export class SqliteStore implements Store {
     return p;
   }
 
-  /** Runs a one-tuple statement (`prepareRows`) for every row in order, ROWS_PER_INSERT rows per call. */
+  /**
+   * Runs a one-tuple statement (`prepareRows`) for every row in order: ROWS_PER_INSERT rows per
+   * call, then the remainder in power-of-two pieces (100 rows: 64 + 32 + 4, three calls, not 37).
+   */
   private insertRows(s: Statement, rows: readonly Record<string, unknown>[]): void {
     let i = 0;
-    if (rows.length >= ROWS_PER_INSERT) {
-      const p = this.prepareRows(s, ROWS_PER_INSERT);
-      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+    for (let k = ROWS_PER_INSERT; k >= 1; k >>= 1) {
+      if (rows.length - i < k) continue;
+      const p = this.prepareRows(s, k);
+      for (; i + k <= rows.length; i += k) {
         const args: unknown[] = [];
-        for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const v of this.args(p, rows[r]!)) args.push(v);
+        for (let r = i; r < i + k; r++) for (const v of this.args(p, rows[r]!)) args.push(v);
         p.stmt.run(args);
       }
-    }
-    if (i < rows.length) {
-      const p = this.prepareRows(s, 1);
-      for (; i < rows.length; i++) p.stmt.run(this.args(p, rows[i]!));
     }
   }
 
