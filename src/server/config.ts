@@ -34,6 +34,12 @@ export interface ServeConfig {
   metricsTimeZone: string;
   /** Recipient domains that get their own Prometheus label values; the rest are summed as `other`. */
   metricsTopDomains: number;
+  /**
+   * Deliveries a worker claims at once, which is also the most it has handed to SMTP and not yet
+   * recorded: the crash bound (a killed worker's batch may be sent again) and the size of one
+   * outcome transaction. Larger batches record more transitions per second (docs/engine.md).
+   */
+  batchSize: number;
 }
 
 export const DEFAULTS: ServeConfig = {
@@ -56,6 +62,7 @@ export const DEFAULTS: ServeConfig = {
   webhooks: null,
   metricsTimeZone: 'UTC',
   metricsTopDomains: 20,
+  batchSize: 100,
 };
 
 function isTimeZone(tz: string): boolean {
@@ -87,6 +94,7 @@ const schema = z.strictObject({
   webhooks: z.string().min(1).nullable(),
   metricsTimeZone: z.string().refine(isTimeZone, 'an IANA time zone such as UTC or Europe/Paris'),
   metricsTopDomains: z.number().int().min(0).max(1000),
+  batchSize: z.number().int().min(1).max(10_000),
 });
 
 /** Environment variable for each setting; a list setting takes comma-separated values. */
@@ -96,6 +104,7 @@ const ENV: Record<keyof ServeConfig, string> = {
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
   role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',
+  batchSize: 'REBOUND_BATCH_SIZE',
 };
 
 export class ConfigError extends Error {

@@ -98,7 +98,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     policy, store: healthStoreFor(store), onError, ...cluster,
     onEvent: (e) => logger.info({ event: `destination.${(e as { type?: string }).type ?? 'health'}`, ...(e as object) }, 'destination health'),
   });
-  const scheduler = new Scheduler({ engine, transport, gate, worker, leaseMs, onError });
+  const scheduler = new Scheduler({ engine, transport, gate, worker, leaseMs, onError, batchSize: config.batchSize });
   const bounces = new BounceWriter(engine, sqlite);
   const context = {
     engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain,

@@ -59,4 +59,14 @@ describe('serve settings: flags > environment > file > defaults', () => {
       err instanceof ConfigError && /metricsTimeZone \(from REBOUND_METRICS_TZ\)/.test(err.message));
     assert.throws(() => loadServeConfig({}, { REBOUND_METRICS_TOP_DOMAINS: 'many' }), /metricsTopDomains/);
   });
+
+  test('the worker batch size: 100 by default, a positive whole number from a flag, the environment or the file', () => {
+    assert.equal(loadServeConfig({}, {}).batchSize, 100);
+    assert.equal(loadServeConfig({ batchSize: '500' }, { REBOUND_BATCH_SIZE: '200' }).batchSize, 500);
+    assert.equal(loadServeConfig({}, { REBOUND_BATCH_SIZE: '200' }, file('batchSize: 300\n')).batchSize, 200);
+    assert.equal(loadServeConfig({}, {}, file('batchSize: 300\n')).batchSize, 300);
+    for (const bad of ['0', '-5', '2.5', 'lots']) {
+      assert.throws(() => loadServeConfig({ batchSize: bad }, {}), (err: Error) => err instanceof ConfigError && /batchSize/.test(err.message), bad);
+    }
+  });
 });

@@ -17,6 +17,7 @@ interface Options {
   logLevel?: string;
   role?: string;
   webhooks?: string;
+  batchSize?: string;
 }
 
 /** `rebound serve`: the HTTP API, the inbound SMTP listener for bounces and the delivery engine, in one process. */
@@ -36,13 +37,14 @@ export function registerServe(program: Command): void {
     .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
     .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
     .option('--webhooks <file>', 'webhooks YAML: ESP providers taken in, endpoints sent to, resend hook ($REBOUND_WEBHOOKS)')
+    .option('--batch-size <n>', 'deliveries claimed at once and most in flight per worker (default 100; $REBOUND_BATCH_SIZE)')
     .action(async (opts: Options) => {
       let config: ServeConfig;
       try {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
           policy: opts.policy, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
-          role: opts.role, webhooks: opts.webhooks,
+          role: opts.role, webhooks: opts.webhooks, batchSize: opts.batchSize,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message);
