@@ -7,6 +7,7 @@ import { MetricsQueryError, parseMetricsQuery } from '../../src/metrics/query.ts
 test('cells a spreadsheet would evaluate get a leading apostrophe; quotes, commas and newlines are quoted', () => {
   assert.equal(csvCell('=HYPERLINK("http://x")'), `"'=HYPERLINK(""http://x"")"`);
   for (const lead of ['=', '+', '-', '@', '\t', '\r']) assert.ok(csvCell(`${lead}1+1`).replace(/^"/, '').startsWith(`'${lead}`), JSON.stringify(lead));
+  assert.equal(csvCell("'=1"), "'=1", 'a text already led by an apostrophe is not a formula and keeps its own');
   assert.equal(csvCell('a,b'), '"a,b"');
   assert.equal(csvCell('plain@example.org'), 'plain@example.org');
   assert.equal(csvCell(-5), '-5');
@@ -19,7 +20,9 @@ test('any string becomes one CSV cell that parses back to the (defused) text and
     const cell = csvCell(s);
     const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
     assert.ok(!/^[=+\-@\t\r]/.test(unquoted));
-    assert.equal(unquoted.replace(/^'(?=[=+\-@\t\r])/, ''), s);
+    // exactly the text, with one apostrophe in front when it would start a formula (a text that
+    // already starts with an apostrophe, such as "'=", is left as it is)
+    assert.equal(unquoted, /^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
   }), { numRuns: 500 });
 });
 
