@@ -114,3 +114,18 @@ test('a bare "Recipient address rejected." is the address refused, but a named c
   assert.equal(classify('550 5.7.1 <jane@example.org>: Recipient address rejected: Policy rejection').reason, 'policyviolation');
   assert.equal(classify('450 4.7.1 <jane@example.org>: Recipient address rejected: Greylisted, see https://postgrey.example/').reason, 'blocked');
 });
+
+test('"… does not exist" says which thing is missing: a named domain is hostunknown, a named address userunknown', () => {
+  for (const reply of ['553 mail.example.net does not exist', '550 <example.net> does not exist', '550 Domain example.net does not exist']) {
+    const c = classify(reply);
+    assert.equal(c.reason, 'hostunknown', reply);
+    assert.equal(c.action, 'suppress', reply);
+  }
+  for (const reply of ['550 jane@example.net does not exist', '550 Recipient <jane@example.net> does not exist']) {
+    const c = classify(reply);
+    assert.equal(c.reason, 'userunknown', reply);
+    assert.equal(c.hardbounce, true, reply);
+  }
+  // the sender's domain missing is the sender's problem, not the recipient's
+  assert.equal(classify('553 5.1.8 Domain of sender address bob@example.com does not exist').reason, 'rejected');
+});
