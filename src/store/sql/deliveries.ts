@@ -13,24 +13,17 @@ VALUES (@id, @messageId, @recipient, @domain, @status, @attempts, @maxAttempts, 
   @firstDeferredAt, @expiresAt, @lastAt, @lastBasic, @lastEnhanced, @lastClass, @lastReason,
   @lastResponse, @rule, @delayWarningAt, NULL, NULL, @createdAt, @updatedAt)`);
 
-/** Writes a decided state, lease included (an outcome ends it; a delay warning leaves it). */
-export const updateDelivery = statement('update-delivery',
+/**
+ * Writes decided states, lease included (an outcome ends it; a delay warning leaves it). As
+ * written it updates one delivery; the SQLite store repeats the VALUES tuple once per delivery
+ * (`insertRows`), so a batch of outcomes costs a few statements instead of one each. Every id
+ * must appear once (the store keeps the last state decided for each). PostgreSQL has its own
+ * array form (postgres/sql/claims.ts).
+ */
+export const updateDeliveries = statement('update-deliveries',
   ['id', 'status', 'attempts', 'maxAttempts', 'nextAttemptAt', 'firstDeferredAt', 'expiresAt', 'lastAt',
     'lastBasic', 'lastEnhanced', 'lastClass', 'lastReason', 'lastResponse', 'rule', 'delayWarningAt',
     'lockedBy', 'lockedUntil', 'updatedAt'], `
-UPDATE deliveries SET status = @status, attempts = @attempts, max_attempts = @maxAttempts,
-  next_attempt_at = @nextAttemptAt, first_deferred_at = @firstDeferredAt, expires_at = @expiresAt,
-  last_at = @lastAt, last_basic = @lastBasic, last_enhanced = @lastEnhanced, last_class = @lastClass,
-  last_reason = @lastReason, last_response = @lastResponse, rule = @rule,
-  delay_warning_at = @delayWarningAt, locked_by = @lockedBy, locked_until = @lockedUntil, updated_at = @updatedAt
-WHERE id = @id`);
-
-/**
- * `updateDelivery` for many deliveries in one statement: the SQLite store repeats the VALUES tuple
- * once per delivery (`insertRows`), so a batch of outcomes costs a few statements instead of one
- * each. Every id must appear once (the store keeps the last state decided for each).
- */
-export const updateDeliveries = statement('update-deliveries', updateDelivery.params, `
 WITH v (id, status, attempts, max_attempts, next_attempt_at, first_deferred_at, expires_at, last_at,
   last_basic, last_enhanced, last_class, last_reason, last_response, rule, delay_warning_at,
   locked_by, locked_until, updated_at) AS (
