@@ -96,3 +96,20 @@ test('the WAL is checkpointed every 10,000 pages by default, or as configured', 
   assert.equal(open(t).db.pragma('wal_autocheckpoint', { simple: true }), 10_000);
   assert.equal(open(t, { checkpointPages: 500 }).db.pragma('wal_autocheckpoint', { simple: true }), 500);
 });
+
+test('a batch of 137 outcomes (64 + 64 + 8 + 1 rows per statement) leaves each delivery, address and attempt with its own values', async (t) => {
+  const store = open(t);
+  const ids = Array.from({ length: 137 }, (_, i) => `e${String(i).padStart(3, '0')}`);
+  await store.submit([], write(message('m', T), ids.map((id) => delivery(id, 'm', T))));
+  await store.record(ids.map((id) => ({ deliveryId: id, attemptId: `${id}#1` })), (item, state) => {
+    const c = attemptOn(state, item.attemptId!);
+    const i = Number(item.deliveryId.slice(1));
+    return { ...c, delivery: { ...c.delivery!, nextAttemptAt: T + i, updatedAt: T + 5000 + i }, address: { ...c.address!, reason: `r${i}` } };
+  });
+  for (const [i, id] of ids.entries()) {
+    const d = (await store.getDelivery(id))!;
+    assert.deepEqual([d.status, d.attempts, d.nextAttemptAt, d.updatedAt], ['deferred', 1, T + i, T + 5000 + i], id);
+    assert.equal((await store.getAddress(d.recipient))!.reason, `r${i}`, id);
+    assert.deepEqual((await store.listAttempts(id)).map((a) => a.id), [`${id}#1`]);
+  }
+});
