@@ -69,6 +69,26 @@ function remoteReplyOf(reply: string): string {
   return ENHANCED_IN_TEXT.test(m[3]) ? `${m[2]} ${m[3]}` : `${m[2]} ${m[1]} ${m[3]}`;
 }
 
+/**
+ * An unknown address that is the sender's, not the recipient's: a sender-verifying server
+ * answers "550 5.1.1 <bob@example.com>... User unknown" or "553 <bob@example.com>: Domain not
+ * found" about the envelope sender it could not find. Read by the words alone that would be a
+ * hard bounce of a recipient nothing was said about, so when the reply quotes the sender and not
+ * the recipient the reason is `rejected` (the sender's address was refused). Other reasons keep
+ * their words: servers quote the sender beside a refusal of the client host ("<bob@…>… Please
+ * use the smtp server of your ISP", "… Access denied" from an access map), and what the reply
+ * names (the host, a policy) is still the cause.
+ */
+const SENDER_NAMED_REASONS: ReadonlySet<Reason> = new Set(['userunknown', 'hostunknown', 'filtered']);
+
+function namesOnlySender(reply: string, recipient: string, senders: readonly string[]): boolean {
+  if (senders.length === 0 || !reply.includes('@')) return false;
+  const text = reply.toLowerCase();
+  const rcpt = recipient.toLowerCase();
+  if (rcpt !== '' && text.includes(rcpt)) return false;
+  return senders.some((s) => s !== rcpt && text.includes(s));
+}
+
 const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 'success' } as const;
 
 /**
@@ -78,7 +98,7 @@ const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 
  * delayed, delivered) gives the class and the words the reason; `status` then stays null rather
  * than inventing one.
  */
-export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): BounceRecipient {
+export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, senders: readonly string[] = []): BounceRecipient {
   if (raw.reason === 'feedback' || raw.reason === 'vacation') return notABounce(raw);
   // multi-line replies keep their lines for the classifier ("550-5.7.26 …" continuation lines)
   const reported = raw.diagnostic.trim().slice(0, MAX_DIAGNOSTIC);
@@ -107,6 +127,9 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn): Boun
   // a local delivery program's own exit status says more than the queue's clock
   if (raw.localProgram && !STORAGE_REASONS.has(result.reason)) result = withReason(result, 'mailererror', `dsn/x-unix-program-failed+${result.rule}`);
   else if (ranOut) result = withReason(result, 'expired', `${ranOut.id}+${result.rule}`);
+  else if (!raw.reason && SENDER_NAMED_REASONS.has(result.reason) && namesOnlySender(reply, raw.recipient, senders)) {
+    result = withReason(result, 'rejected', `dsn/refusal-names-the-sender+${result.rule}`);
+  }
   else if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`);
   else if (raw.fallbackReason && (result.reason === 'undefined' || result.reason === 'onhold')) {
     result = withReason(result, raw.fallbackReason, `format/fallback-${raw.fallbackReason}+${result.rule}`);

@@ -148,6 +148,8 @@ function enclosedBounce(msg: BounceMessage): BounceMessage | null {
 
 function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatResult, classify: ClassifyFn, verp: string | null): ParsedBounce {
   const kind: BounceKind = result.kind ?? (result.recipients.length > 0 ? 'dsn' : 'other');
+  const returned: Headers | null = msg.returnedHeaders ?? headersAfter(msg.body);
+  const senders = senderAddresses(msg, returned);
   const recipients: BounceRecipient[] = [];
   const seen = new Set<string>();
   for (const raw of result.recipients) {
@@ -155,9 +157,8 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
     const key = raw.recipient.toLowerCase();
     if (key !== '' && seen.has(key)) continue;
     seen.add(key);
-    recipients.push(classifyRecipient(kind === 'dsn' && !raw.dsnAction ? { ...raw, dsnAction: 'failed' } : raw, classify));
+    recipients.push(classifyRecipient(kind === 'dsn' && !raw.dsnAction ? { ...raw, dsnAction: 'failed' } : raw, classify, senders));
   }
-  const returned: Headers | null = msg.returnedHeaders ?? headersAfter(msg.body);
   // a stock MTA's report sent by a known provider is named after the provider
   const generic = format === null || ['rfc3464', 'exim', 'postfix', 'sendmail', 'unknown', 'returned-recipient'].includes(format.name);
   const vendor = generic && result.kind !== 'feedback' && result.kind !== 'autoreply' ? detectVendor(msg) : null;
@@ -179,6 +180,18 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
     error: null,
     notes: msg.notes,
   };
+}
+
+/**
+ * Who sent the returned message: its envelope sender (Return-Path) and author (From), and the
+ * address the bounce itself went to. A refusal that names one of these, and not the recipient,
+ * is about the sender.
+ */
+function senderAddresses(msg: BounceMessage, returned: Headers | null): string[] {
+  const found = [returned?.get('return-path'), returned?.get('from'), msg.headers.get('to')]
+    .map((h) => mailboxAddress(h)?.toLowerCase())
+    .filter((a): a is string => !!a && a.includes('@'));
+  return [...new Set(found)];
 }
 
 function failed(error: string, notes: string[] = []): ParsedBounce {

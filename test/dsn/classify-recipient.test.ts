@@ -85,3 +85,23 @@ test("a reporter's summary wrapped around the remote reply is not mistaken for t
   assert.equal(noCode.status, '5.3.0', "the summary's code stands in when the quoted reply has none");
   assert.equal(noCode.reason, 'userunknown');
 });
+
+test("an unknown address the reply quotes is the sender's when it is not the recipient's: rejected, not a hard bounce", () => {
+  const withReturned = (diagnostic: string) => report('failed', '5.1.1', diagnostic)
+    .replace('--r--', ['--r', 'Content-Type: text/rfc822-headers', '', 'Return-Path: <bob@example.com>',
+      'From: Bob <bob@example.com>', 'To: someone@example.org', 'Subject: hello', '--r--'].join('\r\n'));
+  const sender = first(withReturned('550 5.1.1 <bob@example.com>... User unknown'));
+  assert.equal(sender.reason, 'rejected');
+  assert.match(sender.rule, /^dsn\/refusal-names-the-sender\+/);
+  assert.equal(sender.hardbounce, false);
+  assert.equal(sender.action, 'fix-sender');
+  const recipient = first(withReturned('550 5.1.1 <someone@example.org>... User unknown'));
+  assert.equal(recipient.reason, 'userunknown');
+  assert.equal(recipient.hardbounce, true);
+  // a log line quoting both addresses is about the recipient it names
+  const both = first(withReturned('550 5.1.1 <someone@example.org>: Recipient address rejected: User unknown; from=<bob@example.com> to=<someone@example.org>'));
+  assert.equal(both.reason, 'userunknown');
+  // the sender quoted beside a refusal of the client host: the host is still the cause
+  const host = first(withReturned('550 5.7.0 <bob@example.com>... Please use the smtp server of your ISP'));
+  assert.notEqual(host.reason, 'rejected');
+});
