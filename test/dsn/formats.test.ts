@@ -10,6 +10,8 @@ const fixture = (name: string): ParsedBounce => parseBounce(readFileSync(new URL
 const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[string, string | null, string, string]> }> = [
   { file: 'postfix-dsn.eml', mta: 'postfix', rows: [['jane.doe@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'sendmail-dsn-two-recipients.eml', mta: 'sendmail', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['gone@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  // the local delivery program's own line above Sendmail's exit-status summary says why
+  { file: 'sendmail-local-mailer.eml', mta: 'sendmail', rows: [['left@recipient.example', '5.0.0', 'userunknown', 'suppress'], ['quota@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },

@@ -27,6 +27,13 @@ const RECIPIENT_LINE = /^(?:(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -])?<?([^\s
 const HOST_LINE = /^(\d{3})[ -](\S+) \((?:smtp|esmtp|tcp|local)\)\.{3}\s*(.*)$/i;
 const FATAL_LIST = /^[ \t]*-{3,} ?The following addresses? (?:had|has) (?:permanent fatal errors|transient non-fatal errors|delivery problems) ?-{3,}\s*$/m;
 const LISTED = /^<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?[ \t]*(?:\n[ \t]+\(reason: ([^\n]*)\))?$/gm;
+// A local delivery program's own words, which Sendmail copies into the transcript above its
+// summary of the program's exit status: "mail.local: unknown user: jane" above "554
+// <jane@example.org>... Service unavailable", "procmail: Quota exceeded while writing …". The
+// exit status (sysexits: "Service unavailable", "Can't create output") only says the program
+// failed; the line before it says why. Program names are lower-case words or paths, which
+// keeps out "Warning: message still undelivered" and header lines.
+const PROGRAM_LINE = /^(?:[a-z][a-z0-9._-]{0,30}|\/[^\s:]{1,200}): \S/;
 const GAVE_UP_SUBJECT = /(?:Cannot send message (?:for|within) \d+ days?|could not send message for past \d+ (?:hours|days))/i;
 
 export function sendmailTranscript(text: string): RawRecipient[] {
@@ -34,6 +41,7 @@ export function sendmailTranscript(text: string): RawRecipient[] {
   let host: string | null = null;
   let command: string | null = null;
   let reply: string[] = [];
+  let program: string[] = [];
   for (const rawLine of text.split('\n')) {
     const line = rawLine.trim();
     let m: RegExpExecArray | null;
@@ -41,6 +49,7 @@ export function sendmailTranscript(text: string): RawRecipient[] {
       host = m[1].toLowerCase();
       command = null;
       reply = [];
+      program = [];
     } else if ((m = SENT.exec(line))) {
       command = m[1];
       reply = [];
@@ -52,8 +61,11 @@ export function sendmailTranscript(text: string): RawRecipient[] {
       const own = /^[245]\d\d\b/.test(m[3]) || !m[1] ? m[3] : `${m[1]} ${m[3]}`.trim();
       // the remote reply speaks for this recipient when it answered a command about it or the whole message
       const targets = command === null || !/^RCPT/i.test(command) || command.toLowerCase().includes(recipient.toLowerCase());
-      const diagnostic = reply.length > 0 && targets ? reply.join('\n') : own;
+      const diagnostic = reply.length > 0 && targets ? reply.join('\n') : [own, ...program].join('\n');
       out.push({ recipient, diagnostic, remoteMta: host, phase: command ? phaseIn(command) : null, dsnAction: 'failed' });
+      program = [];
+    } else if (PROGRAM_LINE.test(line) && program.length < 8) {
+      program.push(line);
     } else if ((m = HOST_LINE.exec(line))) {
       const named = m[2].toLowerCase();
       if (host && named !== host && !host.endsWith('.' + named)) {
