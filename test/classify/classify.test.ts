@@ -129,3 +129,25 @@ test('"… does not exist" says which thing is missing: a named domain is hostun
   // the sender's domain missing is the sender's problem, not the recipient's
   assert.equal(classify('553 5.1.8 Domain of sender address bob@example.com does not exist').reason, 'rejected');
 });
+
+test('the step a reply answered decides what its words leave open', () => {
+  // before MAIL FROM the server knows only the client: a wordless refusal is a block of the host
+  for (const phase of ['connect', 'greeting', 'ehlo'] as const) {
+    const c = classify('550 Rejected', { phase });
+    assert.equal(c.reason, 'blocked', phase);
+    assert.equal(c.rule, 'step/refused-before-mail-from');
+    assert.equal(c.hardbounce, false);
+  }
+  assert.equal(classify('550 Rejected').reason, 'onhold', 'with no step the same words say nothing');
+  assert.equal(classify('550 Rejected', { phase: 'rcpt' }).reason, 'onhold');
+  // words that name a cause keep it, whatever the step
+  assert.equal(classify('554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org', { phase: 'greeting' }).reason, 'blocked');
+  assert.equal(classify('421 4.7.0 Too many connections from your IP', { phase: 'greeting' }).reason, 'toomanyconn');
+  // in reply to MAIL FROM no recipient has been named: an unknown address is the sender's
+  const words = classify('550 <bob@example.com>: User unknown', { phase: 'mail' });
+  assert.equal(words.reason, 'rejected');
+  assert.equal(words.hardbounce, false);
+  const code = classify('553 5.1.0 bob.example.com does not exist', { phase: 'mail' });
+  assert.equal(code.reason, 'rejected');
+  assert.equal(classify('550 5.1.1 <jane@example.org>: User unknown', { phase: 'rcpt' }).reason, 'userunknown');
+});
