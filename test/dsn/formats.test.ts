@@ -12,6 +12,9 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'sendmail-dsn-two-recipients.eml', mta: 'sendmail', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['gone@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // the local delivery program's own line above Sendmail's exit-status summary says why
   { file: 'sendmail-local-mailer.eml', mta: 'sendmail', rows: [['left@recipient.example', '5.0.0', 'userunknown', 'suppress'], ['quota@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
+  // James lists every recipient above one reason, and attaches the original body as a bare part
+  // whose addresses are not recipients
+  { file: 'james.eml', mta: 'james', rows: [['ana@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['ben@recipient.example', '5.2.2', 'mailboxfull', 'none']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },

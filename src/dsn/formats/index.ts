@@ -24,6 +24,7 @@ import { exchange2007 } from './exchange2007.ts';
 import { courier } from './courier.ts';
 import { biglobe } from './biglobe.ts';
 import { verizon } from './verizon.ts';
+import { james } from './james.ts';
 import { rfc3834 } from './rfc3834.ts';
 import { returnedRecipient } from './returned-recipient.ts';
 import { genericText } from './generic-text.ts';
@@ -59,6 +60,7 @@ export const FORMATS: readonly BounceFormat[] = [
   exchange2007,
   courier,
   verizon,
+  james,
 ];
 
 export const FALLBACK_FORMATS: readonly BounceFormat[] = [
