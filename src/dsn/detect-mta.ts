@@ -22,7 +22,7 @@ const VENDORS: readonly Mark[] = [
   { mta: 'amazonses-inbound', report: /^Reporting-MTA:\s*dns;\s*inbound-smtp\.[\w-]+\.amazonaws\.com/im },
   { mta: 'amazonses', report: /^Reporting-MTA:\s*dns;\s*\S+\.amazonses\.com/im },
   { mta: 'amazonses', header: ['x-ses-outgoing', ''] },
-  { mta: 'office365', report: /^Reporting-MTA:\s*dns;\s*\S+\.(?:prod\.outlook\.com|protection\.outlook\.com|outlook\.office365\.com)/im },
+  { mta: 'office365', report: /^Reporting-MTA:\s*dns;\s*\S+\.(?:prod\.outlook\.com|protection\.outlook\.com|outlook\.office365\.com|prod\.exchangelabs\.com)/im },
   { mta: 'outlook', report: /^Reporting-MTA:\s*dns;\s*\S+\.hotmail\.(?:example\.)?com/im },
   { mta: 'gmail', header: ['from', /mailer-daemon@googlemail\.com/i] },
   { mta: 'yandex', header: ['x-yandex-front', ''] },

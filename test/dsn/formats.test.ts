@@ -15,6 +15,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // James lists every recipient above one reason, and attaches the original body as a bare part
   // whose addresses are not recipients
   { file: 'james.eml', mta: 'james', rows: [['ana@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['ben@recipient.example', '5.2.2', 'mailboxfull', 'none']] },
+  // Exchange 2010's text: a remote server's reply carries that server's name before the '#'
+  { file: 'exchange2010-text.eml', mta: 'exchange2007', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['far@remote.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },
@@ -52,6 +54,12 @@ test('the multi-line reply an Exim bounce quotes reaches the classifier whole', 
   assert.match(first.diagnostic, /^550-5\.1\.1 The email account .* 550 5\.1\.1 Please try/);
   assert.equal(first.remoteMta, 'mx.recipient.example');
   assert.equal(first.basic, 550);
+});
+
+test("Exchange's text names the server that refused a recipient", () => {
+  const far = fixture('exchange2010-text.eml').recipients[1];
+  assert.equal(far.remoteMta, 'mx1.remote.example');
+  assert.equal(far.reportingMta, 'EXCH01.sender.example');
 });
 
 test('a delay warning is a bounce whose recipient is to be retried, not suppressed', () => {

@@ -11,13 +11,14 @@ import type { RawRecipient } from '../types.ts';
 //   jane@example.org
 //   Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found …'
 //
-// (older: "jane@example.org\n#550 5.1.1 RESOLVER.ADR.RecipientNotFound; not found ##").
+// (older: "jane@example.org\n#550 5.1.1 RESOLVER.ADR.RecipientNotFound; not found ##", and with the
+// server that answered in front: "mx.example.org #554 5.7.1 <jane@example.org>: Relay access denied ##").
 // Read when the report has no usable delivery-status part.
 
 const DIAGNOSTIC_INFO = /^Diagnostic information for administrators:\s*$/m;
 const END = [/^Original message headers:\s*$/m, /^-{3,}/m];
 const RETURNED = /^Remote Server returned '([\s\S]*?)'\s*$/m;
-const HASHED = /^#([245]\d\d[\s\S]*?)##?\s*$/m;
+const HASHED = /^(?:([A-Za-z0-9][A-Za-z0-9.-]{0,253}) )?#([245]\d\d[\s\S]*?)##?\s*$/m;
 const GENERATED_BY = /^Generating server:\s*(\S+)/m;
 
 export const exchange2007: BounceFormat = {
@@ -33,10 +34,13 @@ export const exchange2007: BounceFormat = {
       const recipient = /^\s*<?[^\s<>@]{1,128}@[^\s<>@]{1,255}>?\s*$/.test(lines[i]) ? cleanAddress(lines[i]) : null;
       if (!recipient) continue;
       const rest = lines.slice(i + 1, i + 8).join('\n');
-      const reply = RETURNED.exec(rest) ?? HASHED.exec(rest);
-      recipients.push({ recipient, diagnostic: reply ? reply[1].replace(/\s+/g, ' ').trim() : '', reportingMta: server, dsnAction: 'failed' });
+      const returned = RETURNED.exec(rest);
+      const hashed = returned ? null : HASHED.exec(rest);
+      const reply = returned?.[1] ?? hashed?.[2] ?? '';
+      const remoteMta = hashed?.[1]?.toLowerCase() ?? null;
+      recipients.push({ recipient, diagnostic: reply.replace(/\s+/g, ' ').trim(), reportingMta: server, remoteMta, dsnAction: 'failed' });
     }
-    const office365 = server !== null && /\.outlook\.com$|\.office365\.com$|\.protection\.outlook\.com$/i.test(server);
+    const office365 = server !== null && /\.outlook\.com$|\.office365\.com$|\.protection\.outlook\.com$|\.prod\.exchangelabs\.com$/i.test(server);
     return { recipients, mta: office365 ? 'office365' : 'exchange2007' };
   },
 };
