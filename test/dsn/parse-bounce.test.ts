@@ -132,3 +132,23 @@ test('bounceToEvents gives one BounceEvent per recipient, tied to the delivery a
 test('bounceToEvents gives nothing for an input that could not be read', () => {
   assert.deepEqual(bounceToEvents(parseBounce(Buffer.alloc(0)), { at: 0 }), []);
 });
+
+test("a notice no format knows that says it will retry is a delay, not a failure", () => {
+  const notice = (body: string) => [
+    'From: Mail Delivery System <mailer-daemon@relay.example.net>',
+    'To: news@sender.example',
+    'Subject: Delivery Status Notification',
+    '',
+    body,
+    '',
+    'The response from the remote server was:',
+    '451 4.7.1 <slow@recipient.example>: Recipient address rejected: Greylisted, try again later',
+    '',
+  ].join('\r\n');
+  const delayed = parseBounce(notice('There was a temporary problem delivering your message to slow@recipient.example. We will retry for 45 more hours.'));
+  assert.equal(delayed.recipients[0].recipient, 'slow@recipient.example');
+  assert.equal(delayed.recipients[0].dsnAction, 'delayed');
+  assert.equal(delayed.recipients[0].action, 'retry');
+  const failed = parseBounce(notice('Your message to slow@recipient.example could not be delivered. We will not retry.'));
+  assert.equal(failed.recipients[0].dsnAction, 'failed');
+});

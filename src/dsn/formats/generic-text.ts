@@ -17,6 +17,10 @@ const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]
 // the returned message's header block, where a notice has no marker line before it
 const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIME-Version|X-[\w-]+)\s*:/im;
 const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
+// a notice that the message is still queued ("There was a temporary problem delivering your message
+// to jane@example.org. Gmail will retry for 45 more hours.", "Delivery has been delayed", "This is
+// only a warning; you do not need to resend"): the recipient is delayed, not failed
+const STILL_TRYING = /temporary problem delivering|will retry\b|will be retried|will (?:continue|keep) (?:to )?(?:try|retry)|delivery (?:has been |is )?delayed|has been delayed|this is only a (?:warning|temporary)|only a temporary failure|(?:do not|don't) need to re-?send/i;
 const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded/i;
 
 function candidates(text: string, exclude: Set<string>): string[] {
@@ -85,10 +89,11 @@ export const genericText: BounceFormat = {
     if (inReturned.length > 0) found = inReturned;
     if (found.length === 0 || found.length > 50) return null;
     const gaveUp = GAVE_UP.test(text);
+    const delayed = !gaveUp && STILL_TRYING.test(text);
     const recipients: RawRecipient[] = found.map((recipient) => ({
       recipient,
       diagnostic: diagnosticFor(text, recipient),
-      dsnAction: 'failed',
+      dsnAction: delayed ? 'delayed' : 'failed',
       fallbackReason: gaveUp ? 'expired' : undefined,
     }));
     return { recipients };
