@@ -17,6 +17,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'james.eml', mta: 'james', rows: [['ana@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['ben@recipient.example', '5.2.2', 'mailboxfull', 'none']] },
   // Exchange 2010's text: a remote server's reply carries that server's name before the '#'
   { file: 'exchange2010-text.eml', mta: 'exchange2007', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['far@remote.example', '5.1.1', 'userunknown', 'suppress']] },
+  // Domino's "was not delivered to: … because: …" beside a delivery-status part with only 5.0.0
+  { file: 'domino-report.eml', mta: 'domino', rows: [['carl@recipient.example', '5.0.0', 'userunknown', 'suppress']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },

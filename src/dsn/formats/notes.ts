@@ -11,16 +11,45 @@ import type { RawRecipient } from '../types.ts';
 //   jane@example.org
 //
 //   ------- Returned Message --------
+//
+// and Domino's delivery failure report (Subject "DELIVERY FAILURE: …"), often beside a
+// delivery-status part that has only "Status: 5.0.0":
+//
+//   Your message
+//
+//     Subject: Price list
+//
+//   was not delivered to:
+//
+//     jane@example.org
+//
+//   because:
+//
+//     User jane (jane@example.org) not listed in Domino Directory
 
 const REASONS = /^-{7} Failure Reasons\s+-{8}\s*$/m;
 const RETURNED = /^-{7} Returned Message\s+-{8}\s*$/m;
+const NOT_DELIVERED_TO = /^[ \t]*was not delivered to:[ \t]*$/m;
+const BECAUSE = /^[ \t]*because:[ \t]*$/m;
+
+/** The "was not delivered to: … because: …" report: its addresses, and the paragraph after "because:". */
+function dominoReport(body: string): RawRecipient[] | null {
+  const list = section(body, [NOT_DELIVERED_TO], [BECAUSE]);
+  const after = section(body, [BECAUSE], []);
+  if (list === null || after === null) return null;
+  const why = after.replace(/^\s*\n/, '').split(/\n[ \t]*\n/)[0].replace(/\s+/g, ' ').trim().slice(0, 2000);
+  return findAddresses(list).slice(0, 100).map((recipient) => ({ recipient, diagnostic: why, dsnAction: 'failed' }));
+}
 
 export const notes: BounceFormat = {
   name: 'notes',
-  match: (msg) => REASONS.test(msg.body),
+  match: (msg) => REASONS.test(msg.body) || (NOT_DELIVERED_TO.test(msg.body) && BECAUSE.test(msg.body)),
   extract(msg) {
     const text = section(msg.body, [REASONS], [RETURNED]);
-    if (text === null) return null;
+    if (text === null) {
+      const recipients = dominoReport(msg.body);
+      return recipients ? { recipients, mta: 'domino' } : null;
+    }
     const recipients: RawRecipient[] = [];
     let why: string[] = [];
     for (const raw of text.split('\n')) {
