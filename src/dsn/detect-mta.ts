@@ -52,6 +52,8 @@ const MTAS: readonly Mark[] = [
   { mta: 'courier', body: /running the Courier mail server/ },
   { mta: 'opensmtpd', body: /This is the MAILER-DAEMON, please DO NOT REPLY/ },
   { mta: 'qmail', body: /This is the qmail-send program/ },
+  { mta: 'haraka', body: /^Hi\. This is the Haraka Mailer program at /m },
+  { mta: 'james', body: /^Hi\. This is the James mail server at /m },
 ];
 
 function first(marks: readonly Mark[], msg: BounceMessage): string | null {

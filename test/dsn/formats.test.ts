@@ -19,6 +19,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'exchange2010-text.eml', mta: 'exchange2007', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['far@remote.example', '5.1.1', 'userunknown', 'suppress']] },
   // Domino's "was not delivered to: … because: …" beside a delivery-status part with only 5.0.0
   { file: 'domino-report.eml', mta: 'domino', rows: [['carl@recipient.example', '5.0.0', 'userunknown', 'suppress']] },
+  // Haraka's "Failure Reason:" stands in for the Diagnostic-Code its delivery-status part left out
+  { file: 'haraka.eml', mta: 'haraka', rows: [['dora@recipient.example', '5.4.1', 'networkerror', 'none']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },
@@ -56,6 +58,10 @@ test('the multi-line reply an Exim bounce quotes reaches the classifier whole', 
   assert.match(first.diagnostic, /^550-5\.1\.1 The email account .* 550 5\.1\.1 Please try/);
   assert.equal(first.remoteMta, 'mx.recipient.example');
   assert.equal(first.basic, 550);
+});
+
+test("Haraka's failure reason becomes the diagnostic when its delivery-status part has none", () => {
+  assert.match(fixture('haraka.eml').recipients[0].diagnostic, /^Too many failures \(Tried 2 MXs, last error: connect ECONNREFUSED/);
 });
 
 test("Exchange's text names the server that refused a recipient", () => {

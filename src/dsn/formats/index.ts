@@ -25,6 +25,7 @@ import { courier } from './courier.ts';
 import { biglobe } from './biglobe.ts';
 import { verizon } from './verizon.ts';
 import { james } from './james.ts';
+import { haraka } from './haraka.ts';
 import { rfc3834 } from './rfc3834.ts';
 import { returnedRecipient } from './returned-recipient.ts';
 import { genericText } from './generic-text.ts';
@@ -61,6 +62,7 @@ export const FORMATS: readonly BounceFormat[] = [
   courier,
   verizon,
   james,
+  haraka,
 ];
 
 export const FALLBACK_FORMATS: readonly BounceFormat[] = [
