@@ -39,6 +39,11 @@ const CASES: Array<[string, string, string, string]> = [
   ['postmaster@n.example.co.jp', 'Undeliverable message', '------- Failure Reasons  --------\n\n', 'notes'],
   ['"InterScan MSS" <postmaster@example.co.jp>', 'Mail could not be delivered', 'Sent <<< RCPT TO:<', 'trendmicro'],
   ['postmaster@example.com', 'failure notice', '以下のメールアドレスへの送信に失敗しました。\n', 'mfilter'],
+  ['postmaster@mail.example.net', 'Re: hello', "Hi. This is the James mail server at mail.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nyour message.\n\n", 'james'],
+  ['MAILER-DAEMON@mail.example.net', 'failure notice', 'Hi. This is the Haraka Mailer program at mail.example.net.\nIntended Recipients: <a@b.example>\nFailure Reason: ', 'haraka'],
+  ['Postmaster@example.com', 'DELIVERY FAILURE: x', 'Your message\n\nwas not delivered to:\n\n  ', 'domino report'],
+  ['postmaster@corp.example', 'Undeliverable', 'Diagnostic information for administrators:\n\njane@example.org\nmx.example.org #550 ', 'exchange2007 remote host'],
+  ['Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>', 'Returned mail', '   ----- Transcript of session follows -----\nmail.local: ', 'sendmail local mailer'],
   ['MAILER-DAEMON@mx.example.net', 'Undeliverable', '', 'generic'],
   ['Jane <jane@example.org>', 'Out of Office', '', 'autoreply'],
 ];
