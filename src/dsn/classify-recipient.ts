@@ -85,8 +85,20 @@ function namesOnlySender(reply: string, recipient: string, senders: readonly str
   if (senders.length === 0 || !reply.includes('@')) return false;
   const text = reply.toLowerCase();
   const rcpt = recipient.toLowerCase();
-  if (rcpt !== '' && text.includes(rcpt)) return false;
-  return senders.some((s) => s !== rcpt && text.includes(s));
+  if (rcpt !== '' && mentions(text, rcpt)) return false;
+  return senders.some((s) => s !== rcpt && mentions(text, s));
+}
+
+const ADDRESS_CHAR = /[a-z0-9._%+=-]/;
+
+/** Whether `text` names `address` whole: "n@example.com" is not named by "ann@example.com". */
+function mentions(text: string, address: string): boolean {
+  for (let at = text.indexOf(address); at !== -1; at = text.indexOf(address, at + 1)) {
+    const before = at > 0 ? text[at - 1] : '';
+    const after = text[at + address.length] ?? '';
+    if (!ADDRESS_CHAR.test(before) && !/[a-z0-9-]/.test(after)) return true;
+  }
+  return false;
 }
 
 const CLASS_OF_ACTION = { failed: 'permanent', delayed: 'transient', delivered: 'success' } as const;

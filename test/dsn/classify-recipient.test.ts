@@ -101,6 +101,9 @@ test("an unknown address the reply quotes is the sender's when it is not the rec
   // a log line quoting both addresses is about the recipient it names
   const both = first(withReturned('550 5.1.1 <someone@example.org>: Recipient address rejected: User unknown; from=<bob@example.com> to=<someone@example.org>'));
   assert.equal(both.reason, 'userunknown');
+  // an address that merely ends with the sender's is someone else's
+  const other = first(withReturned('550 5.1.1 <jbob@example.com>... User unknown'));
+  assert.equal(other.reason, 'userunknown');
   // the sender quoted beside a refusal of the client host: the host is still the cause
   const host = first(withReturned('550 5.7.0 <bob@example.com>... Please use the smtp server of your ISP'));
   assert.notEqual(host.reason, 'rejected');
