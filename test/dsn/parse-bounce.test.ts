@@ -152,3 +152,29 @@ test("a notice no format knows that says it will retry is a delay, not a failure
   const failed = parseBounce(notice('Your message to slow@recipient.example could not be delivered. We will not retry.'));
   assert.equal(failed.recipients[0].dsnAction, 'failed');
 });
+
+test('a notice quoting a whole session takes the refusal, not the greeting, and stays a failure when it says so', () => {
+  const raw = [
+    'From: "Mail Delivery System" <mailer@relay.example.net>',
+    'To: news@sender.example',
+    'Subject: Permanent Delivery Failure',
+    '',
+    'The attached message had PERMANENT fatal delivery errors!',
+    'YOU DO NOT NEED TO RESEND YOUR MESSAGE TO DELIVERED RECIPIENTS.',
+    '',
+    '--- Session Transcript ---',
+    ' 10:15:01.500: <-- 220 mx.recipient.example ESMTP',
+    ' 10:15:01.500: --> EHLO relay.example.net',
+    ' 10:15:01.550: <-- 250 8BITMIME',
+    ' 10:15:01.600: --> RCPT To:<gone@recipient.example>',
+    ' 10:15:01.650: <-- 550 5.1.1 <gone@recipient.example>: Recipient address rejected: User unknown',
+    ' 10:15:01.650: --> QUIT',
+    '--- End Transcript ---',
+    '',
+  ].join('\r\n');
+  const r = parseBounce(raw).recipients[0];
+  assert.equal(r.recipient, 'gone@recipient.example');
+  assert.equal(r.diagnostic, '550 5.1.1 <gone@recipient.example>: Recipient address rejected: User unknown');
+  assert.equal(r.reason, 'userunknown');
+  assert.equal(r.dsnAction, 'failed');
+});

@@ -19,8 +19,11 @@ const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIM
 const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
 // a notice that the message is still queued ("There was a temporary problem delivering your message
 // to jane@example.org. Gmail will retry for 45 more hours.", "Delivery has been delayed", "This is
-// only a warning; you do not need to resend"): the recipient is delayed, not failed
-const STILL_TRYING = /temporary problem delivering|will retry\b|will be retried|will (?:continue|keep) (?:to )?(?:try|retry)|delivery (?:has been |is )?delayed|has been delayed|this is only a (?:warning|temporary)|only a temporary failure|(?:do not|don't) need to re-?send/i;
+// only a warning; you do not need to resend your message."): the recipient is delayed, not failed
+// — unless the notice also calls the failure permanent ("PERMANENT fatal delivery errors … you do
+// not need to resend your message to delivered recipients")
+const STILL_TRYING = /temporary problem delivering|will retry\b|will be retried|will (?:continue|keep) (?:to )?(?:try|retry)|delivery (?:has been |is )?delayed|has been delayed|this is only a (?:warning|temporary)|only a temporary failure|(?:do not|don't) need to re-?send your message\./i;
+const PERMANENT = /permanent(?:ly)? (?:fatal |delivery )?(?:error|failure)|fatal (?:delivery )?errors?|failed permanently|permanent(?:ly)? failed/i;
 const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded/i;
 
 function candidates(text: string, exclude: Set<string>): string[] {
@@ -40,14 +43,18 @@ function candidates(text: string, exclude: Set<string>): string[] {
 function diagnosticFor(text: string, address: string): string {
   const lines = text.split('\n');
   const at = lines.findIndex((l) => l.toLowerCase().includes(address.toLowerCase()));
-  const reply = lines.map((l) => REPLY_LINE.exec(l)?.[1]).filter((r): r is string => Boolean(r));
+  const replies = lines.map((l) => REPLY_LINE.exec(l)?.[1]).filter((r): r is string => Boolean(r));
+  // a session transcript shows the greeting and every 250 before the refusal: the failure is
+  // the first 4xx/5xx reply, and a success line is only the diagnostic when nothing failed
+  const failure = replies.find((r) => r[0] === '4' || r[0] === '5');
+  const reply = failure ? [failure] : replies;
   if (reply.length > 0) {
     // a reply wrapped over lines keeps its continuation
     const first = lines.findIndex((l) => l.includes(reply[0]));
     const more: string[] = [];
     for (let i = first + 1; i < lines.length && more.length < 5; i++) {
       const l = lines[i].trim();
-      if (l === '' || TRAILER.test(l) || /^[A-Z][\w -]{2,30}:/.test(l)) break;
+      if (l === '' || TRAILER.test(l) || /^[A-Z][\w -]{2,30}:/.test(l) || /-->|<--|>>>|<<</.test(l)) break;
       more.push(l);
     }
     return [reply[0].trim(), ...more].join(' ');
@@ -89,7 +96,7 @@ export const genericText: BounceFormat = {
     if (inReturned.length > 0) found = inReturned;
     if (found.length === 0 || found.length > 50) return null;
     const gaveUp = GAVE_UP.test(text);
-    const delayed = !gaveUp && STILL_TRYING.test(text);
+    const delayed = !gaveUp && !PERMANENT.test(text) && STILL_TRYING.test(text);
     const recipients: RawRecipient[] = found.map((recipient) => ({
       recipient,
       diagnostic: diagnosticFor(text, recipient),
