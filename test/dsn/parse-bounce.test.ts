@@ -178,3 +178,20 @@ test('a notice quoting a whole session takes the refusal, not the greeting, and 
   assert.equal(r.reason, 'userunknown');
   assert.equal(r.dsnAction, 'failed');
 });
+
+test('a filter appliance notice whose subject says the message was blocked is read as a bounce', () => {
+  const raw = [
+    'From: Spam Firewall <bsf@filter.recipient.example>',
+    'To: news@sender.example',
+    'Subject: **Message you sent blocked by our bulk email filter**',
+    '',
+    'Your message to: ana@recipient.example',
+    'was blocked by our Spam Firewall. The email you sent with the following subject has NOT BEEN DELIVERED:',
+    '',
+    'Subject: March news',
+    '',
+  ].join('\r\n');
+  const b = parseBounce(raw);
+  assert.equal(b.isBounce, true);
+  assert.deepEqual(b.recipients.map((r) => [r.recipient, r.hardbounce, r.type]), [['ana@recipient.example', false, 'block']]);
+});

@@ -10,7 +10,7 @@ import type { RawRecipient } from '../types.ts';
 // bounce's sender or addressee, not the original sender, not a mail system — and the diagnostic
 // is what the text says around them, an SMTP reply first.
 
-const BOUNCE_SUBJECT = /undeliver|returned mail|delivery (?:status|fail|notification|has failed)|failure (?:notice|delivery)|failed delivery|mail delivery failed|non[- ]?deliver|could not be delivered|mail system error|delivery problem|message delivery|mail failed|rejected|returning (?:message )?to sender|unzustellbar|non remis/i;
+const BOUNCE_SUBJECT = /undeliver|returned mail|delivery (?:status|fail|notification|has failed)|failure (?:notice|delivery)|failed delivery|mail delivery failed|non[- ]?deliver|could not be delivered|mail system error|delivery problem|message delivery|mail failed|rejected|returning (?:message )?to sender|unzustellbar|non remis|message you sent (?:was )?blocked/i;
 const SENDER_LINE = /^\s*(?:From|MAIL FROM|Sender|Reply-To|Return-Path|Original Sender|Envelope-From|Sent by|CC)\s*:/i;
 const MAIL_SYSTEM = /^(?:mailer-daemon|postmaster|post_master|mail-daemon|bounce|noreply|no-reply|root)@/i;
 const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]*)/;
