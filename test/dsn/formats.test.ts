@@ -21,6 +21,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'domino-report.eml', mta: 'domino', rows: [['carl@recipient.example', '5.0.0', 'userunknown', 'suppress']] },
   // Haraka's "Failure Reason:" stands in for the Diagnostic-Code its delivery-status part left out
   { file: 'haraka.eml', mta: 'haraka', rows: [['dora@recipient.example', '5.4.1', 'networkerror', 'none']] },
+  // Microsoft 365's newer notice without a delivery-status part: the "Reported error" under Error Details
+  { file: 'office365-error-details.eml', mta: 'office365', rows: [['eve@partner.example', '5.4.1', 'userunknown', 'suppress']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },

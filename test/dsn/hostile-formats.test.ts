@@ -44,6 +44,7 @@ const CASES: Array<[string, string, string, string]> = [
   ['Postmaster@example.com', 'DELIVERY FAILURE: x', 'Your message\n\nwas not delivered to:\n\n  ', 'domino report'],
   ['postmaster@corp.example', 'Undeliverable', 'Diagnostic information for administrators:\n\njane@example.org\nmx.example.org #550 ', 'exchange2007 remote host'],
   ['Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>', 'Returned mail', '   ----- Transcript of session follows -----\nmail.local: ', 'sendmail local mailer'],
+  ['postmaster@corp.example', 'Undeliverable', 'Recipient Address: a@b.example\nReported error: ', 'office365 error details'],
   ['MAILER-DAEMON@mx.example.net', 'Undeliverable', '', 'generic'],
   ['Jane <jane@example.org>', 'Out of Office', '', 'autoreply'],
 ];
