@@ -139,9 +139,7 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
   // a local delivery program's own exit status says more than the queue's clock
   if (raw.localProgram && !STORAGE_REASONS.has(result.reason)) result = withReason(result, 'mailererror', `dsn/x-unix-program-failed+${result.rule}`);
   else if (ranOut) result = withReason(result, 'expired', `${ranOut.id}+${result.rule}`);
-  else if (!raw.reason && SENDER_NAMED_REASONS.has(result.reason) && namesOnlySender(reply, raw.recipient, senders)) {
-    result = withReason(result, 'rejected', `dsn/refusal-names-the-sender+${result.rule}`);
-  }
+  else if (!raw.reason && SENDER_NAMED_REASONS.has(result.reason) && namesOnlySender(reply, raw.recipient, senders)) result = withReason(result, 'rejected', `dsn/refusal-names-the-sender+${result.rule}`);
   else if (raw.reason && raw.reason !== result.reason) result = withReason(result, raw.reason, raw.reasonRule ?? `format/${raw.reason}`);
   else if (raw.fallbackReason && (result.reason === 'undefined' || result.reason === 'onhold')) {
     result = withReason(result, raw.fallbackReason, `format/fallback-${raw.fallbackReason}+${result.rule}`);
