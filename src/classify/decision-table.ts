@@ -31,8 +31,10 @@ export function impliedClass(reason: Reason): ReplyClass | null {
   return TRANSIENT_REASONS.has(reason) ? 'transient' : 'permanent';
 }
 
-// Sisimai: notaccept is soft only when the code is 4xx or the text says temporary.
-const SAYS_TEMPORARY = /temporar/i;
+// Sisimai: notaccept is soft only when the code is 4xx or the text says temporary. A server that
+// says it is "currently" unavailable or down for maintenance describes its own passing state, not
+// a domain that never takes mail, so those words keep a 5xx from suppressing the address too.
+const SAYS_TEMPORARY = /temporar|currently|maintenance/i;
 
 /** Sisimai's hardbounce rule (ARCHITECTURE.md): the address is bad, whatever the class. */
 export function isHardBounce(reason: Reason, cls: ReplyClass | null, text: string): boolean {
