@@ -25,12 +25,15 @@ const LINE_CODE = /^\s*([2-5]\d\d)(?:[ -]|$)/;
 const LEADING_ENHANCED = /^\s*[#(\[]?([245]\.\d{1,3}\.\d{1,3})[)\]]?(?:[ \t]+|(?=[\s:;,])|$)/;
 // Inside running text only the registered subjects (0–7) count, so a version number such as
 // "Exim 4.96.2" is not read as a status; at the start of a line any subject is accepted.
+// Codes found inside running text are failures only (4xx/5xx): a success there is a quote of an
+// earlier step ("Remote host closed connection in response to EHLO … (EHLO response was: 250-…)"),
+// never the outcome being reported; a success reply starts with its code.
 // basic followed by enhanced somewhere in a wrapped text: "… said: 550 5.1.1 <x>: …"
-const PAIR_IN_TEXT = /(?:^|[^\w.])([245]\d\d)[ -]{1,3}[#(]?([245]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/;
+const PAIR_IN_TEXT = /(?:^|[^\w.])([45]\d\d)[ -]{1,3}[#(]?([45]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/;
 // an enhanced code anywhere, not part of an IP address or version number
-const ENHANCED_IN_TEXT = /(?:^|[^\w.])[#(\[]?([245]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/g;
+const ENHANCED_IN_TEXT = /(?:^|[^\w.])[#(\[]?([45]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/g;
 // a basic code standing alone after something that introduces a reply
-const BASIC_IN_TEXT = /(?:^|[:;\]>)]\s*|\bsaid:?\s+|\b(?:error|code|reply|response|status)\s*:?\s+)([245][0-5]\d)(?=[\s.,;:-]|$)/i;
+const BASIC_IN_TEXT = /(?:^|[:;\]>)]\s*|\bsaid:?\s+|\b(?:error|code|reply|response|status)\s*:?\s+)([45][0-5]\d)(?=[\s.,;:-]|$)/i;
 const CONTROL_AND_SPACE = /[\s\x00-\x1f\x7f]+/g;
 const LINE_BREAK = /\r\n|\r|\n/;
 // controls, DEL, a double space, or a non-ASCII character that \s matches

@@ -83,6 +83,16 @@ test('a reply quoted inside an MTA sentence yields the quoted codes and the phas
   assert.equal(qmail.phase, 'rcpt', "qmail-remote's own wording for the step");
 });
 
+test('a success code quoted inside a failure sentence is not the outcome', () => {
+  // Exim's deferral quotes the EHLO reply it got before the connection dropped
+  const exim = parseReply('Remote host closed connection in response to EHLO mail.sender.example (EHLO response was: 250-mx.example.org Hello)');
+  assert.equal(exim.basic, null);
+  assert.notEqual(exim.class, 'success');
+  assert.equal(parseReply('after end of data: 250 2.0.0 queued, then: 451 4.3.0 lost').basic, 451);
+  // a success reply itself still starts with its code
+  assert.equal(parseReply('250 2.0.0 Ok: queued as 4F3A1').class, 'success');
+});
+
 test('IP addresses and version numbers are not mistaken for enhanced codes', () => {
   assert.equal(parseReply('550 rejected [192.168.5.1.1]').enhanced, null);
   assert.equal(parseReply('550 Exim 4.96.2 says no').enhanced, null);
