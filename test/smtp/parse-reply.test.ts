@@ -81,6 +81,9 @@ test('a reply quoted inside an MTA sentence yields the quoted codes and the phas
   const qmail = parseReply('Sorry, no SMTP connection got far enough; most progress was RCPT TO response; remote host 192.0.2.7 said: 550 no mailbox by that name here');
   assert.equal(qmail.basic, 550);
   assert.equal(qmail.phase, 'rcpt', "qmail-remote's own wording for the step");
+  assert.equal(parseReply('Connected to 192.0.2.1 but greeting failed. Remote host said: 554 Access denied').phase, 'greeting');
+  assert.equal(parseReply('Connected to 192.0.2.1 but my name was rejected. Remote host said: 550 go away').phase, 'ehlo');
+  assert.equal(parseReply('Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 sorry').phase, 'mail');
 });
 
 test('a success code quoted inside a failure sentence is not the outcome', () => {
