@@ -104,6 +104,16 @@ function parseText(input: string, phase: SmtpPhase | null): ParsedReply {
   // addresses …") still carries its continuation codes mid-text; they would split phrases.
   if (basic !== null && enhanced !== null && text.indexOf(` ${basic}`) !== -1) text = stripRepeatedCodes(text, basic, enhanced);
 
+  // A session quoted from its greeting ("220-mx.example.org … 421 4.2.1 Service refused"): the
+  // success comes first, the failure that ended the session later, and the failure is the outcome.
+  if (basic !== null && basic < 300) {
+    const pair = PAIR_IN_TEXT.exec(text);
+    const failure = pair ? Number(pair[1]) : Number(BASIC_IN_TEXT.exec(text)?.[1] ?? NaN);
+    if (failure >= 400) {
+      basic = failure;
+      if (pair) enhanced = normalizeEnhanced(pair[2]);
+    }
+  }
   if (basic === null && enhanced === null) {
     const pair = PAIR_IN_TEXT.exec(text);
     if (pair) {

@@ -94,6 +94,11 @@ test('a success code quoted inside a failure sentence is not the outcome', () =>
   assert.equal(parseReply('after end of data: 250 2.0.0 queued, then: 451 4.3.0 lost').basic, 451);
   // a success reply itself still starts with its code
   assert.equal(parseReply('250 2.0.0 Ok: queued as 4F3A1').class, 'success');
+  // a session quoted from its greeting: the failure that ended it is the outcome
+  const session = parseReply('220-mx.example.org 421 4.2.1 Service refused, please try later');
+  assert.equal(session.basic, 421);
+  assert.equal(session.enhanced, '4.2.1');
+  assert.equal(session.class, 'transient');
 });
 
 test('IP addresses and version numbers are not mistaken for enhanced codes', () => {
