@@ -14,7 +14,8 @@ import type { RawRecipient } from '../types.ts';
 const BLOCK_HEAD = /^<([^<>\n]{3,320})>:?[ \t]*(.*)$/;
 const REMOTE_SAID = /^(?:Remote host said|Remote server replied|The remote server said):\s*/im;
 const QMAIL_STATUS = /\(?#([245]\.\d{1,3}\.\d{1,3})\)?/;
-const GAVE_UP = /\s*I'm not going to try again;\s*this\s+message has been in the queue too long\.?/i;
+// no leading \s*: unanchored, it would rescan a long run of spaces from every position in it
+const GAVE_UP = /I'm not going to try again;\s*this\s+message has been in the queue too long\.?/i;
 const NOISE = /^(?:Giving up on \S+?\.?|\(Other MXes tried:.*)$/i;
 const CONTEXT = /^(?:From: <[^>]*> RCPT: <[^>]*>\s*)?(\S+) (?:does not like recipient|failed after I sent the message|failed on DATA command)\.?$|^Connected to (\S+) but (?:sender was rejected|greeting failed|my name was rejected|connection died)\.?$/i;
 
@@ -71,7 +72,7 @@ function toRecipient(recipient: string, lines: string[]): RawRecipient {
   text = text.replace(GAVE_UP, '').replace(REMOTE_SAID, '').trim();
   // Yahoo writes "550: 5.2.2 …" and tags the command: "[RCPT_TO]", "[MAIL_FROM]"
   text = text.replace(/^([245]\d\d):\s+/, '$1 ');
-  const tag = /\s*\[(RCPT_TO|MAIL_FROM|DATA|CONNECT)\]\s*$/.exec(text);
+  const tag = /\[(RCPT_TO|MAIL_FROM|DATA|CONNECT)\]\s*$/.exec(text);
   if (tag) {
     text = text.slice(0, tag.index).trim();
     phaseText ||= tag[1].replace('_', ' ');
