@@ -34,6 +34,16 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'dragonfly.eml', mta: 'dragonfly', rows: [['full@recipient.example', '4.2.2', 'mailboxfull', 'retry']] },
   { file: 'opensmtpd.eml', mta: 'opensmtpd', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'amazon-ses-sns.eml', mta: 'amazonses', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  // a notice no format claims, listing two recipients each with its own reply (hMailServer's
+  // SEND_FAILED_NOTIFICATION): each gets its own, not the first reply in the text
+  { file: 'hmailserver-two-recipients.eml', mta: 'unknown', rows: [['jane@example.org', '5.1.1', 'userunknown', 'suppress'], ['bob@example.org', '5.2.2', 'mailboxfull', 'none']] },
+  // chasquid's plain-text notice: the cause is under "Technical details", not beside the summary list
+  { file: 'chasquid-text.eml', mta: 'unknown', rows: [['dave@nonexistent.example.com', null, 'hostunknown', 'suppress']] },
+  // Stalwart: a connection failure has no Diagnostic-Code; its text part's line for the recipient says why
+  { file: 'stalwart-connection.eml', mta: 'rfc3464', rows: [['carol@example.net', '5.0.0', 'expired', 'none']] },
+  // Postal's notice is sent from the failed address itself and quotes the original Message-ID like
+  // an address: the labelled "Rcpt To:" line names the recipient
+  { file: 'postal.eml', mta: 'unknown', rows: [['support@example.org', null, 'onhold', 'none']] },
   { file: 'arf-abuse.eml', mta: 'arf', kind: 'feedback', rows: [['angry@isp.example', null, 'feedback', 'none']] },
   { file: 'autoreply.eml', mta: 'rfc3834', kind: 'autoreply', rows: [['jane@recipient.example', null, 'vacation', 'none']] },
 ];

@@ -12,6 +12,13 @@ import type { RawRecipient } from '../types.ts';
 
 const BOUNCE_SUBJECT = /undeliver|returned mail|delivery (?:status|fail|notification|has failed)|failure (?:notice|delivery)|failed delivery|mail delivery failed|non[- ]?deliver|could not be delivered|mail system error|delivery problem|message delivery|mail failed|rejected|returning (?:message )?to sender|unzustellbar|non remis|message you sent (?:was )?blocked/i;
 const SENDER_LINE = /^\s*(?:From|MAIL FROM|Sender|Reply-To|Return-Path|Original Sender|Envelope-From|Sent by|CC)\s*:/i;
+// a message id written like an address ("Original Message ID: <20261128.4F2A1@mail.example.com>")
+const MESSAGE_ID_LINE = /^\s*(?:Or(?:i)?ginal )?(?:Message[- ]?ID|In-Reply-To|References)\s*:/i;
+// a line that labels its address as the recipient: it stands even when the notice comes from that
+// address (Postal's "Rcpt To: support@example.org" in a notice sent as support@example.org)
+const RECIPIENT_LINE = /^\s*(?:RCPT TO|Recipient|Original Recipient|Final Recipient|Intended Recipient)\s*:/i;
+// words that say what went wrong, to pick the mention of an address that explains it
+const TELLING = /error|fail|refus|reject|unknown|not found|no such|does not exist|timed? ?out|denied|full|quota|invalid|unable|could not|couldn't/gi;
 const MAIL_SYSTEM = /^(?:mailer-daemon|postmaster|post_master|mail-daemon|bounce|noreply|no-reply|root)@/i;
 const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]*)/;
 // the returned message's header block, where a notice has no marker line before it
@@ -24,25 +31,49 @@ const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
 // not need to resend your message to delivered recipients")
 const STILL_TRYING = /temporary problem delivering|will retry\b|will be retried|will (?:continue|keep) (?:to )?(?:try|retry)|delivery (?:has been |is )?delayed|has been delayed|this is only a (?:warning|temporary)|only a temporary failure|(?:do not|don't) need to re-?send your message\./i;
 const PERMANENT = /permanent(?:ly)? (?:fatal |delivery )?(?:error|failure)|fatal (?:delivery )?errors?|failed permanently|permanent(?:ly)? failed/i;
-const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded/i;
+const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded|tried \d+ time\(s\)|failed repeatedly and timed out/i;
 
-function candidates(text: string, exclude: Set<string>): string[] {
+function candidates(text: string, exclude: Set<string>, labelledExclude: Set<string>): string[] {
   const kept: string[] = [];
   for (const line of text.split('\n')) {
-    if (SENDER_LINE.test(line)) continue;
+    if (SENDER_LINE.test(line) || MESSAGE_ID_LINE.test(line)) continue;
+    const skip = RECIPIENT_LINE.test(line) ? labelledExclude : exclude;
     for (const a of findAddresses(line)) {
       const key = a.toLowerCase();
-      if (exclude.has(key) || MAIL_SYSTEM.test(key) || kept.some((k) => k.toLowerCase() === key)) continue;
+      if (skip.has(key) || MAIL_SYSTEM.test(key) || kept.some((k) => k.toLowerCase() === key)) continue;
       kept.push(a);
     }
   }
   return kept;
 }
 
+/**
+ * Each recipient's own part of a notice that lists several, each with its own reply (hMailServer's
+ * "jane@… / Error Type: SMTP / Remote server replied: 550 …" blocks, chasquid's "Technical details"):
+ * every line belongs to the recipient last named on a line of its own. Null when the replies are
+ * not spread that way (one reply under a list of addresses): every recipient then shares the
+ * notice's reply.
+ */
+function ownParts(text: string, recipients: string[]): Map<string, string> | null {
+  if (recipients.length < 2) return null;
+  const keys = recipients.map((r) => r.toLowerCase());
+  const parts = new Map<string, string[]>(keys.map((k) => [k, []]));
+  let owner: string | null = null;
+  for (const line of text.split('\n')) {
+    const lower = line.toLowerCase();
+    const named = keys.filter((k) => lower.includes(k));
+    if (named.length === 1) owner = named[0];
+    else if (named.length > 1) owner = null;
+    if (owner) parts.get(owner)!.push(line);
+  }
+  const withReply = [...parts.values()].filter((part) => part.some((l) => /^[45]/.test(REPLY_LINE.exec(l)?.[1] ?? ''))).length;
+  return withReply >= 2 ? new Map([...parts].map(([k, v]) => [k, v.join('\n')])) : null;
+}
+
 /** What the notice says about one address: the SMTP reply nearest it, else the lines around it. */
 function diagnosticFor(text: string, address: string): string {
   const lines = text.split('\n');
-  const at = lines.findIndex((l) => l.toLowerCase().includes(address.toLowerCase()));
+  const mentions = lines.flatMap((l, i) => (l.toLowerCase().includes(address.toLowerCase()) ? [i] : []));
   const replies = lines.map((l) => REPLY_LINE.exec(l)?.[1]).filter((r): r is string => Boolean(r));
   // a session transcript shows the greeting and every 250 before the refusal: the failure is
   // the first 4xx/5xx reply, and a success line is only the diagnostic when nothing failed
@@ -59,6 +90,19 @@ function diagnosticFor(text: string, address: string): string {
     }
     return [reply[0].trim(), ...more].join(' ');
   }
+  // no reply: the words around the mention that explains most (a summary line naming the address
+  // comes first, "Technical details" with the error further down)
+  let best = '';
+  let bestScore = -1;
+  for (const at of mentions.length > 0 ? mentions : [-1]) {
+    const context = wordsAround(lines, at, address);
+    const score = context.match(TELLING)?.length ?? 0;
+    if (score > bestScore) [best, bestScore] = [context, score];
+  }
+  return best;
+}
+
+function wordsAround(lines: string[], at: number, address: string): string {
   const around: string[] = [];
   const own = at >= 0 ? lines[at].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), '').replace(/[<>"]|\s\.{3}\s/g, ' ').trim() : '';
   if (own.replace(/[\W_]+/g, '').length > 3) around.push(own);
@@ -86,20 +130,26 @@ export const genericText: BounceFormat = {
     if (blocks.length > 0) return { recipients: blocks };
     const returned = msg.returnedHeaders ?? headersAfter(msg.body);
     const exclude = new Set<string>();
+    const labelledExclude = new Set<string>();
     for (const h of [msg.headers.get('from'), msg.headers.get('to'), msg.headers.get('reply-to'), returned?.get('from'), returned?.get('sender')]) {
       const a = mailboxAddress(h);
       if (a) exclude.add(a.toLowerCase());
     }
-    let found = candidates(text, exclude);
+    for (const h of [msg.headers.get('to'), returned?.get('from'), returned?.get('sender')]) {
+      const a = mailboxAddress(h);
+      if (a) labelledExclude.add(a.toLowerCase());
+    }
+    let found = candidates(text, exclude, labelledExclude);
     const to = new Set(findAddresses(returned?.get('to') ?? '').map((a) => a.toLowerCase()));
     const inReturned = found.filter((a) => to.has(a.toLowerCase()));
     if (inReturned.length > 0) found = inReturned;
     if (found.length === 0 || found.length > 50) return null;
     const gaveUp = GAVE_UP.test(text);
     const delayed = !gaveUp && !PERMANENT.test(text) && STILL_TRYING.test(text);
+    const parts = ownParts(text, found);
     const recipients: RawRecipient[] = found.map((recipient) => ({
       recipient,
-      diagnostic: diagnosticFor(text, recipient),
+      diagnostic: diagnosticFor(parts?.get(recipient.toLowerCase()) ?? text, recipient),
       dsnAction: delayed ? 'delayed' : 'failed',
       fallbackReason: gaveUp ? 'expired' : undefined,
     }));

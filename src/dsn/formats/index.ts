@@ -26,6 +26,7 @@ import { biglobe } from './biglobe.ts';
 import { verizon } from './verizon.ts';
 import { james } from './james.ts';
 import { haraka } from './haraka.ts';
+import { stalwart } from './stalwart.ts';
 import { rfc3834 } from './rfc3834.ts';
 import { returnedRecipient } from './returned-recipient.ts';
 import { genericText } from './generic-text.ts';
@@ -63,6 +64,7 @@ export const FORMATS: readonly BounceFormat[] = [
   verizon,
   james,
   haraka,
+  stalwart,
 ];
 
 export const FALLBACK_FORMATS: readonly BounceFormat[] = [
