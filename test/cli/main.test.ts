@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = new URL('../../bin/rebound', import.meta.url).pathname;
 
@@ -14,4 +17,22 @@ test('an unknown command is a usage error with exit code 2', () => {
   const r = spawnSync(bin, ['no-such-command'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /error: (unknown command|too many arguments)/);
+});
+
+test('a reader that closes the pipe early (| head) ends the run quietly, exit 0', async () => {
+  // enough output to outgrow the pipe's buffer, so the writer is still writing when it closes
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-epipe-'));
+  const bounce = readFileSync(new URL('../fixtures/dsn/postfix-dsn.eml', import.meta.url));
+  for (let i = 0; i < 1500; i++) writeFileSync(join(dir, `b${i}.eml`), bounce);
+  try {
+    const child = spawn(bin, ['parse', '--jsonl', dir]);
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(Buffer.concat(stderr).toString(), '');
+    assert.equal(code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
