@@ -132,6 +132,13 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
     c = { ...c, class: verdict, ...pick(decide(verdict, c.reason, c.text)) };
     rulePrefix = `dsn/${raw.dsnAction}-without-code+`;
   }
+  // A delay warning says the reporting MTA still holds the message and will try again, whatever
+  // the code it quotes (Postfix keeps retrying after "554 Blocked" at the greeting): the outcome
+  // so far is transient. The quoted code still gives the reason.
+  if (raw.dsnAction === 'delayed' && c.class === 'permanent') {
+    c = { ...c, class: 'transient', ...pick(decide('transient', c.reason, c.text)) };
+    rulePrefix = `dsn/delayed-is-transient+${rulePrefix}`;
+  }
   let result: Classification = { ...c, rule: rulePrefix + c.rule };
   const ranOut = QUEUE_RAN_OUT.find((q) => q.action === raw.dsnAction
     && (q.reasons.has(result.reason) || (q.codeOnly?.has(result.reason) && CODE_ONLY_RULE.test(c.rule)))

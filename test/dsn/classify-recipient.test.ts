@@ -108,3 +108,17 @@ test("an unknown address the reply quotes is the sender's when it is not the rec
   const host = first(withReturned('550 5.7.0 <bob@example.com>... Please use the smtp server of your ISP'));
   assert.notEqual(host.reason, 'rejected');
 });
+
+test('a delay warning quoting a permanent reply is still transient: the MTA holds the message and retries', () => {
+  // Postfix goes on retrying after a 554 at the greeting; its warning says delayed, Status 4.0.0
+  const [r] = parseBounce(report('delayed', '4.0.0', '554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.10')).recipients;
+  assert.equal(r.reason, 'blocked', 'the quoted reply still gives the reason');
+  assert.equal(r.class, 'transient');
+  assert.equal(r.retryable, true);
+  assert.equal(r.action, 'retry');
+  assert.match(r.rule, /^dsn\/delayed-is-transient\+/);
+  // the same reply in a failure report stays permanent
+  const [failed] = parseBounce(report('failed', '5.0.0', '554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.10')).recipients;
+  assert.equal(failed.class, 'permanent');
+  assert.equal(failed.retryable, false);
+});
