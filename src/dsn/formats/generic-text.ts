@@ -33,6 +33,10 @@ const STILL_TRYING = /temporary problem delivering|will retry\b|will be retried|
 const PERMANENT = /permanent(?:ly)? (?:fatal |delivery )?(?:error|failure)|fatal (?:delivery )?errors?|failed permanently|permanent(?:ly)? failed/i;
 const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded|tried \d+ time\(s\)|failed repeatedly and timed out/i;
 
+function addressSet(headers: Array<string | null | undefined>): Set<string> {
+  return new Set(headers.map((h) => mailboxAddress(h)?.toLowerCase()).filter((a): a is string => !!a));
+}
+
 function candidates(text: string, exclude: Set<string>, labelledExclude: Set<string>): string[] {
   const kept: string[] = [];
   for (const line of text.split('\n')) {
@@ -129,16 +133,10 @@ export const genericText: BounceFormat = {
     const blocks = qmailStyleBlocks(text);
     if (blocks.length > 0) return { recipients: blocks };
     const returned = msg.returnedHeaders ?? headersAfter(msg.body);
-    const exclude = new Set<string>();
-    const labelledExclude = new Set<string>();
-    for (const h of [msg.headers.get('from'), msg.headers.get('to'), msg.headers.get('reply-to'), returned?.get('from'), returned?.get('sender')]) {
-      const a = mailboxAddress(h);
-      if (a) exclude.add(a.toLowerCase());
-    }
-    for (const h of [msg.headers.get('to'), returned?.get('from'), returned?.get('sender')]) {
-      const a = mailboxAddress(h);
-      if (a) labelledExclude.add(a.toLowerCase());
-    }
+    // the original sender and the bounce's addressee are never recipients; the notice's own
+    // sender and Reply-To are not, unless a line labels them as the recipient
+    const labelledExclude = addressSet([msg.headers.get('to'), returned?.get('from'), returned?.get('sender')]);
+    const exclude = new Set([...labelledExclude, ...addressSet([msg.headers.get('from'), msg.headers.get('reply-to')])]);
     let found = candidates(text, exclude, labelledExclude);
     const to = new Set(findAddresses(returned?.get('to') ?? '').map((a) => a.toLowerCase()));
     const inReturned = found.filter((a) => to.has(a.toLowerCase()));
