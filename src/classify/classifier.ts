@@ -61,7 +61,7 @@ function classifyWith(matcher: RuleMatcher, input: ClassifyInput, opts: Classify
     reason = hit ? hit.reason : 'undefined';
     rule = hit ? hit.id : BUILTIN_RULES.noMatch;
   }
-  const decided = decide(reply.class, reason, reply.text);
+  const decided = decide(reply.class, reason, reply.text, reply.enhanced);
   return {
     basic: reply.basic,
     enhanced: reply.enhanced,

@@ -36,10 +36,15 @@ export function impliedClass(reason: Reason): ReplyClass | null {
 // a domain that never takes mail, so those words keep a 5xx from suppressing the address too.
 const SAYS_TEMPORARY = /temporar|currently|maintenance/i;
 
-/** Sisimai's hardbounce rule (ARCHITECTURE.md): the address is bad, whatever the class. */
-export function isHardBounce(reason: Reason, cls: ReplyClass | null, text: string): boolean {
+/**
+ * Sisimai's hardbounce rule (ARCHITECTURE.md): the address is bad, whatever the class. A
+ * `notaccept` under a 4.x.x enhanced code is not hard even when the basic code is 5xx: Exchange
+ * writes "550 4.3.2 QUEUE.Admin; message deleted by administrative action", and a 4.3.2 says the
+ * system is not accepting mail for now, never that the domain takes none.
+ */
+export function isHardBounce(reason: Reason, cls: ReplyClass | null, text: string, enhanced: string | null = null): boolean {
   if (ADDRESS_REASONS.has(reason)) return true;
-  if (reason === 'notaccept') return cls !== 'transient' && !SAYS_TEMPORARY.test(text);
+  if (reason === 'notaccept') return cls !== 'transient' && !enhanced?.startsWith('4.') && !SAYS_TEMPORARY.test(text);
   return false;
 }
 
@@ -76,9 +81,9 @@ export interface Decided {
   decision: string;
 }
 
-export function decide(cls: ReplyClass | null, reason: Reason, text: string): Decided {
+export function decide(cls: ReplyClass | null, reason: Reason, text: string, enhanced: string | null = null): Decided {
   const effective = cls ?? impliedClass(reason);
-  const hardbounce = isHardBounce(reason, effective, text);
+  const hardbounce = isHardBounce(reason, effective, text, enhanced);
   for (const row of DECISION_TABLE) {
     if (row.when.class !== '*' && row.when.class !== effective) continue;
     if (row.when.hardbounce !== undefined && row.when.hardbounce !== hardbounce) continue;

@@ -129,14 +129,14 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
   if (status && status !== c.enhanced) c = classify(`${c.basic ?? ''} ${status} ${c.text}`.trim(), { phase });
   const verdict = raw.dsnAction && raw.dsnAction in CLASS_OF_ACTION ? CLASS_OF_ACTION[raw.dsnAction as keyof typeof CLASS_OF_ACTION] : null;
   if (c.class === null && verdict !== null && c.reason !== 'networkerror') {
-    c = { ...c, class: verdict, ...pick(decide(verdict, c.reason, c.text)) };
+    c = { ...c, class: verdict, ...pick(decide(verdict, c.reason, c.text, c.enhanced)) };
     rulePrefix = `dsn/${raw.dsnAction}-without-code+`;
   }
   // A delay warning says the reporting MTA still holds the message and will try again, whatever
   // the code it quotes (Postfix keeps retrying after "554 Blocked" at the greeting): the outcome
   // so far is transient. The quoted code still gives the reason.
   if (raw.dsnAction === 'delayed' && c.class === 'permanent') {
-    c = { ...c, class: 'transient', ...pick(decide('transient', c.reason, c.text)) };
+    c = { ...c, class: 'transient', ...pick(decide('transient', c.reason, c.text, c.enhanced)) };
     rulePrefix = `dsn/delayed-is-transient+${rulePrefix}`;
   }
   let result: Classification = { ...c, rule: rulePrefix + c.rule };
@@ -195,5 +195,5 @@ function codeIn(text: string): string | null {
  * for) replaces it; hardbounce and the decision follow from the classifier's own decision table.
  */
 function withReason(c: Classification, reason: Reason, rule: string): Classification {
-  return { ...c, reason, rule, ...pick(decide(c.class, reason, c.text)) };
+  return { ...c, reason, rule, ...pick(decide(c.class, reason, c.text, c.enhanced)) };
 }

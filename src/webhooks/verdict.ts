@@ -41,7 +41,7 @@ export function classifyWithVerdict(text: string, verdict: ProviderVerdict, clas
   const cls = verdict.force ? verdict.force.class : hasCode ? c.class : (verdict.class ?? c.class);
   const reason = verdict.force ? verdict.force.reason : NO_REASON.has(c.reason) && verdict.reason ? verdict.reason : c.reason;
   if (cls === c.class && reason === c.reason) return c;
-  const d = decide(cls, reason, c.text);
+  const d = decide(cls, reason, c.text, c.enhanced);
   return {
     ...c,
     class: cls,

@@ -44,6 +44,10 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // Postal's notice is sent from the failed address itself and quotes the original Message-ID like
   // an address: the labelled "Rcpt To:" line names the recipient
   { file: 'postal.eml', mta: 'unknown', rows: [['support@example.org', null, 'onhold', 'none']] },
+  // Sun/Oracle Messaging Server's text without its delivery-status part: the summary it quotes of the
+  // returned message names the original addressee, which the server had rewritten; the failed
+  // recipient is the one the notice lists
+  { file: 'messaging-server-text.eml', mta: 'unknown', rows: [['ana@mx.recipient.example', null, 'mailboxfull', 'none']] },
   { file: 'arf-abuse.eml', mta: 'arf', kind: 'feedback', rows: [['angry@isp.example', null, 'feedback', 'none']] },
   { file: 'autoreply.eml', mta: 'rfc3834', kind: 'autoreply', rows: [['jane@recipient.example', null, 'vacation', 'none']] },
 ];

@@ -16,7 +16,12 @@ const SENDER_LINE = /^\s*(?:From|MAIL FROM|Sender|Reply-To|Return-Path|Original 
 const MESSAGE_ID_LINE = /^\s*(?:Or(?:i)?ginal )?(?:Message[- ]?ID|In-Reply-To|References)\s*:/i;
 // a line that labels its address as the recipient: it stands even when the notice comes from that
 // address (Postal's "Rcpt To: support@example.org" in a notice sent as support@example.org)
-const RECIPIENT_LINE = /^\s*(?:RCPT TO|Recipient|Original Recipient|Final Recipient|Intended Recipient)\s*:/i;
+const RECIPIENT_LINE = /^\s*(?:RCPT TO|Recipient(?: address)?|Original Recipient|Final Recipient|Intended Recipient)\s*:/i;
+// the summary of the returned message some notices quote ("This report relates to a message you
+// sent with the following header fields: … To: Alice <alice@example.org>"): its To: names the
+// original addressee, which a forwarding or rewriting server may have replaced, so an address seen
+// only there counts only when the notice names no other
+const QUOTED_TO_LINE = /^\s*(?:To|Delivered-To)\s*:/i;
 // words that say what went wrong, to pick the mention of an address that explains it
 const TELLING = /error|fail|refus|reject|unknown|not found|no such|does not exist|timed? ?out|denied|full|quota|invalid|unable|could not|couldn't/gi;
 const MAIL_SYSTEM = /^(?:mailer-daemon|postmaster|post_master|mail-daemon|bounce|noreply|no-reply|root)@/i;
@@ -39,15 +44,18 @@ function addressSet(headers: Array<string | null | undefined>): Set<string> {
 
 function candidates(text: string, exclude: Set<string>, labelledExclude: Set<string>): string[] {
   const kept: string[] = [];
+  const onlyQuotedTo: string[] = [];
   for (const line of text.split('\n')) {
     if (SENDER_LINE.test(line) || MESSAGE_ID_LINE.test(line)) continue;
     const skip = RECIPIENT_LINE.test(line) ? labelledExclude : exclude;
+    const into = QUOTED_TO_LINE.test(line) ? onlyQuotedTo : kept;
     for (const a of findAddresses(line)) {
       const key = a.toLowerCase();
-      if (skip.has(key) || MAIL_SYSTEM.test(key) || kept.some((k) => k.toLowerCase() === key)) continue;
-      kept.push(a);
+      if (skip.has(key) || MAIL_SYSTEM.test(key) || into.some((k) => k.toLowerCase() === key)) continue;
+      into.push(a);
     }
   }
+  if (kept.length === 0) return onlyQuotedTo;
   return kept;
 }
 
