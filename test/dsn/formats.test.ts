@@ -48,6 +48,11 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // returned message names the original addressee, which the server had rewritten; the failed
   // recipient is the one the notice lists
   { file: 'messaging-server-text.eml', mta: 'unknown', rows: [['ana@mx.recipient.example', null, 'mailboxfull', 'none']] },
+  // the reason stands in a paragraph of its own above an address listed alone; the paragraph below
+  // it (a postmaster line) is not its reason
+  { file: 'reason-above-address.eml', mta: 'unknown', rows: [['ana@recipient.example', null, 'mailboxfull', 'none']] },
+  // a Japanese notice whose reason line ("原因:") names the address before its words
+  { file: 'japanese-reason-line.eml', mta: 'unknown', rows: [['ben@recipient.example', null, 'userunknown', 'suppress']] },
   { file: 'arf-abuse.eml', mta: 'arf', kind: 'feedback', rows: [['angry@isp.example', null, 'feedback', 'none']] },
   { file: 'autoreply.eml', mta: 'rfc3834', kind: 'autoreply', rows: [['jane@recipient.example', null, 'vacation', 'none']] },
 ];

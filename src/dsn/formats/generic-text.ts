@@ -108,16 +108,25 @@ function diagnosticFor(text: string, address: string): string {
   let bestScore = -1;
   for (const at of mentions.length > 0 ? mentions : [-1]) {
     const context = wordsAround(lines, at, address);
-    const score = context.match(TELLING)?.length ?? 0;
+    // words that explain beat words that do not, and any words beat none
+    const score = context === '' ? -0.5 : (context.match(TELLING)?.length ?? 0);
     if (score > bestScore) [best, bestScore] = [context, score];
   }
-  return best;
+  // an address listed on its own, its reason in a paragraph of its own ("This Message was
+  // undeliverable due to the following reason: / The user(s) account is temporarily over quota. /
+  // <jane@example.org>"): the notice's opening lines are what it says about the address
+  return best !== '' ? best : notice(lines);
+}
+
+/** The start of the notice, as one line: what it says when nothing is said beside an address. */
+function notice(lines: string[]): string {
+  return lines.map((l) => l.trim()).filter((l) => l !== '' && !TRAILER.test(l)).slice(0, 12).join(' ').slice(0, 600);
 }
 
 function wordsAround(lines: string[], at: number, address: string): string {
   const around: string[] = [];
   const own = at >= 0 ? lines[at].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), '').replace(/[<>"]|\s\.{3}\s/g, ' ').trim() : '';
-  if (own.replace(/[\W_]+/g, '').length > 3) around.push(own);
+  if (own.replace(/[^\p{L}\p{N}]+/gu, '').length > 3) around.push(own);
   for (let i = at - 1; i >= 0 && around.length < 4; i--) {
     const l = lines[i].trim();
     if (l === '' || TRAILER.test(l)) break;

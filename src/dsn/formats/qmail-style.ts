@@ -37,7 +37,11 @@ export function qmailStyleBlocks(text: string): RawRecipient[] {
     }
     if (!current) continue;
     if (line.trim() === '') {
+      // qmail's block text starts on the head's own line or the next one; an address standing
+      // alone between blank lines is a list entry of some other notice ("…undeliverable due to the
+      // following reason: … <jane@example.org>"), whose next paragraph is not its reason
       if (current.lines.length > 0) flush();
+      else current = null;
       continue;
     }
     current.lines.push(line.trim());
