@@ -17,6 +17,9 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'james.eml', mta: 'james', rows: [['ana@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['ben@recipient.example', '5.2.2', 'mailboxfull', 'none']] },
   // Exchange 2010's text: a remote server's reply carries that server's name before the '#'
   { file: 'exchange2010-text.eml', mta: 'exchange2007', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['far@remote.example', '5.1.1', 'userunknown', 'suppress']] },
+  // Exchange 2010 brackets the remote reply after the host: "host #<host #5.7.1 smtp;530 …> #SMTP#";
+  // a reply with no status of its own takes the one before it
+  { file: 'exchange2010-bracketed.eml', mta: 'exchange2007', rows: [['ron@recipient.example', '5.7.1', 'securityerror', 'fix-sender'], ['gone@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // Domino's "was not delivered to: … because: …" beside a delivery-status part with only 5.0.0
   { file: 'domino-report.eml', mta: 'domino', rows: [['carl@recipient.example', '5.0.0', 'userunknown', 'suppress']] },
   // Haraka's "Failure Reason:" stands in for the Diagnostic-Code its delivery-status part left out

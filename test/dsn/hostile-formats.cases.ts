@@ -43,6 +43,7 @@ export const CASES: Array<[string, string, string, string]> = [
   ['MAILER-DAEMON@mail.example.net', 'failure notice', 'Hi. This is the Haraka Mailer program at mail.example.net.\nIntended Recipients: <a@b.example>\nFailure Reason: ', 'haraka'],
   ['Postmaster@example.com', 'DELIVERY FAILURE: x', 'Your message\n\nwas not delivered to:\n\n  ', 'domino report'],
   ['postmaster@corp.example', 'Undeliverable', 'Diagnostic information for administrators:\n\njane@example.org\nmx.example.org #550 ', 'exchange2007 remote host'],
+  ['postmaster@corp.example', 'Undeliverable', 'Diagnostic information for administrators:\n\njane@example.org\nmx.example.org #<mx.example.org #5.1.1 smtp;550 ', 'exchange2010 bracketed reply'],
   ['Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>', 'Returned mail', '   ----- Transcript of session follows -----\nmail.local: ', 'sendmail local mailer'],
   ['postmaster@corp.example', 'Undeliverable', 'Recipient Address: a@b.example\nReported error: ', 'office365 error details'],
   ['"Mail Delivery Subsystem" <MAILER-DAEMON@mail.example.net>', 'Failed to deliver message', 'Your message could not be delivered to the following recipients:\n\n<a@b.example> (', 'stalwart'],

@@ -12,7 +12,9 @@ import type { FormatResult, RawRecipient } from '../types.ts';
 //   Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found …'
 //
 // (older: "jane@example.org\n#550 5.1.1 RESOLVER.ADR.RecipientNotFound; not found ##", and with the
-// server that answered in front: "mx.example.org #554 5.7.1 <jane@example.org>: Relay access denied ##").
+// server that answered in front: "mx.example.org #554 5.7.1 <jane@example.org>: Relay access denied ##";
+// Exchange 2010, as Microsoft's "how to read an NDR" shows it, brackets the remote reply:
+// "mail.example.org #<exchange.example.org #5.7.1 smtp;530 5.7.1 Client was not authenticated> #SMTP#").
 // Read when the report has no usable delivery-status part.
 //
 // Microsoft 365's newer notice puts the facts under "More Info for Email Admins":
@@ -28,6 +30,8 @@ const DIAGNOSTIC_INFO = /^Diagnostic information for administrators:\s*$/m;
 const END = [/^Original message headers:\s*$/m, /^-{3,}/m];
 const RETURNED = /^Remote Server returned '([\s\S]*?)'\s*$/m;
 const HASHED = /^(?:([A-Za-z0-9][A-Za-z0-9.-]{0,253}) )?#([245]\d\d[\s\S]*?)##?\s*$/m;
+// host, then "#<" the server that answered, its status, "smtp;" and its reply, then "> #SMTP#"
+const BRACKETED = /^(?:([A-Za-z0-9][A-Za-z0-9.-]{0,253}) )?#<([^\s#<>]{1,255}) #([245]\.\d{1,3}\.\d{1,3}) [\w-]{1,20}; ?([^\n]{0,2000}?)> ?#SMTP#\s*$/im;
 const GENERATED_BY = /^Generating server:\s*(\S+)/m;
 const REPORTED_ERROR = /^[ \t]*Reported error:[ \t]*(\S[^\n]{0,2000})$/m;
 const RECIPIENT_ADDRESS = /^[ \t]*Recipient Address:[ \t]*(\S[^\n]{0,500})$/m;
@@ -46,6 +50,13 @@ function errorDetails(body: string): FormatResult | null {
   return { recipients, mta: 'office365' };
 }
 
+/** A quoted reply with the status Exchange wrote before it, where the reply has none of its own. */
+function withStatus(reply: string, status: string): string {
+  if (/^[245]\d\d[ -][245]\.\d/.test(reply)) return reply;
+  const basic = /^([245]\d\d)[ -]([^\n]*)$/.exec(reply);
+  return basic ? `${basic[1]} ${status} ${basic[2]}` : `${status} ${reply}`;
+}
+
 export const exchange2007: BounceFormat = {
   name: 'exchange2007',
   match: (msg) => DIAGNOSTIC_INFO.test(msg.body) || REPORTED_ERROR.test(msg.body),
@@ -60,9 +71,12 @@ export const exchange2007: BounceFormat = {
       if (!recipient) continue;
       const rest = lines.slice(i + 1, i + 8).join('\n');
       const returned = RETURNED.exec(rest);
-      const hashed = returned ? null : HASHED.exec(rest);
-      const reply = returned?.[1] ?? hashed?.[2] ?? '';
-      const remoteMta = hashed?.[1]?.toLowerCase() ?? null;
+      const bracketed = returned ? null : BRACKETED.exec(rest);
+      const hashed = returned || bracketed ? null : HASHED.exec(rest);
+      // the bracketed reply may carry no status of its own ("smtp;550 Unknown user"): the one before it says it
+      const quoted = bracketed ? withStatus(bracketed[4], bracketed[3]) : null;
+      const reply = returned?.[1] ?? quoted ?? hashed?.[2] ?? '';
+      const remoteMta = (bracketed?.[1] ?? bracketed?.[2] ?? hashed?.[1])?.toLowerCase() ?? null;
       recipients.push({ recipient, diagnostic: reply.replace(/\s+/g, ' ').trim(), reportingMta: server, remoteMta, dsnAction: 'failed' });
     }
     const office365 = server !== null && /\.outlook\.com$|\.office365\.com$|\.protection\.outlook\.com$|\.prod\.exchangelabs\.com$/i.test(server);
