@@ -139,6 +139,13 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
     c = { ...c, class: 'transient', ...pick(decide('transient', c.reason, c.text, c.enhanced)) };
     rulePrefix = `dsn/delayed-is-transient+${rulePrefix}`;
   }
+  // A failure report that quotes a success: Domino R5 wrote "because: 250 Message received OK." into
+  // reports of mail it did not deliver (IBM technote 1100477). The report's verdict stands; the 2xx
+  // is no reason, so the reason is not given.
+  if (raw.dsnAction === 'failed' && c.class === 'success') {
+    c = { ...c, class: 'permanent', reason: 'onhold', ...pick(decide('permanent', 'onhold', c.text, c.enhanced)) };
+    rulePrefix = `dsn/failed-despite-success-reply+${rulePrefix}`;
+  }
   let result: Classification = { ...c, rule: rulePrefix + c.rule };
   const ranOut = QUEUE_RAN_OUT.find((q) => q.action === raw.dsnAction
     && (q.reasons.has(result.reason) || (q.codeOnly?.has(result.reason) && CODE_ONLY_RULE.test(c.rule)))

@@ -22,6 +22,13 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'exchange2010-bracketed.eml', mta: 'exchange2007', rows: [['ron@recipient.example', '5.7.1', 'securityerror', 'fix-sender'], ['gone@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // Domino's "was not delivered to: … because: …" beside a delivery-status part with only 5.0.0
   { file: 'domino-report.eml', mta: 'domino', rows: [['carl@recipient.example', '5.0.0', 'userunknown', 'suppress']] },
+  // Domino may write each value on its label's line ("was not delivered to: ben@…", "because: 5.1.2 - …")
+  { file: 'domino-same-line.eml', mta: 'domino', rows: [['ben@nowhere.example', '5.1.2', 'hostunknown', 'suppress']] },
+  // Domino R5 wrote "250 Message received OK." into failure reports (IBM technote 1100477): still a
+  // failure, its reason not given, never 'delivered'
+  { file: 'domino-r5-success-text.eml', mta: 'domino', rows: [['carl@recipient.example', null, 'onhold', 'none']] },
+  // cPanel's Exim: "This is a temporary error. The following address(es) deferred:" is a delay
+  { file: 'cpanel-deferred.eml', mta: 'exim', rows: [['ben@recipient.example', null, 'speeding', 'retry']] },
   // Haraka's "Failure Reason:" stands in for the Diagnostic-Code its delivery-status part left out
   { file: 'haraka.eml', mta: 'haraka', rows: [['dora@recipient.example', '5.4.1', 'networkerror', 'none']] },
   // Microsoft 365's newer notice without a delivery-status part: the "Reported error" under Error Details

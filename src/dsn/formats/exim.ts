@@ -15,8 +15,10 @@ import type { RawRecipient } from '../types.ts';
 //
 // Each failed address sits at an indent of two, its explanation below it, indented further.
 // X-Failed-Recipients lists the addresses when the block names only a local part or a pipe.
+// cPanel's Exim also sends "… This is a temporary error. The following address(es) deferred:" with
+// "Message will be reattempted later" under an address: the message is still queued, a delay.
 
-const LIST_START = /(?:that were\s+incorrectly constructed:|address(?:\(es\)|es)? failed:|following address failed:|address(?:es)? to which the message has not yet been delivered (?:is|are):|could not be delivered to one or more of its\s+recipients\.?\s*$)/im;
+const LIST_START = /(?:that were\s+incorrectly constructed:|address(?:\(es\)|es)? failed:|address(?:\(es\)|es)? deferred:|following address failed:|address(?:es)? to which the message has not yet been delivered (?:is|are):|could not be delivered to one or more of its\s+recipients\.?\s*$)/im;
 const EXIM_MARKS = /^(?:This message was created automatically by mail(?:\s+delivery)? software|A message that you (?:have )?sent (?:could not be delivered|contained)|A message sent by\s*$)/m;
 const SMTP_PREAMBLE = /SMTP error from remote (?:mail server|mailer|server) after [^:\n]{0,200}?(?::<[^>\n]{0,400}>)?(?:\s+SIZE=\d+)?:\s*/i;
 const HOST_PREFIX = /\bhost:?\s+\S+(?:\s+\[[0-9a-fA-F.:]+\])?:?\s*/i;
@@ -30,7 +32,7 @@ export const exim: BounceFormat = {
     const start = LIST_START.exec(text);
     if (!start) return null;
     const failedHeader = findAddresses(msg.headers.getAll('x-failed-recipients').join(','));
-    const delayed = /has not yet been delivered/i.test(start[0]) || /^Warning: message .* delayed/i.test(msg.subject);
+    const delayed = /has not yet been delivered|deferred:/i.test(start[0]) || /^Warning: message .* delayed/i.test(msg.subject);
     const blocks: Array<{ head: string; lines: string[] }> = [];
     const after = text.slice(start.index + start[0].length).split('\n');
     for (const line of after) {

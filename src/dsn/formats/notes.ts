@@ -26,17 +26,24 @@ import type { RawRecipient } from '../types.ts';
 //   because:
 //
 //     User jane (jane@example.org) not listed in Domino Directory
+//
+// (or with each value on its label's line: "was not delivered to: jane@example.org" / "because:
+// 5.1.2 - Bad destination host 'DNS Hard Error looking up example.org (A): …'")
 
 const REASONS = /^-{7} Failure Reasons\s+-{8}\s*$/m;
 const RETURNED = /^-{7} Returned Message\s+-{8}\s*$/m;
-const NOT_DELIVERED_TO = /^[ \t]*was not delivered to:[ \t]*$/m;
-const BECAUSE = /^[ \t]*because:[ \t]*$/m;
+const NOT_DELIVERED_TO = /^[ \t]*was not delivered to:[ \t]*/m;
+const BECAUSE = /^[ \t]*because:[ \t]*/m;
 
 /** The "was not delivered to: … because: …" report: its addresses, and the paragraph after "because:". */
 function dominoReport(body: string): RawRecipient[] | null {
-  const list = section(body, [NOT_DELIVERED_TO], [BECAUSE]);
-  const after = section(body, [BECAUSE], []);
-  if (list === null || after === null) return null;
+  const to = NOT_DELIVERED_TO.exec(body);
+  if (!to) return null;
+  const rest = body.slice(to.index + to[0].length);
+  const because = BECAUSE.exec(rest);
+  if (!because) return null;
+  const list = rest.slice(0, because.index);
+  const after = rest.slice(because.index + because[0].length);
   const why = after.replace(/^\s*\n/, '').split(/\n[ \t]*\n/)[0].replace(/\s+/g, ' ').trim().slice(0, 2000);
   return findAddresses(list).slice(0, 100).map((recipient) => ({ recipient, diagnostic: why, dsnAction: 'failed' }));
 }
