@@ -151,3 +151,14 @@ test('the step a reply answered decides what its words leave open', () => {
   assert.equal(code.reason, 'rejected');
   assert.equal(classify('550 5.1.1 <jane@example.org>: User unknown', { phase: 'rcpt' }).reason, 'userunknown');
 });
+
+test('a 553 in words no rule knows is a bad mailbox name only in reply to RCPT TO', () => {
+  const atRcpt = classify('553 <jane@example.org>... refused', { phase: 'rcpt' });
+  assert.equal(atRcpt.reason, 'userunknown');
+  assert.equal(atRcpt.action, 'suppress');
+  // with the step unknown the same code does not suppress (Yahoo's "553 VS99-IP1 deferred" refuses a connection)
+  const unknownStep = classify('553 <jane@example.org>... refused');
+  assert.equal(unknownStep.reason, 'onhold');
+  assert.equal(unknownStep.hardbounce, false);
+  assert.equal(classify('553 Requested action not taken: mailbox name not allowed').reason, 'userunknown');
+});
