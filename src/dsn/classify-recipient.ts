@@ -162,6 +162,12 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
     // `onhold`), not one no one could read
     result = withReason(result, 'onhold', `dsn/failed-unexplained+${result.rule}`);
   }
+  // "failed" means the reporting MTA has given up (RFC 3464 2.3.3), whatever the code of the last
+  // attempt: a 4xx it quotes was temporary for that attempt, but nothing will try again, so the
+  // outcome is final. (The reason above already says what the last attempt met.)
+  if (raw.dsnAction === 'failed' && result.class === 'transient') {
+    result = { ...result, class: 'permanent', rule: `dsn/failed-is-final+${result.rule}`, ...pick(decide('permanent', result.reason, result.text, result.enhanced)) };
+  }
   return {
     ...result,
     recipient: raw.recipient,

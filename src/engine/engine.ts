@@ -116,9 +116,11 @@ export class Engine {
 
   /**
    * An ingested bounce (DSN, webhook). With a known delivery it is that delivery's outcome;
-   * otherwise it acts on the address alone: a hard bounce suppresses it, an `expired` report
-   * (the sender's ESP gave up retrying) makes it unavailable, a delivery report clears its
-   * deferral, anything else is only logged. Idempotent by the event id.
+   * otherwise it acts on the address alone: a hard bounce suppresses it, a final `expired` report
+   * (the sender's ESP or MTA gave up retrying) makes it unavailable, a transient report (a delay
+   * warning, whatever its reason: Rebound calls a warning whose last attempt met a network fault
+   * `expired`, as Sisimai does, while the queue is still trying) counts a deferral, a delivery
+   * report clears its deferral, anything else is only logged. Idempotent by the event id.
    */
   async applyBounceEvent(event: BounceEvent): Promise<RecordResult> {
     const key = `${event.source}:${event.eventId ?? digest(event)}`;
@@ -138,7 +140,7 @@ export class Engine {
       let step: AddressStep = { address: { ...a, updatedAt: now }, events: [] };
       if (isSuccess(c)) step = addressDelivered(a, now, why) ?? step;
       else if (c.hardbounce && c.class === 'permanent') step = addressSuppressed(a, now, c.reason, 'bounce', why);
-      else if (c.reason === 'expired') step = addressExhausted(a, now, this.policy.coolOff, c.reason, why);
+      else if (c.reason === 'expired' && c.class !== 'transient') step = addressExhausted(a, now, this.policy.coolOff, c.reason, why);
       else if (c.class === 'transient') step = { address: { ...a, deferralCount: a.deferralCount + 1, updatedAt: now }, events: [] };
       const report = {
         id: key, email, at: event.at, source: event.source, provider: event.provider, basic: c.basic, enhanced: c.enhanced,

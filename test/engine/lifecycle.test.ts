@@ -222,6 +222,10 @@ test('bounces with no known delivery act on the address alone, idempotently', as
   const soft = await s.engine.applyBounceEvent({ ...base, eventId: 'e1', response: '452 4.2.2 full', classification: classification('452 4.2.2 Mailbox full', 'mailboxfull') });
   assert.equal(soft.applied, true);
   assert.equal((await s.engine.getAddress('x@example.org'))!.status, 'active', 'a soft report is only counted');
+  // a delay warning is still being retried, even when its reason is `expired`: only counted
+  const warning = await s.engine.applyBounceEvent({ ...base, eventId: 'e1b', response: 'delayed', classification: classification('451 4.4.1 No answer from host', 'expired') });
+  assert.deepEqual(warning.events, []);
+  assert.equal((await s.engine.getAddress('x@example.org'))!.status, 'active', 'a delay warning is only counted');
   const expired = await s.engine.applyBounceEvent({ ...base, eventId: 'e2', response: 'gave up', classification: classification('550 5.4.7 Delivery time expired', 'expired') });
   assert.deepEqual(expired.events.map((e) => e.type), ['address.unavailable']);
   const hard = await s.engine.applyBounceEvent({ ...base, eventId: 'e3', response: '550 5.1.1', classification: REPLIES.userUnknown() });
@@ -231,7 +235,7 @@ test('bounces with no known delivery act on the address alone, idempotently', as
   const anon = { ...base, response: '550 5.1.1 again', classification: REPLIES.userUnknown() };
   assert.equal((await s.engine.applyBounceEvent(anon)).applied, true);
   assert.equal((await s.engine.applyBounceEvent(anon)).applied, false);
-  assert.equal((await s.store.listAddressReports('x@example.org')).length, 4);
+  assert.equal((await s.store.listAddressReports('x@example.org')).length, 5);
 });
 
 test('an operator can suppress and reactivate an address, each with an event', async (t) => {
