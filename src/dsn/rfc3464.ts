@@ -117,15 +117,19 @@ export function dsnAction(value: string | undefined): DsnAction | null {
   return ACTIONS.has(a as DsnAction) ? (a as DsnAction) : null;
 }
 
-/** The per-recipient blocks of a delivery-status report as raw recipients. */
-export function recipientsFromDeliveryStatus(ds: DeliveryStatus): RawRecipient[] {
+/**
+ * The per-recipient blocks of a delivery-status report as raw recipients. `sole` is the one
+ * address the returned message was sent to, if it was sent to exactly one: a report with a single
+ * block naming no Internet address (RFC 3464 2.3.2 allows "x400; …", "unknown; …") is about it.
+ */
+export function recipientsFromDeliveryStatus(ds: DeliveryStatus, sole: string | null = null): RawRecipient[] {
   const out: RawRecipient[] = [];
   const reportingMta = stripMtaType(ds.perMessage.get('reporting-mta'));
   for (const block of ds.perRecipient) {
     const finalRcpt = cleanAddress(block.get('final-recipient'));
     const actual = cleanAddress(block.get('x-actual-recipient'));
     const original = cleanAddress(block.get('original-recipient'));
-    const recipient = finalRcpt ?? actual ?? original;
+    const recipient = finalRcpt ?? actual ?? original ?? (ds.perRecipient.length === 1 ? sole : null);
     if (!recipient) continue;
     out.push({
       recipient,

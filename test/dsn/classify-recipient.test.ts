@@ -49,7 +49,10 @@ test('a delay warning with only a bare 421 is expired, but one that names a caus
 test('a report that gave up after a temporary refusal naming no cause is expired; a named network fault is not', () => {
   const vague = first(report('failed', '4.0.0', '421 Service not available, closing transmission channel'));
   assert.equal(vague.reason, 'expired');
-  assert.match(vague.rule, /^dsn\/failed-after-temporary-errors\+/);
+  assert.match(vague.rule, /^dsn\/failed-is-final\+dsn\/failed-after-temporary-errors\+/);
+  // the MTA has given up: final, whatever the code of the last attempt (RFC 3464 2.3.3)
+  assert.equal(vague.class, 'permanent');
+  assert.equal(vague.retryable, false);
   const noRoute = first(report('failed', '4.4.1', 'connect to mx.example.org[192.0.2.1]:25: No route to host'));
   assert.equal(noRoute.reason, 'networkerror');
 });

@@ -41,7 +41,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'yahoo.eml', mta: 'yahoo', rows: [['absent@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'exchange2003.eml', mta: 'exchange2003', rows: [['buyer@corp.example', null, 'userunknown', 'suppress']] },
   { file: 'office365-text.eml', mta: 'office365', rows: [['lost@recipient.example', '5.1.10', 'userunknown', 'suppress']] },
-  { file: 'dragonfly.eml', mta: 'dragonfly', rows: [['full@recipient.example', '4.2.2', 'mailboxfull', 'retry']] },
+  // dma sends its bounce once it gives up, so a quoted 452 is final: not retried
+  { file: 'dragonfly.eml', mta: 'dragonfly', rows: [['full@recipient.example', '4.2.2', 'mailboxfull', 'none']] },
   { file: 'opensmtpd.eml', mta: 'opensmtpd', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'amazon-ses-sns.eml', mta: 'amazonses', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // a notice no format claims, listing two recipients each with its own reply (hMailServer's
@@ -54,6 +55,11 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // Postal's notice is sent from the failed address itself and quotes the original Message-ID like
   // an address: the labelled "Rcpt To:" line names the recipient
   { file: 'postal.eml', mta: 'unknown', rows: [['support@example.org', null, 'onhold', 'none']] },
+  // RFC 6533: UTF-8 addresses, raw and as \\x{HHHH} in the utf-8 address type; RFC 5321: a quoted local part
+  { file: 'global-dsn-utf8.eml', mta: 'rfc3464', rows: [['jörg@bücher.example', '5.1.1', 'userunknown', 'suppress'], ['müller@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['"jane doe"@recipient.example', '4.4.1', 'expired', 'retry']] },
+  // an x400 Final-Recipient and a commented Content-Type (RFC 2045 5.1): the block is about the one
+  // address the returned message went to, and keeps its status
+  { file: 'x400-recipient.eml', mta: 'rfc3464', rows: [['jane@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // Sun/Oracle Messaging Server's text without its delivery-status part: the summary it quotes of the
   // returned message names the original addressee, which the server had rewritten; the failed
   // recipient is the one the notice lists

@@ -1,5 +1,7 @@
 import type { BounceFormat } from './format.ts';
 import { parseDeliveryStatus, recipientsFromDeliveryStatus } from '../rfc3464.ts';
+import { findAddresses } from '../address.ts';
+import { headersAfter } from '../text-scan.ts';
 import type { RawRecipient } from '../types.ts';
 
 // A standard DSN: multipart/report; report-type=delivery-status with a message/delivery-status
@@ -13,7 +15,9 @@ export const rfc3464: BounceFormat = {
   extract(msg) {
     const recipients: RawRecipient[] = [];
     const sources = msg.deliveryStatus.length > 0 ? msg.deliveryStatus : [msg.body];
-    for (const text of sources) recipients.push(...recipientsFromDeliveryStatus(parseDeliveryStatus(text)));
+    const to = findAddresses((msg.returnedHeaders ?? headersAfter(msg.body))?.get('to') ?? '');
+    const sole = sources.length === 1 && to.length === 1 ? to[0] : null;
+    for (const text of sources) recipients.push(...recipientsFromDeliveryStatus(parseDeliveryStatus(text), sole));
     return { recipients };
   },
 };

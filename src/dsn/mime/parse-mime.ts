@@ -53,8 +53,10 @@ function parseContentType(raw: string | undefined, fallback: string): { type: st
   if (!raw) return { type: fallback, params: {} };
   try {
     const parsed = libmime.parseHeaderValue(raw);
-    const type = parsed.value.toLowerCase().trim();
-    return { type: type.includes('/') ? type : fallback, params: parsed.params };
+    // the media type token alone: RFC 2045 5.1 allows comments around it
+    // ("message/delivery-status (machine readable)")
+    const type = /^\s*(?:\([^()]{0,200}\)\s*)?([\w!#$%&'*+.^`{|}~-]+\/[\w!#$%&'*+.^`{|}~-]+)/.exec(parsed.value)?.[1]?.toLowerCase();
+    return { type: type ?? fallback, params: parsed.params };
   } catch {
     return { type: fallback, params: {} };
   }
