@@ -1,3 +1,4 @@
+import { after, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 
 // Hostile-input tests must fail when a parser hangs, not hang with it. node:test's own timeout
@@ -67,4 +68,14 @@ export function caseRunner(casesModule: URL): CaseRunner {
 function describe(args: unknown[]): string {
   const s = args.map((a) => JSON.stringify(a) ?? String(a)).join(', ');
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * One test per row, each running the named export of the cases module in the worker under its
+ * deadline in milliseconds: [title, export, deadline].
+ */
+export function testsWithDeadlines(casesModule: URL, rows: ReadonlyArray<readonly [string, string, number]>): void {
+  const cases = caseRunner(casesModule);
+  after(() => cases.close());
+  for (const [title, name, ms] of rows) test(title, () => cases.run(name, ms));
 }
