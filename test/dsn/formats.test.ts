@@ -11,6 +11,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'postfix-dsn.eml', mta: 'postfix', rows: [['jane.doe@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'sendmail-dsn-two-recipients.eml', mta: 'sendmail', rows: [['full@recipient.example', '5.2.2', 'mailboxfull', 'none'], ['gone@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // the local delivery program's own line above Sendmail's exit-status summary says why
+  // Sendmail 8's list of failed addresses, each "(reason: …)" line at the margin, no transcript
+  { file: 'sendmail-reason-lines.eml', mta: 'sendmail', rows: [['dan@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'sendmail-local-mailer.eml', mta: 'sendmail', rows: [['left@recipient.example', '5.0.0', 'userunknown', 'suppress'], ['quota@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
   // James lists every recipient above one reason, and attaches the original body as a bare part
   // whose addresses are not recipients
@@ -67,6 +69,10 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // the reason stands in a paragraph of its own above an address listed alone; the paragraph below
   // it (a postmaster line) is not its reason
   { file: 'reason-above-address.eml', mta: 'unknown', rows: [['ana@recipient.example', null, 'mailboxfull', 'none']] },
+  // no SMTP reply: a line opening with an enhanced status code says why (Seznam's bilingual notice),
+  // else the text a "Reason:" label introduces, in the notice's language ("Grund:")
+  { file: 'status-line-notice.eml', mta: 'unknown', rows: [['ben@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
+  { file: 'reason-label-notice.eml', mta: 'unknown', rows: [['carl@recipient.example', null, 'mailboxfull', 'none']] },
   // a Japanese notice whose reason line ("原因:") names the address before its words
   { file: 'japanese-reason-line.eml', mta: 'unknown', rows: [['ben@recipient.example', null, 'userunknown', 'suppress']] },
   { file: 'arf-abuse.eml', mta: 'arf', kind: 'feedback', rows: [['angry@isp.example', null, 'feedback', 'none']] },

@@ -29,6 +29,10 @@ const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]
 // the returned message's header block, where a notice has no marker line before it
 const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIME-Version|X-[\w-]+)\s*:/im;
 const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
+const STATUS_LINE = /^\s*[245]\.\d{1,3}\.\d{1,3}\s/;
+// "Reason:", also beside its translation ("Důvod / Reason:") or alone in German, French, Spanish,
+// Italian, Portuguese, Czech, Polish, Russian
+const REASON_LABEL = /^\s*(?:[^\s:/][^:/\n]{0,40}\/\s*)?(?:reason|grund|raison|motif|motivo|důvod|powód|przyczyna|причина)\s*:[ \t]*(.*)$/i;
 // a notice that the message is still queued ("There was a temporary problem delivering your message
 // to jane@example.org. Gmail will retry for 45 more hours.", "Delivery has been delayed", "This is
 // only a warning; you do not need to resend your message."): the recipient is delayed, not failed
@@ -91,17 +95,13 @@ function diagnosticFor(text: string, address: string): string {
   // the first 4xx/5xx reply, and a success line is only the diagnostic when nothing failed
   const failure = replies.find((r) => r[0] === '4' || r[0] === '5');
   const reply = failure ? [failure] : replies;
-  if (reply.length > 0) {
-    // a reply wrapped over lines keeps its continuation
-    const first = lines.findIndex((l) => l.includes(reply[0]));
-    const more: string[] = [];
-    for (let i = first + 1; i < lines.length && more.length < 5; i++) {
-      const l = lines[i].trim();
-      if (l === '' || TRAILER.test(l) || /^[A-Z][\w -]{2,30}:/.test(l) || /-->|<--|>>>|<<</.test(l)) break;
-      more.push(l);
-    }
-    return [reply[0].trim(), ...more].join(' ');
-  }
+  if (reply.length > 0) return withContinuation(lines, lines.findIndex((l) => l.includes(reply[0])), reply[0].trim());
+  // no SMTP reply: a line that opens with an enhanced status code ("5.1.1 szn; User hasn't got
+  // the service mapped", Seznam), else what a "Reason:" label introduces, in the notice's language
+  const coded = lines.findIndex((l) => STATUS_LINE.test(l));
+  if (coded !== -1) return withContinuation(lines, coded, lines[coded].trim());
+  const labelled = underReasonLabel(lines);
+  if (labelled) return labelled;
   // no reply: the words around the mention that explains most (a summary line naming the address
   // comes first, "Technical details" with the error further down)
   let best = '';
@@ -121,6 +121,30 @@ function diagnosticFor(text: string, address: string): string {
 /** The start of the notice, as one line: what it says when nothing is said beside an address. */
 function notice(lines: string[]): string {
   return lines.map((l) => l.trim()).filter((l) => l !== '' && !TRAILER.test(l)).slice(0, 12).join(' ').slice(0, 600);
+}
+
+/** A reply or status line with the lines that continue it (a reply wrapped over lines). */
+function withContinuation(lines: string[], first: number, text: string): string {
+  const more: string[] = [];
+  for (let i = first + 1; i < lines.length && more.length < 5; i++) {
+    const l = lines[i].trim();
+    if (l === '' || TRAILER.test(l) || /^[A-Z][\w -]{2,30}:/.test(l) || /-->|<--|>>>|<<</.test(l)) break;
+    more.push(l);
+  }
+  return [text, ...more].join(' ');
+}
+
+/** The text a "Reason:" label introduces, on its own line or the next line that says something. */
+function underReasonLabel(lines: string[]): string | null {
+  const at = lines.findIndex((l) => REASON_LABEL.test(l));
+  if (at === -1) return null;
+  const own = REASON_LABEL.exec(lines[at])![1].trim();
+  if (own !== '') return withContinuation(lines, at, own);
+  for (let i = at + 1; i < lines.length && i <= at + 4; i++) {
+    const l = lines[i].trim();
+    if (l !== '' && !TRAILER.test(l)) return withContinuation(lines, i, l);
+  }
+  return null;
 }
 
 function wordsAround(lines: string[], at: number, address: string): string {

@@ -26,7 +26,7 @@ const RECEIVED = /^<<< ?(.*)$/;
 const RECIPIENT_LINE = /^(?:(\d{3}(?:[ -][245]\.\d{1,3}\.\d{1,3})?)[ -])?<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?\.{3}\s*(.*)$/;
 const HOST_LINE = /^(\d{3})[ -](\S+) \((?:smtp|esmtp|tcp|local)\)\.{3}\s*(.*)$/i;
 const FATAL_LIST = /^[ \t]*-{3,} ?The following addresses? (?:had|has) (?:permanent fatal errors|transient non-fatal errors|delivery problems) ?-{3,}\s*$/m;
-const LISTED = /^<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?[ \t]*(?:\n[ \t]+\(reason: ([^\n]*)\))?$/gm;
+const LISTED = /^<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?[ \t]*(?:\n[ \t]*\(reason: ([^\n]*)\))?$/gm;
 // A local delivery program's own words, which Sendmail copies into the transcript above its
 // summary of the program's exit status: "mail.local: unknown user: jane" above "554
 // <jane@example.org>... Service unavailable", "procmail: Quota exceeded while writing …". The
