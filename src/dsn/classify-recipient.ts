@@ -128,7 +128,7 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
   }
   if (status && status !== c.enhanced) c = classify(`${c.basic ?? ''} ${status} ${c.text}`.trim(), { phase });
   const verdict = raw.dsnAction && raw.dsnAction in CLASS_OF_ACTION ? CLASS_OF_ACTION[raw.dsnAction as keyof typeof CLASS_OF_ACTION] : null;
-  if (c.class === null && verdict !== null && c.reason !== 'networkerror') {
+  if (c.class === null && verdict !== null) {
     c = { ...c, class: verdict, ...pick(decide(verdict, c.reason, c.text, c.enhanced)) };
     rulePrefix = `dsn/${raw.dsnAction}-without-code+`;
   }

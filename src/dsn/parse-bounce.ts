@@ -6,7 +6,8 @@ import { fromMailSystem } from './formats/helpers.ts';
 import type { BounceFormat } from './formats/format.ts';
 import { classifyRecipient, type ClassifyFn } from './classify-recipient.ts';
 import { mailboxAddress } from './address.ts';
-import { headersAfter } from './text-scan.ts';
+import { beforeReturnedMessage, headersAfter } from './text-scan.ts';
+import { noticeSaysStillTrying } from './notice-verdict.ts';
 import { detectMta, detectVendor } from './detect-mta.ts';
 import { REBOUND_ID_HEADER, parseVerp } from './verp.ts';
 import type { Headers } from './mime/headers.ts';
@@ -146,18 +147,27 @@ function enclosedBounce(msg: BounceMessage): BounceMessage | null {
   return fromEntity(entity, msg.notes, msg.truncated);
 }
 
+/** Formats whose recipients carry the sender's own verdict (an Action field, an event type). */
+const REPORT_FORMATS: ReadonlySet<string> = new Set(['rfc3464', 'arf', 'amazonses', 'rfc3834']);
+
 function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatResult, classify: ClassifyFn, verp: string | null): ParsedBounce {
   const kind: BounceKind = result.kind ?? (result.recipients.length > 0 ? 'dsn' : 'other');
   const returned: Headers | null = msg.returnedHeaders ?? headersAfter(msg.body);
   const senders = senderAddresses(msg, returned);
   const recipients: BounceRecipient[] = [];
   const seen = new Set<string>();
+  // A text notice's reader says "failed" unless it knows its sender's delay wording; the notice's
+  // subject and words decide for it (Postfix's "Delayed Mail (still being retried)", Courier's
+  // "WARNING: delayed mail.", Sendmail's "Warning: could not send message for past 4 hours" would
+  // otherwise suppress an address the MTA is still trying). A report part's Action field stands.
+  const textVerdict = kind === 'dsn' && !REPORT_FORMATS.has(format?.name ?? '') && noticeSaysStillTrying(msg, beforeReturnedMessage(msg.body)) ? 'delayed' : 'failed';
   for (const raw of result.recipients) {
     // the same recipient reported twice (text and DSN part, two MX hosts) counts once
     const key = raw.recipient.toLowerCase();
     if (key !== '' && seen.has(key)) continue;
     seen.add(key);
-    recipients.push(classifyRecipient(kind === 'dsn' && !raw.dsnAction ? { ...raw, dsnAction: 'failed' } : raw, classify, senders));
+    const action = !raw.dsnAction || (raw.dsnAction === 'failed' && !REPORT_FORMATS.has(format?.name ?? '')) ? textVerdict : raw.dsnAction;
+    recipients.push(classifyRecipient(kind === 'dsn' ? { ...raw, dsnAction: action } : raw, classify, senders));
   }
   // a stock MTA's report sent by a known provider is named after the provider
   const generic = format === null || ['rfc3464', 'exim', 'postfix', 'sendmail', 'unknown', 'returned-recipient'].includes(format.name);

@@ -114,7 +114,18 @@ export function dsnAction(value: string | undefined): DsnAction | null {
   const a = value.trim().toLowerCase().split(/[\s(;]/)[0];
   // "Action: expired" (SendGrid and others, not in RFC 3464): failed, its retry time over
   if (a === 'expired') return 'failed';
+  // Postfix's address verification report (sendmail -bv, verify.c): "deliverable" / "undeliverable"
+  if (a === 'deliverable') return 'delivered';
+  if (a === 'undeliverable') return 'failed';
   return ACTIONS.has(a as DsnAction) ? (a as DsnAction) : null;
+}
+
+/** An Action no one defined says nothing; the Status class still does (2: delivered, 4: delayed, 5: failed). */
+function actionOf(block: DsnFields): DsnAction | null {
+  const action = dsnAction(block.get('action'));
+  if (action) return action;
+  const cls = /^\s*([245])\./.exec(block.get('status') ?? '')?.[1];
+  return cls === '2' ? 'delivered' : cls === '4' ? 'delayed' : cls === '5' ? 'failed' : null;
 }
 
 /**
@@ -134,7 +145,7 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus, sole: string | 
     out.push({
       recipient,
       originalRecipient: original,
-      dsnAction: dsnAction(block.get('action')),
+      dsnAction: actionOf(block),
       status: statusCode(block.get('status')),
       diagnostic: stripDiagnosticType(block.get('diagnostic-code')) || statusComment(block.get('status')),
       remoteMta: stripMtaType(block.get('remote-mta')) ?? null,

@@ -195,3 +195,64 @@ test('a filter appliance notice whose subject says the message was blocked is re
   assert.equal(b.isBounce, true);
   assert.deepEqual(b.recipients.map((r) => [r.recipient, r.hardbounce, r.type]), [['ana@recipient.example', false, 'block']]);
 });
+
+/** A report whose per-recipient Action is the given value (Postfix's address verification writes its own). */
+function reportWithAction(action: string, status: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.example.net',
+    'Subject: Mail Delivery Status Report',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
+    '',
+    '--r',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.net',
+    '',
+    'Final-Recipient: rfc822; someone@example.org',
+    `Action: ${action}`,
+    `Status: ${status}`,
+    '--r--',
+  ].join('\n');
+}
+
+test("Postfix's verification report ('deliverable') is not a bounce; an Action no one defined is read by its Status class", () => {
+  const ok = parseBounce(reportWithAction('deliverable', '2.0.0'));
+  assert.equal(ok.isBounce, false);
+  assert.equal(ok.recipients[0]?.dsnAction, 'delivered');
+  assert.equal(parseBounce(reportWithAction('undeliverable', '5.1.1')).recipients[0]?.action, 'suppress');
+  const odd = parseBounce(reportWithAction('queued-for-later', '4.4.1'));
+  assert.equal(odd.recipients[0]?.dsnAction, 'delayed');
+  assert.equal(odd.recipients[0]?.action, 'retry');
+});
+
+/** A text-only notice (no delivery-status part) in a known MTA's layout, with the given subject and warning line. */
+function textNotice(subject: string, banner: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.sender.example (Mail Delivery System)',
+    `Subject: ${subject}`,
+    'To: ana@sender.example',
+    '',
+    'This is the mail system at host mx.sender.example.',
+    '',
+    banner,
+    '',
+    '<ben@recipient.example>: host mx.recipient.example[192.0.2.2] said: 450 4.1.1',
+    '    <ben@recipient.example>: Recipient address rejected: User unknown (in reply to RCPT TO command)',
+  ].join('\n');
+}
+
+test('a text-only delay warning is a delay whatever its reader defaults to: the address is not suppressed', () => {
+  for (const [subject, banner] of [
+    ['Delayed Mail (still being retried)', '# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #'],
+    ['Warning: could not send message for past 4 hours', '**********************************************\n**      THIS IS A WARNING MESSAGE ONLY      **\n**  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **'],
+    ['WARNING: delayed mail.', 'This is an advisory notice only. The mail server will keep trying.'],
+  ]) {
+    const r = parseBounce(textNotice(subject!, banner!)).recipients[0]!;
+    assert.equal(r.dsnAction, 'delayed', subject);
+    assert.equal(r.action, 'retry', subject);
+  }
+  // the same layout without a warning is the failure it says it is
+  const failed = parseBounce(textNotice('Undelivered Mail Returned to Sender', 'I\'m sorry to have to inform you that your message could not be delivered.')).recipients[0]!;
+  assert.equal(failed.dsnAction, 'failed');
+  assert.equal(failed.class, 'permanent');
+});

@@ -4,6 +4,7 @@ import { beforeReturnedMessage, headersAfter } from '../text-scan.ts';
 import { fromMailSystem } from './helpers.ts';
 import { qmailStyleBlocks } from './qmail-style.ts';
 import type { RawRecipient } from '../types.ts';
+import { noticeGaveUp, textSaysStillTrying } from '../notice-verdict.ts';
 
 // The fallback for a mail system's notice no format claims (home-grown gateways, appliances,
 // webmail providers): the recipients are the addresses the notice's own text names — not the
@@ -33,14 +34,6 @@ const STATUS_LINE = /^\s*[245]\.\d{1,3}\.\d{1,3}\s/;
 // "Reason:", also beside its translation ("Důvod / Reason:") or alone in German, French, Spanish,
 // Italian, Portuguese, Czech, Polish, Russian
 const REASON_LABEL = /^\s*(?:[^\s:/][^:/\n]{0,40}\/\s*)?(?:reason|grund|raison|motif|motivo|důvod|powód|przyczyna|причина)\s*:[ \t]*(.*)$/i;
-// a notice that the message is still queued ("There was a temporary problem delivering your message
-// to jane@example.org. Gmail will retry for 45 more hours.", "Delivery has been delayed", "This is
-// only a warning; you do not need to resend your message."): the recipient is delayed, not failed
-// — unless the notice also calls the failure permanent ("PERMANENT fatal delivery errors … you do
-// not need to resend your message to delivered recipients")
-const STILL_TRYING = /temporary problem delivering|will retry\b|will be retried|will (?:continue|keep) (?:to )?(?:try|retry)|delivery (?:has been |is )?delayed|has been delayed|this is only a (?:warning|temporary)|only a temporary failure|(?:do not|don't) need to re-?send your message\./i;
-const PERMANENT = /permanent(?:ly)? (?:fatal |delivery )?(?:error|failure)|fatal (?:delivery )?errors?|failed permanently|permanent(?:ly)? failed/i;
-const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delivered within \d+ days|giving up|has been a permanent failure|retry (?:time|period) (?:has )?(?:expired|exceeded)|retry timeout exceeded|tried \d+ time\(s\)|failed repeatedly and timed out/i;
 
 function addressSet(headers: Array<string | null | undefined>): Set<string> {
   return new Set(headers.map((h) => mailboxAddress(h)?.toLowerCase()).filter((a): a is string => !!a));
@@ -183,8 +176,8 @@ export const genericText: BounceFormat = {
     const inReturned = found.filter((a) => to.has(a.toLowerCase()));
     if (inReturned.length > 0) found = inReturned;
     if (found.length === 0 || found.length > 50) return null;
-    const gaveUp = GAVE_UP.test(text);
-    const delayed = !gaveUp && !PERMANENT.test(text) && STILL_TRYING.test(text);
+    const gaveUp = noticeGaveUp(text);
+    const delayed = textSaysStillTrying(text);
     const parts = ownParts(text, found);
     const recipients: RawRecipient[] = found.map((recipient) => ({
       recipient,

@@ -34,7 +34,9 @@ const LISTED = /^<?([^\s<>@]{1,128}@[^\s<>@]{1,255}?)>?[ \t]*(?:\n[ \t]*\(reason
 // failed; the line before it says why. Program names are lower-case words or paths, which
 // keeps out "Warning: message still undelivered" and header lines.
 const PROGRAM_LINE = /^(?:[a-z][a-z0-9._-]{0,30}|\/[^\s:]{1,200}): \S/;
-const GAVE_UP_SUBJECT = /(?:Cannot send message (?:for|within) \d+ days?|could not send message for past \d+ (?:hours|days))/i;
+// "Returned mail: Cannot send message for 5 days"; "Warning: could not send message for past 4
+// hours" is the warning sent while Sendmail keeps trying (savemail.c), not its giving up
+const GAVE_UP_SUBJECT = /Cannot send message (?:for|within) \d+ days?|could not send message for past \d+ (?:hours|days)/i;
 
 export function sendmailTranscript(text: string): RawRecipient[] {
   const out: RawRecipient[] = [];
@@ -132,7 +134,7 @@ export const sendmailV5: BounceFormat = {
       if (!b || b.reply.length === 0) return r;
       return { ...r, diagnostic: b.reply.join('\n'), phase: b.command ? phaseIn(b.command) : 'greeting', remoteMta: r.remoteMta ?? b.host };
     });
-    if (GAVE_UP_SUBJECT.test(msg.subject)) {
+    if (GAVE_UP_SUBJECT.test(msg.subject) && !/^\s*warning:/i.test(msg.subject)) {
       recipients = recipients.map((r) => ({ ...r, reason: 'expired' as const, reasonRule: 'sendmail/gave-up-after-queue-lifetime' }));
     }
     return { recipients };
