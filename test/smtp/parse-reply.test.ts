@@ -86,6 +86,13 @@ test('a reply quoted inside an MTA sentence yields the quoted codes and the phas
   assert.equal(parseReply('Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 sorry').phase, 'mail');
 });
 
+test('an address the reply names as the sender is not the recipient', () => {
+  // Postfix's reject_rhsbl_sender / reject_unknown_sender_domain name the sender first
+  assert.equal(parseReply('554 5.7.1 <bob@example.com>: Sender address rejected: Service unavailable; Sender address [bob@example.com] blocked using dbl.spamhaus.org').recipient, null);
+  assert.equal(parseReply('450 4.1.8 <bob@example.com>: Sender address rejected: Domain not found').recipient, null);
+  assert.equal(parseReply('550 5.7.1 from=<bob@example.com> to=<jane@example.org> refused').recipient, 'jane@example.org');
+});
+
 test('a success code quoted inside a failure sentence is not the outcome', () => {
   // Exim's deferral quotes the EHLO reply it got before the connection dropped
   const exim = parseReply('Remote host closed connection in response to EHLO mail.sender.example (EHLO response was: 250-mx.example.org Hello)');
