@@ -58,11 +58,40 @@ export function parseBounceWith(raw: Buffer | string, options: ParseBounceOption
   }
   if (msg.headers.size === 0) return failed('not an email: no header fields at the start', msg.notes);
   try {
-    return analyze(msg, options.classify, 0, verpRecipientOf(msg, options.verpPrefix));
+    const parsed = analyze(msg, options.classify, 0, verpRecipientOf(msg, options.verpPrefix));
+    return parsed.isBounce ? notActedOn(msg, parsed) : parsed;
   } catch (err) {
     // a format module tripping over a message it half-matched must not take the caller down
     return failed(`could not understand the email: ${err instanceof Error ? err.message : String(err)}`, msg.notes);
   }
+}
+
+// "Fwd: Undelivered Mail…", "RE: Undeliverable", "AW:", "TR:", "RV:", "SV:", "Odp:"…
+const REPLY_OR_FORWARD = /^\s*(?:re|fwd?|fw|aw|wg|tr|sv|vs|rv|enc|res|antw|odp|r)\s*(?:\[\d{1,4}\])?\s*:/i;
+// a list manager's notice that a post waits for its moderators (Sympa sends it as a DSN with
+// "Action: failed" and "Status: 4.3.0"; Mailman and others as text)
+const AUTOMATED_SENDER = /^(?:no-?reply|do-?not-?reply|bounces?|daemon|root|mta|smtp|notifications?|alerts?|system)[@+-]/i;
+const MODERATION_PENDING = /forwarded to the moderator|awaits? (?:the )?moderator(?:'s)? approval|held for moderat|waiting for moderat/i;
+
+/**
+ * Bounces Rebound must not act on, although they quote one: a person's reply or forward about a
+ * bounce ("FYI I got this bounce", "RE: Undeliverable — Jane left, write to …"), which reports
+ * someone's message, not a failure the mail system reported for a delivery of ours — unless the
+ * quoted message carries Rebound's own delivery id; and a list manager's "held for moderation"
+ * notice, which is a post waiting, not a failed recipient.
+ */
+function notActedOn(msg: BounceMessage, parsed: ParsedBounce): ParsedBounce {
+  // a mail system's own report (multipart/report at the top, an automated sender, the headers MTAs
+  // stamp) is never a person's, whatever its subject (Verizon answers "Re:<subject>")
+  const automated = fromMailSystem(msg) || AUTOMATED_SENDER.test(mailboxAddress(msg.from) ?? '')
+    || /multipart\/report/i.test(msg.headers.get('content-type') ?? '')
+    || msg.headers.has('auto-submitted') || msg.headers.has('x-failed-recipients');
+  const person = !automated && REPLY_OR_FORWARD.test(msg.subject);
+  const why = person && parsed.deliveryId === null
+    ? "a person's reply or forward quoting a bounce, not tied to a delivery of Rebound's: not acted on"
+    : MODERATION_PENDING.test(beforeReturnedMessage(msg.body)) ? 'a post held for list moderation, not a failed delivery' : null;
+  if (why === null) return parsed;
+  return { ...parsed, isBounce: false, kind: 'other', mta: null, recipients: [], notes: [...parsed.notes, why] };
 }
 
 function analyze(msg: BounceMessage, classify: ClassifyFn, enclosedDepth: number, verp: string | null): ParsedBounce {

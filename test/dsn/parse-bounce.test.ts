@@ -256,3 +256,85 @@ test('a text-only delay warning is a delay whatever its reader defaults to: the 
   assert.equal(failed.dsnAction, 'failed');
   assert.equal(failed.class, 'permanent');
 });
+
+/** A Postfix bounce of ana@sender.example's message to ben@recipient.example, optionally stamped with Rebound's delivery id. */
+function postfixBounce(deliveryId: string | null): string {
+  return [
+    'From: MAILER-DAEMON@mx.sender.example (Mail Delivery System)',
+    'To: ana@sender.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary=b',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    '<ben@recipient.example>: host mx.recipient.example[192.0.2.2] said: 550 5.1.1 User unknown (in reply to RCPT TO command)',
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.sender.example',
+    '',
+    'Final-Recipient: rfc822; ben@recipient.example',
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
+    '--b',
+    'Content-Type: text/rfc822-headers',
+    '',
+    'From: ana@sender.example',
+    'To: ben@recipient.example',
+    'Subject: Offer',
+    ...(deliveryId ? [`${REBOUND_ID_HEADER}: ${deliveryId}`] : []),
+    '--b--',
+  ].join('\n');
+}
+
+/** The bounce forwarded by a person as an attachment. */
+function forwardedByPerson(bounce: string): string {
+  return [
+    'From: Ana <ana@sender.example>',
+    'To: it@sender.example',
+    'Subject: Fwd: Undelivered Mail Returned to Sender',
+    'Content-Type: multipart/mixed; boundary=f',
+    '',
+    '--f',
+    'Content-Type: text/plain',
+    '',
+    'FYI, I got this bounce.',
+    '--f',
+    'Content-Type: message/rfc822',
+    '',
+    bounce,
+    '--f--',
+  ].join('\n');
+}
+
+test("a person's forward of a bounce is not acted on, unless the bounced message is one Rebound sent", () => {
+  const mine = parseBounce(postfixBounce(null));
+  assert.equal(mine.isBounce, true);
+  const fyi = parseBounce(forwardedByPerson(postfixBounce(null)));
+  assert.equal(fyi.isBounce, false);
+  assert.equal(fyi.recipients.length, 0);
+  assert.ok(fyi.notes.some((n) => /person's reply or forward/.test(n)), fyi.notes.join('; '));
+  // a reply with a phone number in the signature is no SMTP reply either
+  const reply = parseBounce('From: Ben <ben@recipient.example>\nSubject: RE: Undeliverable: Offer\n\nJane left; please write to accounts@recipient.example.\n\nBen\nTel. 555 0100\n');
+  assert.equal(reply.isBounce, false);
+  const tied = parseBounce(forwardedByPerson(postfixBounce('d_0123456789abcdef')));
+  assert.equal(tied.isBounce, true);
+  assert.equal(tied.deliveryId, 'd_0123456789abcdef');
+  assert.equal(tied.recipients[0]?.action, 'suppress');
+});
+
+test('a post held for list moderation is not a failed delivery, even sent as a DSN with Action: failed', () => {
+  const held = parseBounce(postfixBounce(null).replace('550 5.1.1 User unknown (in reply to RCPT TO command)', 'Your message to dev@lists.example.org has been forwarded to the moderator(s)').replace('Status: 5.1.1', 'Status: 4.3.0').replace('Diagnostic-Code: smtp; 550 5.1.1 User unknown', 'Diagnostic-Code: X-Sympa; Your message has been forwarded to the moderator(s)'));
+  assert.equal(held.isBounce, false);
+  assert.equal(held.recipients.length, 0);
+});
+
+test("Outlook's automatic replies are auto-replies in the languages Outlook writes them", () => {
+  for (const subject of ['Automatische Antwort: Offer', 'Automatiskt svar: Offer', 'Odpowiedź automatyczna: Offer', '自動応答: Offer', '自动答复: Offer', 'Автоматический ответ: Offer']) {
+    const p = parseBounce(`From: Jane <jane@recipient.example>\nSubject: ${subject}\nX-Auto-Response-Suppress: All\nContent-Type: text/plain; charset=utf-8\n\nI am away.\n`);
+    assert.equal(p.kind, 'autoreply', subject);
+    assert.equal(p.isBounce, false, subject);
+  }
+});

@@ -26,7 +26,8 @@ const QUOTED_TO_LINE = /^\s*(?:To|Delivered-To)\s*:/i;
 // words that say what went wrong, to pick the mention of an address that explains it
 const TELLING = /error|fail|refus|reject|unknown|not found|no such|does not exist|timed? ?out|denied|full|quota|invalid|unable|could not|couldn't/gi;
 const MAIL_SYSTEM = /^(?:mailer-daemon|postmaster|post_master|mail-daemon|bounce|noreply|no-reply|root)@/i;
-const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ][^\n]*)/;
+// (a code followed by nothing but digits is a phone number in a signature: "Tel. 555 0100")
+const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ](?![\d ().+/-]*$)[^\n]*)/;
 // the returned message's header block, where a notice has no marker line before it
 const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIME-Version|X-[\w-]+)\s*:/im;
 const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;

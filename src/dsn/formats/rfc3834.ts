@@ -6,7 +6,10 @@ import { mailboxAddress } from '../address.ts';
 // reason "vacation". Tried only after every bounce format, since bounce emails carry
 // Auto-Submitted too.
 
-const AUTO_SUBJECT = /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|out of (?:the )?office|away from (?:the )?office|away until|on vacation|vacation(?: reply)?|abwesenheit|r[ée]ponse automatique|risposta automatica|respuesta autom[áa]tica|automatisch antwoord|自動応答|自動返信)\b/i;
+// Outlook's "Automatic reply:" in the languages it writes it (German "Automatische Antwort:",
+// Swedish "Automatiskt svar:", Polish "Odpowiedź automatyczna:", Russian "Автоматический ответ:",
+// Japanese "自動応答:", Chinese "自动答复:"…). Not followed by a letter: \b would never match after CJK.
+const AUTO_SUBJECT = /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|out of (?:the )?office|away from (?:the )?office|away until|on vacation|vacation(?: reply)?|abwesenheit|r[ée]ponse automatique|risposta automatica|respuesta autom[áa]tica|resposta autom[áa]tica|automatisch antwoord|automatiskt? svar|automaattinen vastaus|automatick[áa] odpov[ěe]ď|odpowied[źz] automatyczna|otomatik yan[ıi]t|автоматический ответ|自動応答|自動返信|自动答复|自動回覆|자동 회신)(?![\p{L}\p{N}])/iu;
 const AUTO_HEADERS: ReadonlyArray<[string, RegExp]> = [
   ['auto-submitted', /^auto-replied/i],
   ['x-autoreply', /./],
