@@ -60,9 +60,11 @@ export function fromEntity(root: MimeEntity, notes: string[], truncated: boolean
   const htmlTexts: string[] = [];
   let textChars = 0;
 
-  const visit = (e: MimeEntity): void => {
+  const visit = (e: MimeEntity, plainBeside = false): void => {
     if (e.type.startsWith('multipart/') && e.children.length > 0) {
-      for (const c of e.children) visit(c);
+      // an HTML part says nothing new beside a plain-text alternative of itself
+      const plain = e.type === 'multipart/alternative' && e.children.some((c) => c.type === 'text/plain');
+      for (const c of e.children) visit(c, plain);
       return;
     }
     if (isEnclosedMessage(e.type)) {
@@ -99,13 +101,18 @@ export function fromEntity(root: MimeEntity, notes: string[], truncated: boolean
       textChars += t.length;
       texts.push(t);
     } else if (e.type === 'text/html' && !isAttachment(e)) {
-      htmlTexts.push(htmlToText(bodyText(e, limits.maxTextChars)));
+      const t = htmlToText(bodyText(e, limits.maxTextChars));
+      htmlTexts.push(t);
+      // an HTML notice beside an unrelated plain part (a list footer) is read too
+      if (!plainBeside) {
+        textChars += t.length;
+        texts.push(t);
+      }
     }
   };
   visit(root);
 
   const headers = root.headers ?? EMPTY_HEADERS;
-  // HTML counts only where no plain-text alternative says the same
   const body = (texts.length > 0 ? texts : htmlTexts).join('\n');
   return {
     headers,

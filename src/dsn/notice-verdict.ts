@@ -28,8 +28,16 @@ export function textSaysStillTrying(text: string): boolean {
   return !GAVE_UP.test(text) && !PERMANENT.test(text) && STILL_TRYING.test(text);
 }
 
+/**
+ * The subject as its sender wrote it: without the tags a gateway puts in front ("[EXTERNAL]",
+ * "[SPAM?]") and the reply and forward prefixes a person adds.
+ */
+export function bareSubject(subject: string): string {
+  return subject.replace(/^(?:\s*(?:\[[^\]\n]{0,40}\]|\((?:external|extern)\)|(?:re|fwd?|fw|aw|wg|tr|sv)\s*:))+\s*/i, '').trim();
+}
+
 /** A delay warning by its subject or its words, and not a notice of giving up. */
 export function noticeSaysStillTrying(msg: BounceMessage, text: string): boolean {
   if (GAVE_UP.test(text) || PERMANENT.test(text)) return false;
-  return DELAY_SUBJECT.test(msg.subject.trim()) || /warning-timeout/i.test(msg.headers.get('auto-submitted') ?? '') || STILL_TRYING.test(text);
+  return DELAY_SUBJECT.test(bareSubject(msg.subject)) || /warning-timeout/i.test(msg.headers.get('auto-submitted') ?? '') || STILL_TRYING.test(text);
 }

@@ -168,12 +168,15 @@ function withTextDiagnostics(msg: BounceMessage, result: FormatResult): FormatRe
   return { ...result, recipients };
 }
 
+/**
+ * The attached message, when it is a mail system's report: a report part, a mail-system or
+ * automated sender (Courier's "<@>", SNS's no-reply), or a bounce's subject. An attached ordinary
+ * message (the returned original) is not read for recipients.
+ */
 function enclosedBounce(msg: BounceMessage): BounceMessage | null {
-  const entity = msg.returnedEntity!;
-  const from = entity.headers.get('from') ?? '';
-  const subject = entity.headers.get('subject') ?? '';
-  if (!/mailer-daemon|postmaster|mail delivery/i.test(from) && !/undeliver|returned mail|delivery (status|fail)|failure notice/i.test(subject)) return null;
-  return fromEntity(entity, msg.notes, msg.truncated);
+  const inner = fromEntity(msg.returnedEntity!, msg.notes, msg.truncated);
+  const automated = fromMailSystem(inner) || AUTOMATED_SENDER.test(mailboxAddress(inner.from) ?? '') || inner.deliveryStatus.length > 0;
+  return automated || /undeliver|returned mail|delivery (status|fail)|failure notice/i.test(inner.subject) ? inner : null;
 }
 
 /** Formats whose recipients carry the sender's own verdict (an Action field, an event type). */

@@ -169,3 +169,23 @@ test('a plain-text alternative is preferred over its HTML twin', () => {
   const raw = 'From: a@example.net\nContent-Type: multipart/alternative; boundary=alt\n\n--alt\nContent-Type: text/plain\n\nplain words\n--alt\nContent-Type: text/html\n\n<p>html words</p>\n--alt--\n';
   assert.equal(readBounceMessage(raw).body, 'plain words');
 });
+
+test('an HTML notice beside an unrelated plain part (a list footer) is read too', () => {
+  const raw = 'From: a@example.net\nContent-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/html\n\n<p>Delivery to jane@example.org failed: 550 5.1.1 User unknown</p>\n--m\nContent-Type: text/plain\n\nlist footer\n--m--\n';
+  const body = readBounceMessage(raw).body;
+  assert.match(body, /550 5\.1\.1 User unknown/);
+  assert.match(body, /list footer/);
+});
+
+test('a line break written twice ("<br>" and a newline in the source) stays one line break', () => {
+  const msg = readBounceMessage('From: a@example.net\nContent-Type: text/html\n\n<p>jane@example.org<br>\n    host mx.example.org said: 550 User unknown<br>\n</p>');
+  assert.match(msg.body, /jane@example\.org\n {4}host mx\.example\.org said: 550 User unknown/);
+});
+
+test('format=flowed text (RFC 3676) is joined back where the client wrapped it', () => {
+  const raw = 'From: a@example.net\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n<jane@example.org>: host mx.example.org said: 550 5.1.1 \n <jane@example.org>: Recipient address rejected: User \nunknown\n-- \nsignature\n';
+  const body = readBounceMessage(raw).body;
+  assert.match(body, /said: 550 5\.1\.1 <jane@example\.org>: Recipient address rejected: User unknown\n-- \nsignature/);
+  const delsp = readBounceMessage('From: a@example.net\nContent-Type: text/plain; format=flowed; delsp=yes\n\nUser un \nknown\n').body;
+  assert.match(delsp, /User unknown/);
+});

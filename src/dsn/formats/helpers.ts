@@ -29,7 +29,7 @@ export function hostIn(text: string): string | null {
 
 /** Whether the bounce's sender is a mail system (MAILER-DAEMON, postmaster, "Mail Delivery …"). */
 export function fromMailSystem(msg: BounceMessage): boolean {
-  return /mailer-daemon|post_?master|mail ?delivery|mail ?administrator|mailer|MAILER_DAEMON|<>/i.test(msg.from) || msg.from.trim() === '';
+  return /mailer-daemon|post_?master|mail ?delivery|mail ?administrator|mailer|MAILER_DAEMON|<@?>/i.test(msg.from) || msg.from.trim() === '';
 }
 
 /** The leading-space count of a line (tabs count as 8). */

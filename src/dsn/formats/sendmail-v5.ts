@@ -2,6 +2,7 @@ import type { BounceFormat } from './format.ts';
 import { cleanAddress, findAddresses } from '../address.ts';
 import { headersAfter, section } from '../text-scan.ts';
 import { phaseIn } from './helpers.ts';
+import { bareSubject } from '../notice-verdict.ts';
 import type { RawRecipient } from '../types.ts';
 
 // Sendmail's plain-text bounce (version 5 and 8 without DSN), a session transcript:
@@ -134,7 +135,7 @@ export const sendmailV5: BounceFormat = {
       if (!b || b.reply.length === 0) return r;
       return { ...r, diagnostic: b.reply.join('\n'), phase: b.command ? phaseIn(b.command) : 'greeting', remoteMta: r.remoteMta ?? b.host };
     });
-    if (GAVE_UP_SUBJECT.test(msg.subject) && !/^\s*warning:/i.test(msg.subject)) {
+    if (GAVE_UP_SUBJECT.test(msg.subject) && !/^warning:/i.test(bareSubject(msg.subject))) {
       recipients = recipients.map((r) => ({ ...r, reason: 'expired' as const, reasonRule: 'sendmail/gave-up-after-queue-lifetime' }));
     }
     return { recipients };

@@ -170,8 +170,29 @@ export function bodyBinary(entity: MimeEntity): string {
 export function bodyText(entity: MimeEntity, maxChars: number = DEFAULT_MIME_LIMITS.maxTextChars): string {
   let bin = bodyBinary(entity);
   if (bin.length > maxChars * 4) bin = bin.slice(0, maxChars * 4);
-  const text = binaryToText(bin, entity.params.charset);
+  let text = binaryToText(bin, entity.params.charset);
+  if (entity.type === 'text/plain' && /^flowed$/i.test(entity.params.format ?? '')) text = unflow(text, /^yes$/i.test(entity.params.delsp ?? ''));
   return text.length > maxChars ? text.slice(0, maxChars) : text;
+}
+
+/**
+ * RFC 3676 format=flowed: a line ending in a space continues on the next (a mail client wrapped
+ * it); a leading space was added to stuff the line. Joined back, a wrapped SMTP reply or a
+ * recipient line reads as it was written. The signature separator "-- " is not a soft break.
+ */
+function unflow(text: string, delsp: boolean): string {
+  const out: string[] = [];
+  let pending = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.startsWith(' ') ? raw.slice(1) : raw;
+    if (line.endsWith(' ') && line !== '-- ') pending += delsp ? line.slice(0, -1) : line;
+    else {
+      out.push(pending + line);
+      pending = '';
+    }
+  }
+  if (pending !== '') out.push(pending);
+  return out.join('\n');
 }
 
 export function isEnclosedMessage(type: string): boolean {
