@@ -69,6 +69,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // the reason stands in a paragraph of its own above an address listed alone; the paragraph below
   // it (a postmaster line) is not its reason
   { file: 'reason-above-address.eml', mta: 'unknown', rows: [['ana@recipient.example', null, 'mailboxfull', 'none']] },
+  // a gateway's disclaimer after "-- " and a list footer under a rule name their own addresses, no recipient
+  { file: 'notice-with-footer.eml', mta: 'unknown', rows: [['eve@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   // no SMTP reply: a line opening with an enhanced status code says why (Seznam's bilingual notice),
   // else the text a "Reason:" label introduces, in the notice's language ("Grund:")
   { file: 'status-line-notice.eml', mta: 'unknown', rows: [['ben@recipient.example', '5.1.1', 'userunknown', 'suppress']] },

@@ -31,6 +31,7 @@ const REPLY_LINE = /(?:^|\s)([245]\d\d(?:[- ][245]\.\d{1,3}\.\d{1,3})?[-: ](?![\
 // the returned message's header block, where a notice has no marker line before it
 const RETURNED_HEADERS = /^(?:Received|Return-Path|Message-ID|DKIM-Signature|MIME-Version|X-[\w-]+)\s*:/im;
 const TRAILER = /^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\|-{3,})/;
+const FOOTER = /^(?:-- ?|--|_{20,})[ \t]*$/m;
 const STATUS_LINE = /^\s*[245]\.\d{1,3}\.\d{1,3}\s/;
 // "Reason:", also beside its translation ("Důvod / Reason:") or alone in German, French, Spanish,
 // Italian, Portuguese, Czech, Polish, Russian
@@ -165,6 +166,10 @@ export const genericText: BounceFormat = {
     let text = beforeReturnedMessage(msg.body);
     const headersAt = RETURNED_HEADERS.exec(text);
     if (headersAt) text = text.slice(0, headersAt.index);
+    // what a gateway or a list appends (a disclaimer after "-- ", a footer under a rule of
+    // underscores) names its own addresses, never a failed recipient
+    const footerAt = FOOTER.exec(text);
+    if (footerAt && footerAt.index > 0) text = text.slice(0, footerAt.index);
     const blocks = qmailStyleBlocks(text);
     if (blocks.length > 0) return { recipients: blocks };
     const returned = msg.returnedHeaders ?? headersAfter(msg.body);
