@@ -89,7 +89,7 @@ function notActedOn(msg: BounceMessage, parsed: ParsedBounce): ParsedBounce {
   const person = !automated && REPLY_OR_FORWARD.test(msg.subject);
   const why = person && parsed.deliveryId === null
     ? "a person's reply or forward quoting a bounce, not tied to a delivery of Rebound's: not acted on"
-    : MODERATION_PENDING.test(beforeReturnedMessage(msg.body)) ? 'a post held for list moderation, not a failed delivery' : null;
+    : /moderat/i.test(msg.body) && MODERATION_PENDING.test(beforeReturnedMessage(msg.body)) ? 'a post held for list moderation, not a failed delivery' : null;
   if (why === null) return parsed;
   return { ...parsed, isBounce: false, kind: 'other', mta: null, recipients: [], notes: [...parsed.notes, why] };
 }
@@ -192,13 +192,14 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
   // subject and words decide for it (Postfix's "Delayed Mail (still being retried)", Courier's
   // "WARNING: delayed mail.", Sendmail's "Warning: could not send message for past 4 hours" would
   // otherwise suppress an address the MTA is still trying). A report part's Action field stands.
-  const textVerdict = kind === 'dsn' && !REPORT_FORMATS.has(format?.name ?? '') && noticeSaysStillTrying(msg, beforeReturnedMessage(msg.body)) ? 'delayed' : 'failed';
+  let verdict: 'delayed' | 'failed' | null = null;
+  const textVerdict = (): 'delayed' | 'failed' => (verdict ??= kind === 'dsn' && !REPORT_FORMATS.has(format?.name ?? '') && noticeSaysStillTrying(msg, beforeReturnedMessage(msg.body)) ? 'delayed' : 'failed');
   for (const raw of result.recipients) {
     // the same recipient reported twice (text and DSN part, two MX hosts) counts once
     const key = raw.recipient.toLowerCase();
     if (key !== '' && seen.has(key)) continue;
     seen.add(key);
-    const action = !raw.dsnAction || (raw.dsnAction === 'failed' && !REPORT_FORMATS.has(format?.name ?? '')) ? textVerdict : raw.dsnAction;
+    const action = !raw.dsnAction || (raw.dsnAction === 'failed' && !REPORT_FORMATS.has(format?.name ?? '')) ? textVerdict() : raw.dsnAction;
     recipients.push(classifyRecipient(kind === 'dsn' ? { ...raw, dsnAction: action } : raw, classify, senders));
   }
   // a stock MTA's report sent by a known provider is named after the provider

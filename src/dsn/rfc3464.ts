@@ -133,14 +133,14 @@ function actionOf(block: DsnFields): DsnAction | null {
  * address the returned message was sent to, if it was sent to exactly one: a report with a single
  * block naming no Internet address (RFC 3464 2.3.2 allows "x400; …", "unknown; …") is about it.
  */
-export function recipientsFromDeliveryStatus(ds: DeliveryStatus, sole: string | null = null): RawRecipient[] {
+export function recipientsFromDeliveryStatus(ds: DeliveryStatus, sole: () => string | null = () => null): RawRecipient[] {
   const out: RawRecipient[] = [];
   const reportingMta = stripMtaType(ds.perMessage.get('reporting-mta'));
   for (const block of ds.perRecipient) {
     const finalRcpt = cleanAddress(block.get('final-recipient'));
     const actual = cleanAddress(block.get('x-actual-recipient'));
     const original = cleanAddress(block.get('original-recipient'));
-    const recipient = finalRcpt ?? actual ?? original ?? (ds.perRecipient.length === 1 ? sole : null);
+    const recipient = finalRcpt ?? actual ?? original ?? (ds.perRecipient.length === 1 ? sole() : null);
     if (!recipient) continue;
     out.push({
       recipient,

@@ -15,8 +15,11 @@ export const rfc3464: BounceFormat = {
   extract(msg) {
     const recipients: RawRecipient[] = [];
     const sources = msg.deliveryStatus.length > 0 ? msg.deliveryStatus : [msg.body];
-    const to = findAddresses((msg.returnedHeaders ?? headersAfter(msg.body))?.get('to') ?? '');
-    const sole = sources.length === 1 && to.length === 1 ? to[0] : null;
+    // looked up only for a block that names no Internet address
+    const sole = (): string | null => {
+      const to = findAddresses((msg.returnedHeaders ?? headersAfter(msg.body))?.get('to') ?? '');
+      return sources.length === 1 && to.length === 1 ? to[0] : null;
+    };
     for (const text of sources) recipients.push(...recipientsFromDeliveryStatus(parseDeliveryStatus(text), sole));
     return { recipients };
   },
