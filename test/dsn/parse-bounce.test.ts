@@ -4,32 +4,12 @@ import { readFileSync } from 'node:fs';
 import { parseBounce, bounceToEvents, REBOUND_ID_HEADER } from '../../src/dsn/index.ts';
 import { REBOUND_ID_HEADER as ENGINE_HEADER } from '../../src/engine/transport.ts';
 import { createClassifier } from '../../src/classify/index.ts';
+import { report } from './helpers.ts';
 
 const raw = (name: string) => readFileSync(new URL(`../fixtures/dsn/${name}`, import.meta.url));
 
 function dsn(statusField: string, diagnostic: string): string {
-  return [
-    'From: MAILER-DAEMON@mx.example.net',
-    'Subject: Delivery Status Notification (Failure)',
-    'Message-ID: <dsn-1@mx.example.net>',
-    'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
-    '',
-    '--r',
-    'Content-Type: text/plain',
-    '',
-    'Your message could not be delivered.',
-    '--r',
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.example.net',
-    '',
-    'Final-Recipient: rfc822; someone@example.org',
-    'Action: failed',
-    `Status: ${statusField}`,
-    ...(diagnostic ? [`Diagnostic-Code: smtp; ${diagnostic}`] : []),
-    '--r--',
-    '',
-  ].join('\r\n');
+  return report('failed', statusField, diagnostic || null, 'smtp', 'Your message could not be delivered.');
 }
 
 test('the original message id, sender, subject and Rebound delivery id come from the returned headers', () => {
@@ -196,31 +176,13 @@ test('a filter appliance notice whose subject says the message was blocked is re
   assert.deepEqual(b.recipients.map((r) => [r.recipient, r.hardbounce, r.type]), [['ana@recipient.example', false, 'block']]);
 });
 
-/** A report whose per-recipient Action is the given value (Postfix's address verification writes its own). */
-function reportWithAction(action: string, status: string): string {
-  return [
-    'From: MAILER-DAEMON@mx.example.net',
-    'Subject: Mail Delivery Status Report',
-    'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
-    '',
-    '--r',
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.example.net',
-    '',
-    'Final-Recipient: rfc822; someone@example.org',
-    `Action: ${action}`,
-    `Status: ${status}`,
-    '--r--',
-  ].join('\n');
-}
 
 test("Postfix's verification report ('deliverable') is not a bounce; an Action no one defined is read by its Status class", () => {
-  const ok = parseBounce(reportWithAction('deliverable', '2.0.0'));
+  const ok = parseBounce(report('deliverable', '2.0.0', null));
   assert.equal(ok.isBounce, false);
   assert.equal(ok.recipients[0]?.dsnAction, 'delivered');
-  assert.equal(parseBounce(reportWithAction('undeliverable', '5.1.1')).recipients[0]?.action, 'suppress');
-  const odd = parseBounce(reportWithAction('queued-for-later', '4.4.1'));
+  assert.equal(parseBounce(report('undeliverable', '5.1.1', null)).recipients[0]?.action, 'suppress');
+  const odd = parseBounce(report('queued-for-later', '4.4.1', null));
   assert.equal(odd.recipients[0]?.dsnAction, 'delayed');
   assert.equal(odd.recipients[0]?.action, 'retry');
 });
