@@ -137,6 +137,9 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus, sole: () => str
   const out: RawRecipient[] = [];
   const reportingMta = stripMtaType(ds.perMessage.get('reporting-mta'));
   for (const block of ds.perRecipient) {
+    // a read receipt (RFC 8098) has a Final-Recipient too, and a Disposition instead of an Action:
+    // the message was displayed or deleted, nothing failed
+    if (block.has('disposition') && !block.has('action') && !block.has('status')) continue;
     const finalRcpt = cleanAddress(block.get('final-recipient'));
     const actual = cleanAddress(block.get('x-actual-recipient'));
     const original = cleanAddress(block.get('original-recipient'));

@@ -300,3 +300,27 @@ test("Outlook's automatic replies are auto-replies in the languages Outlook writ
     assert.equal(p.isBounce, false, subject);
   }
 });
+
+test('a read receipt whose report part is labelled text/plain is not a bounce: a Disposition is no failure', () => {
+  const mdn = [
+    'From: Jane <jane@recipient.example>',
+    'Subject: Read: Offer',
+    'Content-Type: multipart/report; report-type=disposition-notification; boundary=m',
+    '',
+    '--m',
+    'Content-Type: text/plain',
+    '',
+    'Your message was displayed.',
+    '--m',
+    'Content-Type: text/plain',
+    '',
+    'Reporting-UA: mail.recipient.example; Example Mail',
+    'Final-Recipient: rfc822;jane@recipient.example',
+    'Original-Message-ID: <offer-1@sender.example>',
+    'Disposition: manual-action/MDN-sent-manually; displayed',
+    '--m--',
+  ].join('\n');
+  const p = parseBounce(mdn);
+  assert.equal(p.isBounce, false);
+  assert.equal(p.recipients.length, 0);
+});
