@@ -52,6 +52,10 @@ export const CASES: Array<[string, string, string, string]> = [
   // a block head whose own text runs on: the block's text is not trimmed before it is searched
   ['MAILER-DAEMON@mx.example.net', 'failure notice', '<a@b.example>: (', 'qmail-style block head'],
   ['MAILER-DAEMON@mx.example.net', 'Undeliverable', '', 'generic'],
+  ['Postmaster@example.com', 'DELIVERY FAILURE: x', 'was not delivered to: a@b.example\nbecause: ', 'domino same-line report'],
+  ['MAILER-DAEMON@mx.example.net', 'failure notice', '<a@b.example>\n\nDůvod / Reason:\n', 'generic reason label'],
+  ['MAILER-DAEMON@mx.example.net', 'failure notice', '<a@b.example>\n\n5.1.1 ', 'generic status line'],
+  ['MAILER-DAEMON@mx.example.net', '[EXTERNAL] Re: Warning: could not send message for past 4 hours', '   ----- Transcript of session follows -----\n', 'sendmail warning with a tagged subject'],
   ['Jane <jane@example.org>', 'Out of Office', '', 'autoreply'],
 ];
 
