@@ -59,6 +59,9 @@ describe('SMTP transport through a relay', () => {
     assert.deepEqual(r.seen.messages[0]?.reboundIds, [j.deliveryId]);
     assert.deepEqual(r.seen.messages[0]?.recipients, ['ann@example.test']);
     assert.equal(calls[0]?.phase, 'message');
+    // RFC 3461: a bounce comes back with headers only, the delivery id as its Original-Envelope-Id
+    // and the address as its Original-Recipient
+    assert.deepEqual(r.seen.messages[0]?.dsn, { ret: 'HDRS', envid: j.deliveryId, orcpt: ['rfc822;ann@example.test'] });
   });
 
   test('five recipients answered five ways get five outcomes, in one transaction when asked', async () => {
@@ -77,6 +80,9 @@ describe('SMTP transport through a relay', () => {
     assert.deepEqual(outcomes.map((o) => o.response.slice(0, 9)), ['250 2.0.0', '550 5.1.1', '452 4.2.2', '451 4.3.2', '553 5.7.1']);
     assert.equal(r.seen.messages.length, 1, 'one DATA for the shared transaction');
     assert.deepEqual(r.seen.messages[0]?.reboundIds, [jobs.map((j) => j.deliveryId).join(' ')]);
+    // one ENVID and one ORCPT cannot name five deliveries: only RET is asked for (the one
+    // accepted recipient, a@, is the only one the receiver lists)
+    assert.deepEqual(r.seen.messages[0]?.dsn, { ret: 'HDRS', envid: null, orcpt: [null] });
 
     const { t: single } = transport({ mode: relayTo(r) });
     const again = await single.deliver(['a', 'b', 'c', 'd', 'e'].map((x) => job(`${x}@five.test`, { messageId: 'shared-2' })));

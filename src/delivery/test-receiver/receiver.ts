@@ -109,6 +109,8 @@ export class TestReceiver {
       authOptional: !o.auth,
       allowInsecureAuth: true,
       disableReverseLookup: true,
+      // announce DSN (RFC 3461) as Postfix and Exim do, so senders' ENVID / ORCPT / RET can be seen
+      hideDSN: false,
       logger: false,
       size: o.maxMessageBytes ?? 25 * 1024 * 1024,
       onConnect: (session, callback) => receiver.onConnect(session, callback),
@@ -246,6 +248,11 @@ export class TestReceiver {
         recipients: envelope.rcptTo.map((r) => r.address.toLowerCase()),
         messageId: headerValues(headers, 'message-id')[0]?.replace(/^<|>$/g, '') ?? null,
         reboundIds: headerValues(headers, 'x-rebound-id'),
+        dsn: {
+          ret: envelope.dsn?.ret ?? null,
+          envid: envelope.dsn?.envid ?? null,
+          orcpt: envelope.rcptTo.map((r) => r.dsn?.orcpt ?? null),
+        },
         bytes,
         headers,
       });

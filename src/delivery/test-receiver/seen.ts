@@ -16,6 +16,8 @@ export interface SeenMessage {
   messageId: string | null;
   /** Every X-Rebound-ID header value found in the message. */
   reboundIds: string[];
+  /** The DSN parameters the sender gave (RFC 3461): RET and ENVID of MAIL FROM, each RCPT's ORCPT. */
+  dsn: { ret: string | null; envid: string | null; orcpt: Array<string | null> };
   bytes: number;
   /** The header block as received (bounded), for tests that look at stamped headers. */
   headers: string;

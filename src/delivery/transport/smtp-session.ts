@@ -48,6 +48,19 @@ export class SessionFailure extends Error {
   }
 }
 
+/**
+ * The DSN parameters of a transaction (RFC 3461). RET=HDRS asks for the headers alone back (they
+ * carry X-Rebound-ID; the body is the sender's, and a bounce needs none of it); ENVID comes back
+ * as the report's Original-Envelope-Id and ORCPT as each recipient's Original-Recipient, which tie
+ * a bounce to its delivery when no header is returned and name the address before a forward.
+ */
+export interface DsnRequest {
+  ret: 'HDRS' | 'FULL';
+  envid?: string;
+  /** One original recipient for every RCPT of the transaction (nodemailer sends one value). */
+  orcpt?: string;
+}
+
 /** What one transaction produced, reply by reply. */
 export interface TransactionReplies {
   /** Reply to MAIL FROM, when one came. */
@@ -149,7 +162,7 @@ export class SmtpSession {
   }
 
   /** One mail transaction; never rejects: every reply and failure is in the result. */
-  transaction(from: string, to: string[], raw: Buffer): Promise<TransactionReplies> {
+  transaction(from: string, to: string[], raw: Buffer, dsn: DsnRequest | null = null): Promise<TransactionReplies> {
     const replies: TransactionReplies = { mail: null, rcpt: new Map(), data: null, message: null, failure: null };
     this.current = replies;
     this.transactions++;
@@ -161,7 +174,9 @@ export class SmtpSession {
       };
       if (!this.usable) return finish(Object.assign(new Error('connection is closed'), { code: 'ECONNECTION' }));
       try {
-        this.conn.send({ from, to, size: raw.length }, raw, (err) => finish(err as NodemailerError | null));
+        // nodemailer adds the DSN parameters only when the server announces DSN
+        const envelope = dsn ? { from, to, size: raw.length, dsn: { ret: dsn.ret, envid: dsn.envid ?? null, recipient: dsn.orcpt } } : { from, to, size: raw.length };
+        this.conn.send(envelope, raw, (err) => finish(err as NodemailerError | null));
       } catch (err) {
         finish(err as NodemailerError);
       }

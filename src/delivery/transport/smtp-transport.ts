@@ -9,7 +9,7 @@ import { builtInPolicy, limitsFor } from '../limits.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { resolveRoute, systemResolver, type DnsResolver, type Route } from './mx-route.ts';
 import type { RelayTarget } from './relay-url.ts';
-import { SessionFailure, type SessionTarget, type SessionTimeouts, type SmtpSession, type TransactionReplies } from './smtp-session.ts';
+import { SessionFailure, type SessionTarget, type DsnRequest, type SessionTimeouts, type SmtpSession, type TransactionReplies } from './smtp-session.ts';
 import { stampReboundId } from './stamp-header.ts';
 
 /** The classifier's signature (src/classify): a reply text or a network error, with the step it came at. */
@@ -62,6 +62,19 @@ export interface SmtpTransportOptions {
   random?: () => number;
 }
 
+/**
+ * One delivery's DSN parameters: its id as the ENVID and its address as the ORCPT. An address
+ * that is not ASCII would need RFC 6533's utf-8 type, which nodemailer does not write: left out.
+ */
+function dsnFor(job: DeliveryJob): DsnRequest {
+  const ascii = /^[\x21-\x7e]+$/;
+  return {
+    ret: 'HDRS',
+    ...(ascii.test(job.deliveryId) && job.deliveryId.length <= 100 ? { envid: job.deliveryId } : {}),
+    ...(ascii.test(job.recipient) ? { orcpt: job.recipient } : {}),
+  };
+}
+
 const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 30_000, greetingMs: 60_000, idleMs: 5 * 60_000 };
 
 /** One SMTP transaction to run: the deliveries it carries and the message as it will be sent. */
@@ -70,6 +83,7 @@ interface Unit {
   from: string;
   jobs: DeliveryJob[];
   raw: Buffer;
+  dsn: DsnRequest;
 }
 
 interface Hop {
@@ -126,7 +140,7 @@ export class SmtpTransport implements Transport {
 
   private plan(jobs: DeliveryJob[]): Unit[] {
     if (this.options.recipientsPerTransaction !== 'many') {
-      return jobs.map((job) => ({ domain: job.domain, from: job.from, jobs: [job], raw: stampReboundId(job.raw, [job.deliveryId]) }));
+      return jobs.map((job) => ({ domain: job.domain, from: job.from, jobs: [job], raw: stampReboundId(job.raw, [job.deliveryId]), dsn: dsnFor(job) }));
     }
     const groups = new Map<string, DeliveryJob[]>();
     for (const job of jobs) {
@@ -140,6 +154,9 @@ export class SmtpTransport implements Transport {
       from: group[0]!.from,
       jobs: group,
       raw: stampReboundId(group[0]!.raw, group.map((j) => j.deliveryId)),
+      // nodemailer sends one ORCPT for every RCPT, and an ENVID names one delivery: a shared
+      // transaction asks for headers only and relies on X-Rebound-ID plus the recipient
+      dsn: group.length === 1 ? dsnFor(group[0]!) : { ret: 'HDRS' as const },
     }));
   }
 
@@ -162,7 +179,7 @@ export class SmtpTransport implements Transport {
         if (last.phase === 'connect' || last.phase === 'greeting' || last.phase === 'ehlo' || last.phase === 'starttls') continue;
         break;
       }
-      let replies = await session.transaction(unit.from, unit.jobs.map((j) => j.recipient), unit.raw);
+      let replies = await session.transaction(unit.from, unit.jobs.map((j) => j.recipient), unit.raw, unit.dsn);
       if (session.transactions > 1 && staleConnection(replies)) {
         // the server closed the pooled connection while it sat idle: try once on a fresh one
         this.pool.release(session, false);
@@ -172,7 +189,7 @@ export class SmtpTransport implements Transport {
           last = failureVerdict(err, hop.name);
           continue;
         }
-        replies = await session.transaction(unit.from, unit.jobs.map((j) => j.recipient), unit.raw);
+        replies = await session.transaction(unit.from, unit.jobs.map((j) => j.recipient), unit.raw, unit.dsn);
       }
       const clean = replies.failure === null && isPositive(replies.message) && [...replies.rcpt.values()].every(isPositive);
       // a refusal leaves the connection fit for the next transaction once RSET clears it
