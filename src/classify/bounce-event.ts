@@ -12,7 +12,16 @@ export interface BounceEvent {
   /** Idempotency key: the provider's event id, the DSN's Message-ID + recipient, or an attempt id. */
   eventId: string | null;
   recipient: string;
-  /** Rebound's delivery id when the input names it (X-Rebound-ID header, VERP, webhook metadata). */
+  /**
+   * The address the sender wrote, when the report names one that differs from `recipient`
+   * (a DSN's Original-Recipient, the ORCPT Rebound sends: the address before an alias or a
+   * forward rewrote it). A bounce tied to no delivery acts on this address.
+   */
+  originalRecipient?: string | null;
+  /**
+   * Rebound's delivery id when the input names it (X-Rebound-ID header, ENVID, VERP, webhook
+   * metadata); several space-separated when one transaction carried several deliveries.
+   */
   deliveryId: string | null;
   /** The sender's own message id, when known. */
   originalMessageId: string | null;

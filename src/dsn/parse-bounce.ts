@@ -186,6 +186,7 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
   const kind: BounceKind = result.kind ?? (result.recipients.length > 0 ? 'dsn' : 'other');
   const returned: Headers | null = msg.returnedHeaders ?? headersAfter(msg.body);
   const senders = senderAddresses(msg, returned);
+  const envelopeId = originalEnvelopeId(msg.deliveryStatus);
   const recipients: BounceRecipient[] = [];
   const seen = new Set<string>();
   // A text notice's reader says "failed" unless it knows its sender's delay wording; the notice's
@@ -214,7 +215,8 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
     originalMessageId: returned?.get('message-id') ?? null,
     originalFrom: mailboxAddress(returned?.get('from')),
     originalSubject: returned?.get('subject') ?? null,
-    deliveryId: returned?.get(REBOUND_ID_HEADER)?.trim() || null,
+    deliveryId: returned?.get(REBOUND_ID_HEADER)?.trim() || envelopeId || null,
+    envelopeId,
     verpRecipient: verp,
     messageId: msg.headers.get('message-id') ?? null,
     subject: msg.subject,
@@ -223,6 +225,16 @@ function finish(msg: BounceMessage, format: BounceFormat | null, result: FormatR
     error: null,
     notes: msg.notes,
   };
+}
+
+const ENVELOPE_ID = /^original-envelope-id[ \t]*:[ \t]*([^\r\n]{1,200})/im;
+
+/** The ENVID the sender gave (RFC 3461 §4.4), as the first delivery-status part writes it; xtext "+HH" decoded. */
+function originalEnvelopeId(parts: readonly string[]): string | null {
+  const m = parts.length > 0 ? ENVELOPE_ID.exec(parts[0]!) : null;
+  if (!m) return null;
+  const id = m[1]!.trim().replace(/\+([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return id.length > 0 && id.length <= 100 && /^[\x21-\x7e]+$/.test(id) ? id : null;
 }
 
 /**
@@ -240,6 +252,6 @@ function senderAddresses(msg: BounceMessage, returned: Headers | null): string[]
 function failed(error: string, notes: string[] = []): ParsedBounce {
   return {
     isBounce: false, kind: 'other', mta: null, originalMessageId: null, originalFrom: null, originalSubject: null,
-    deliveryId: null, verpRecipient: null, messageId: null, subject: '', date: null, recipients: [], error, notes,
+    deliveryId: null, envelopeId: null, verpRecipient: null, messageId: null, subject: '', date: null, recipients: [], error, notes,
   };
 }

@@ -33,6 +33,7 @@ export function bounceToEvents(parsed: ParsedBounce, options: ToEventsOptions): 
       provider: parsed.mta,
       eventId: parsed.messageId ? `${parsed.messageId}:${r.recipient.toLowerCase()}` : null,
       recipient: r.recipient,
+      originalRecipient: r.originalRecipient,
       deliveryId: parsed.deliveryId,
       originalMessageId: parsed.originalMessageId,
       at: options.at,

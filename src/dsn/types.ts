@@ -41,8 +41,15 @@ export interface ParsedBounce {
   originalMessageId: string | null;
   originalFrom: string | null;
   originalSubject: string | null;
-  /** Rebound's delivery id: the X-Rebound-ID header of the returned message. */
+  /**
+   * Rebound's delivery id: the X-Rebound-ID header of the returned message, else the report's
+   * Original-Envelope-Id (Rebound sends each delivery id as the ENVID, RFC 3461). A transaction
+   * that carried several deliveries returns them space-separated; the engine picks the one whose
+   * recipient the report names.
+   */
   deliveryId: string | null;
+  /** The Original-Envelope-Id of the report (RFC 3464 §2.2.1): the ENVID the sender gave, xtext-decoded. */
+  envelopeId: string | null;
   /**
    * The recipient a VERP return path encodes (bounces+jane=example.org@…), read from the
    * address the bounce was delivered to (Delivered-To, X-Original-To, Envelope-To, To).

@@ -128,10 +128,10 @@ export class Engine {
       deliveryId: event.deliveryId ?? '', attemptId: key, at: event.at, destination: event.destination, phase: null,
       response: event.response, classification: event.classification, durationMs: 0,
     };
-    if (event.deliveryId && (await this.store.getDelivery(event.deliveryId))) {
-      return this.recordOutcome(event.deliveryId, outcome, event.source);
-    }
-    const email = event.recipient.trim().toLowerCase();
+    const delivery = await this.deliveryOf(event);
+    if (delivery) return this.recordOutcome(delivery.id, { ...outcome, deliveryId: delivery.id }, event.source);
+    // the address the sender wrote: before an alias or a forward rewrote it, when the report says
+    const email = (event.originalRecipient || event.recipient).trim().toLowerCase();
     const now = this.clock.now();
     const c = event.classification;
     const change = await this.store.changeAddress(email, key, (prev) => {
@@ -149,6 +149,22 @@ export class Engine {
       return { address: step.address, report, events: step.events } satisfies Change;
     });
     return toResult(event.deliveryId ?? '', change);
+  }
+
+  /**
+   * The delivery a bounce is about. One id is taken as it is (the report may name the address a
+   * forward reached, not the one Rebound sent to); of several (one transaction carried several
+   * deliveries), the one whose recipient the report names, as written or as originally sent.
+   */
+  private async deliveryOf(event: BounceEvent): Promise<DeliveryRecord | null> {
+    const ids = (event.deliveryId ?? '').split(/\s+/).filter((id) => id.length > 0).slice(0, 100);
+    if (ids.length === 1) return this.store.getDelivery(ids[0]!);
+    const named = new Set([event.recipient, event.originalRecipient ?? ''].map((a) => a.trim().toLowerCase()));
+    for (const id of ids) {
+      const d = await this.store.getDelivery(id);
+      if (d && named.has(d.recipient)) return d;
+    }
+    return null;
   }
 
   /** The destination gate held these due deliveries: each moves to its `until` without spending an attempt. */

@@ -22,9 +22,10 @@ test('--jsonl writes one line per message with exactly the documented fields', (
   const r = run('--jsonl', join(fixtures, 'postfix-dsn.eml'));
   assert.equal(r.status, 0, r.stderr);
   const [line] = lines(r.stdout);
-  assert.deepEqual(Object.keys(line), ['source', 'isBounce', 'kind', 'mta', 'recipients']);
-  assert.deepEqual(Object.keys(line.recipients[0]), ['recipient', 'status', 'basic', 'reason', 'hardbounce', 'retryable', 'action', 'diagnostic', 'remoteMta']);
+  assert.deepEqual(Object.keys(line), ['source', 'isBounce', 'kind', 'mta', 'recipients', 'deliveryId']);
+  assert.deepEqual(Object.keys(line.recipients[0]), ['recipient', 'status', 'basic', 'reason', 'hardbounce', 'retryable', 'action', 'diagnostic', 'remoteMta', 'originalRecipient']);
   assert.deepEqual([line.isBounce, line.kind, line.mta, line.recipients[0].recipient, line.recipients[0].basic], [true, 'dsn', 'postfix', 'jane.doe@recipient.example', 550]);
+  assert.deepEqual([line.recipients[0].originalRecipient, line.deliveryId], [null, 'dlv_01JGZ4W3K5Q8']);
 });
 
 test('a directory is read recursively, Maildir tmp/ skipped, in name order', () => {

@@ -109,6 +109,54 @@ test('bounceToEvents gives one BounceEvent per recipient, tied to the delivery a
   assert.equal(events[0].destination, 'mx.recipient.example');
 });
 
+/** A headers-only report (RET=HDRS, nothing returned) for an address an alias forwarded. */
+function forwardedReport(envelopeId: string | null, returnedIds: string | null = null): string {
+  return [
+    'From: MAILER-DAEMON@mx.example.net',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Message-ID: <dsn-fwd@mx.example.net>',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
+    '',
+    '--r',
+    'Content-Type: text/plain',
+    '',
+    'This is the mail system at host mx.example.net.',
+    '--r',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.net',
+    ...(envelopeId ? [`Original-Envelope-Id: ${envelopeId}`] : []),
+    '',
+    'Final-Recipient: rfc822; jane@new-home.example',
+    'Original-Recipient: rfc822;jane@old-home.example',
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 <jane@new-home.example>: Recipient address rejected: User unknown',
+    ...(returnedIds ? ['--r', 'Content-Type: text/rfc822-headers', '', `X-Rebound-ID: ${returnedIds}`, 'Subject: hi', ''] : []),
+    '--r--',
+    '',
+  ].join('\r\n');
+}
+
+test("the ENVID comes back as the delivery id when no header is returned (RFC 3461's Original-Envelope-Id)", () => {
+  const parsed = parseBounce(forwardedReport('dlv_01J+2BENV'));
+  assert.equal(parsed.envelopeId, 'dlv_01J+ENV', 'xtext "+2B" is a plus sign');
+  assert.equal(parsed.deliveryId, 'dlv_01J+ENV');
+  // a returned X-Rebound-ID header is the delivery id; the ENVID stays readable beside it
+  const both = parseBounce(forwardedReport('dlv_envid', 'dlv_header'));
+  assert.deepEqual([both.deliveryId, both.envelopeId], ['dlv_header', 'dlv_envid']);
+  const none = parseBounce(forwardedReport(null));
+  assert.deepEqual([none.deliveryId, none.envelopeId], [null, null]);
+});
+
+test('an Original-Recipient that differs from the Final-Recipient is kept and reaches the engine event', () => {
+  const parsed = parseBounce(forwardedReport(null));
+  assert.equal(parsed.recipients[0]!.recipient, 'jane@new-home.example');
+  assert.equal(parsed.recipients[0]!.originalRecipient, 'jane@old-home.example');
+  const [event] = bounceToEvents(parsed, { at: 0 });
+  assert.deepEqual([event!.recipient, event!.originalRecipient], ['jane@new-home.example', 'jane@old-home.example']);
+});
+
 test('bounceToEvents gives nothing for an input that could not be read', () => {
   assert.deepEqual(bounceToEvents(parseBounce(Buffer.alloc(0)), { at: 0 }), []);
 });

@@ -200,6 +200,38 @@ test('a bounce for a delivery already delivered to the relay turns it into faile
   assert.equal((await s.store.listAttempts(d!.id)).length, 3);
 });
 
+test('a bounce naming several deliveries (one shared transaction) is matched to the one for its recipient', async (t) => {
+  const s = await setup(t, () => REPLIES.ok());
+  const { deliveries } = await s.engine.submit(MSG, ['a@example.org', 'b@example.org', 'c@example.org']);
+  await s.run();
+  const ids = deliveries.map((d) => d.id).join(' ');
+  const bounce: BounceEvent = {
+    source: 'dsn', provider: 'postfix', eventId: '<dsn-3@mx>:b@example.org', recipient: 'B@example.org', deliveryId: ids, originalMessageId: null,
+    at: s.clock.now(), destination: 'mx.example.org', response: '550 5.1.1 user unknown', classification: REPLIES.userUnknown(),
+  };
+  const r = await s.engine.applyBounceEvent(bounce);
+  assert.equal(r.delivery?.id, deliveries[1]!.id);
+  assert.deepEqual((await Promise.all(deliveries.map((d) => s.store.getDelivery(d.id)))).map((d) => d!.status), ['delivered', 'failed', 'delivered']);
+  // the address a forward reached is not one of them; the Original-Recipient is
+  const forwarded = { ...bounce, eventId: '<dsn-4@mx>:c@new.example', recipient: 'c@new.example', originalRecipient: 'c@example.org' };
+  assert.equal((await s.engine.applyBounceEvent(forwarded)).delivery?.id, deliveries[2]!.id);
+  // a recipient none of them has acts on the address alone
+  const stranger = { ...bounce, eventId: '<dsn-5@mx>:d@example.org', recipient: 'd@example.org' };
+  assert.equal((await s.engine.applyBounceEvent(stranger)).delivery, null);
+  assert.equal((await s.engine.getAddress('d@example.org'))!.status, 'suppressed');
+});
+
+test('a bounce tied to no delivery acts on the address the sender wrote, not the one a forward reached', async (t) => {
+  const s = await setup(t, () => REPLIES.ok());
+  const r = await s.engine.applyBounceEvent({
+    source: 'dsn', provider: 'postfix', eventId: '<dsn-6@mx>:jane@new-home.example', recipient: 'jane@new-home.example',
+    originalRecipient: 'Jane@Old-Home.example', deliveryId: null, originalMessageId: null, at: s.clock.now(), destination: null,
+    response: '550 5.1.1 user unknown', classification: REPLIES.userUnknown(),
+  });
+  assert.deepEqual(r.events.map((e) => [e.type, e.recipient]), [['address.suppressed', 'jane@old-home.example']]);
+  assert.equal(await s.engine.getAddress('jane@new-home.example'), null);
+});
+
 test('a webhook bounce for a waiting delivery counts as its next attempt', async (t) => {
   const s = await setup(t, () => REPLIES.notAccepting());
   const { deliveries: [d] } = await s.engine.submit(MSG, ['a@example.org']);

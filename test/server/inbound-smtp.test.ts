@@ -46,6 +46,17 @@ describe('inbound SMTP for bounce emails', () => {
     assert.equal(a?.reason, 'userunknown');
   });
 
+  test("a headers-only bounce for a forwarded address is tied to its delivery by the ENVID Rebound sent", async (t) => {
+    const s = await startTestServer(t);
+    const { deliveries: [d] } = await s.server.engine.submit({ from: 'news@sender.test', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.test']);
+    const raw = DSN('jane@forwarded.test')
+      .replace('Reporting-MTA: dns; mx.example.test\r\n', `Reporting-MTA: dns; mx.example.test\r\nOriginal-Envelope-Id: ${d!.id}\r\n`);
+    await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces@bounces.sender.test'] }, raw });
+    assert.equal((await s.server.store.getDelivery(d!.id))?.status, 'failed');
+    assert.equal((await s.server.engine.getAddress('jane@example.test'))?.status, 'suppressed');
+    assert.equal(await s.server.engine.getAddress('jane@forwarded.test'), null);
+  });
+
   test('mail for any other domain is refused at RCPT: no open relay', async (t) => {
     const s = await startTestServer(t);
     await assert.rejects(

@@ -27,7 +27,10 @@ export function jsonlLine(source: string, parsed: ParsedBounce): string {
       action: r.action,
       diagnostic: r.diagnostic,
       remoteMta: r.remoteMta,
+      // beyond the list, at the end so its order stands: the address before a forward
+      originalRecipient: r.originalRecipient,
     })),
+    deliveryId: parsed.deliveryId,
   });
 }
 
