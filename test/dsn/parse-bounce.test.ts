@@ -157,6 +157,26 @@ test('an Original-Recipient that differs from the Final-Recipient is kept and re
   assert.deepEqual([event!.recipient, event!.originalRecipient], ['jane@new-home.example', 'jane@old-home.example']);
 });
 
+test("Postfix's text notice names the alias a recipient was expanded from, wrapped or not (bounce_notify_util.c)", () => {
+  const notice = (block: string) => [
+    'From: MAILER-DAEMON@mx.sender.example (Mail Delivery System)',
+    'Subject: Undelivered Mail Returned to Sender',
+    '',
+    'This is the mail system at host mx.sender.example.',
+    '',
+    '                   The mail system',
+    '',
+    block,
+    '    mx.new-home.example[192.0.2.1] said: 550 5.1.1 <jane@new-home.example>:',
+    '    Recipient address rejected: User unknown (in reply to RCPT TO command)',
+    '',
+  ].join('\n');
+  for (const block of ['<jane@new-home.example> (expanded from <jane@old-home.example>): host', '<jane@new-home.example> (expanded from\n    <jane@old-home.example>): host']) {
+    const [r] = parseBounce(notice(block)).recipients;
+    assert.deepEqual([r?.recipient, r?.originalRecipient, r?.reason, r?.remoteMta], ['jane@new-home.example', 'jane@old-home.example', 'userunknown', 'mx.new-home.example'], block);
+  }
+});
+
 test('bounceToEvents gives nothing for an input that could not be read', () => {
   assert.deepEqual(bounceToEvents(parseBounce(Buffer.alloc(0)), { at: 0 }), []);
 });

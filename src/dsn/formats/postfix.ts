@@ -16,7 +16,8 @@ import type { RawRecipient } from '../types.ts';
 // a session transcript ("In: RCPT TO:<…>" / "Out: 451 4.3.0 …").
 
 const MARK = /^This is the (?:Postfix|mail system) program at host |^This is the mail system at host /m;
-const BLOCK = /^<([^<>\n]+)>(?: \(expanded from <[^>\n]*>\))?:[ \t]*(.*(?:\n[ \t]+\S.*)*)/gm;
+// bounce_print_wrap() may break the line inside "(expanded from <…>)", continuing it indented
+const BLOCK = /^<([^<>\n]+)>(?:[ \t]*\n?[ \t]*\(expanded[ \t]+from[ \t]*\n?[ \t]*<([^<>\n]*)>\))?:[ \t]*(.*(?:\n[ \t]+\S.*)*)/gm;
 const HOST_SAID = /^host (\S+?)\[[^\]]*\] said:\s*/i;
 const IN_REPLY_TO = /\s*\(in reply to ([^)]*?) command\)\.?\s*$/i;
 const SMTPD_SUBJECT = /^Postfix SMTP server: errors from /i;
@@ -27,12 +28,14 @@ export function postfixBlocks(text: string): RawRecipient[] {
   for (const m of text.matchAll(BLOCK)) {
     const recipient = cleanAddress(m[1]);
     if (!recipient) continue;
-    let diagnostic = m[2].replace(/\n[ \t]+/g, ' ').trim();
+    let diagnostic = m[3].replace(/\n[ \t]+/g, ' ').trim();
     const host = HOST_SAID.exec(diagnostic);
     if (host) diagnostic = diagnostic.slice(host[0].length);
     const reply = IN_REPLY_TO.exec(diagnostic);
     if (reply) diagnostic = diagnostic.slice(0, reply.index);
-    out.push({ recipient, diagnostic, remoteMta: host?.[1].toLowerCase() ?? null, phase: reply ? phaseIn(reply[1]) : null });
+    // the alias the sender wrote (Postfix's orig_addr), as a DSN's Original-Recipient would give it
+    const originalRecipient = m[2] ? cleanAddress(m[2]) : null;
+    out.push({ recipient, originalRecipient, diagnostic, remoteMta: host?.[1].toLowerCase() ?? null, phase: reply ? phaseIn(reply[1]) : null });
   }
   return out;
 }
