@@ -51,6 +51,11 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.equal(res.statusCode, 202, res.body);
     const a = (await s.server.app.inject({ method: 'GET', url: '/v1/addresses/gone@example.test', headers: auth() })).json() as { status: string };
     assert.equal(a.status, 'suppressed');
+    // a forwarded address: the report's Original-Recipient is the address acted on, and is shown
+    const forwarded = dsn.replace('Final-Recipient: rfc822; gone@example.test', 'Final-Recipient: rfc822; gone@forwarded.test\r\nOriginal-Recipient: rfc822;old@example.test');
+    const fwd = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), 'content-type': 'message/rfc822' }, payload: forwarded });
+    const [b] = (fwd.json() as { bounces: Array<{ recipient: string; originalRecipient: string | null; events: string[] }> }).bounces;
+    assert.deepEqual([b?.recipient, b?.originalRecipient, b?.events], ['gone@forwarded.test', 'old@example.test', ['address.suppressed']]);
   });
 
   test('classify answers without recording, and /openapi.json documents every route with its schemas', async (t) => {

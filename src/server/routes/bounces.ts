@@ -36,7 +36,7 @@ const result = {
       items: {
         type: 'object',
         properties: {
-          recipient: { type: 'string' }, deliveryId: { type: ['string', 'null'] }, classification: classificationSchema,
+          recipient: { type: 'string' }, originalRecipient: { type: ['string', 'null'] }, deliveryId: { type: ['string', 'null'] }, classification: classificationSchema,
           applied: { type: 'boolean' }, deliveryStatus: { type: ['string', 'null'] }, events: { type: 'array', items: { type: 'string' } },
         },
       },
@@ -86,7 +86,9 @@ export async function bounceRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     return reply.code(202).send({
       kind, mta,
       bounces: events.map((e, i) => ({
-        recipient: e.recipient, deliveryId: e.deliveryId, classification: e.classification, applied: results[i]!.applied,
+        // the delivery it was matched to (one of several a shared transaction's header named), else as given
+        recipient: e.recipient, originalRecipient: e.originalRecipient ?? null, deliveryId: results[i]!.delivery?.id ?? e.deliveryId,
+        classification: e.classification, applied: results[i]!.applied,
         deliveryStatus: results[i]!.delivery?.status ?? null, events: results[i]!.events.map((ev) => ev.type),
       })),
     });
