@@ -25,22 +25,36 @@ function classification(r: BounceRecipient): Classification {
  */
 export function bounceToEvents(parsed: ParsedBounce, options: ToEventsOptions): BounceEvent[] {
   if (parsed.error !== null) return [];
-  const events: BounceEvent[] = [];
+  const expanded = expandedAliases(parsed);
+  return parsed.recipients.filter((r) => r.recipient !== '').map((r) => {
+    const e = event(parsed, r, options);
+    // a member of an alias or list the report shows expanded: its failure is its own, not the
+    // alias's, so it is tied neither to the alias nor to the alias's delivery
+    return r.originalRecipient && expanded.has(r.originalRecipient.toLowerCase()) ? { ...e, originalRecipient: null, deliveryId: null } : e;
+  });
+}
+
+/** Original-Recipients that two or more of the report's recipients share: aliases it shows expanded to several addresses. */
+function expandedAliases(parsed: ParsedBounce): Set<string> {
+  const count = new Map<string, number>();
   for (const r of parsed.recipients) {
-    if (r.recipient === '') continue;
-    events.push({
-      source: options.source ?? 'dsn',
-      provider: parsed.mta,
-      eventId: parsed.messageId ? `${parsed.messageId}:${r.recipient.toLowerCase()}` : null,
-      recipient: r.recipient,
-      originalRecipient: r.originalRecipient,
-      deliveryId: parsed.deliveryId,
-      originalMessageId: parsed.originalMessageId,
-      at: options.at,
-      destination: r.remoteMta,
-      response: r.diagnostic,
-      classification: classification(r),
-    });
+    if (r.originalRecipient) count.set(r.originalRecipient.toLowerCase(), (count.get(r.originalRecipient.toLowerCase()) ?? 0) + 1);
   }
-  return events;
+  return new Set([...count].filter(([, n]) => n > 1).map(([a]) => a));
+}
+
+function event(parsed: ParsedBounce, r: BounceRecipient, options: ToEventsOptions): BounceEvent {
+  return {
+    source: options.source ?? 'dsn',
+    provider: parsed.mta,
+    eventId: parsed.messageId ? `${parsed.messageId}:${r.recipient.toLowerCase()}` : null,
+    recipient: r.recipient,
+    originalRecipient: r.originalRecipient,
+    deliveryId: parsed.deliveryId,
+    originalMessageId: parsed.originalMessageId,
+    at: options.at,
+    destination: r.remoteMta,
+    response: r.diagnostic,
+    classification: classification(r),
+  };
 }

@@ -157,6 +157,26 @@ test('an Original-Recipient that differs from the Final-Recipient is kept and re
   assert.deepEqual([event!.recipient, event!.originalRecipient], ['jane@new-home.example', 'jane@old-home.example']);
 });
 
+test('members of an alias the report shows expanded are not tied to the alias or its delivery', () => {
+  const twoMembers = forwardedReport('dlv_team', null).replace('--r--', [
+    '',
+    'Final-Recipient: rfc822; bob@new-home.example',
+    'Original-Recipient: rfc822;jane@old-home.example',
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 <bob@new-home.example>: Recipient address rejected: User unknown',
+    '--r--',
+  ].join('\r\n'));
+  const events = bounceToEvents(parseBounce(twoMembers), { at: 0 });
+  assert.deepEqual(events.map((e) => [e.recipient, e.originalRecipient, e.deliveryId]), [
+    ['jane@new-home.example', null, null],
+    ['bob@new-home.example', null, null],
+  ]);
+  // one forwarded recipient alone is the sender's address rewritten: tied to both
+  const [one] = bounceToEvents(parseBounce(forwardedReport('dlv_team')), { at: 0 });
+  assert.deepEqual([one!.originalRecipient, one!.deliveryId], ['jane@old-home.example', 'dlv_team']);
+});
+
 test("Postfix's text notice names the alias a recipient was expanded from, wrapped or not (bounce_notify_util.c)", () => {
   const notice = (block: string) => [
     'From: MAILER-DAEMON@mx.sender.example (Mail Delivery System)',
