@@ -72,13 +72,17 @@ const REPLY_OR_FORWARD = /^\s*(?:re|fwd?|fw|aw|wg|tr|sv|vs|rv|enc|res|antw|odp|r
 // "Action: failed" and "Status: 4.3.0"; Mailman and others as text)
 const AUTOMATED_SENDER = /^(?:no-?reply|do-?not-?reply|bounces?|daemon|root|mta|smtp|notifications?|alerts?|system)[@+-]/i;
 const MODERATION_PENDING = /forwarded to the moderator|awaits? (?:the )?moderator(?:'s)? approval|held for moderat|waiting for moderat/i;
+// and its notice that a moderator refused the post: Mailman's "has been rejected by the list
+// moderator" (app/moderator.py, Mailman 2's refuse template), Sympa's "has been rejected by the
+// moderator" (mail_tt2/reject.tt2). The post was the sender's; no recipient failed
+const MODERATION_REFUSED = /(?:has been|was) rejected by (?:the )?(?:list )?(?:moderator|editor)/i;
 
 /**
  * Bounces Rebound must not act on, although they quote one: a person's reply or forward about a
  * bounce ("FYI I got this bounce", "RE: Undeliverable — Jane left, write to …"), which reports
  * someone's message, not a failure the mail system reported for a delivery of ours — unless the
  * quoted message carries Rebound's own delivery id; and a list manager's "held for moderation"
- * notice, which is a post waiting, not a failed recipient.
+ * or "rejected by the moderator" notice, which is a post waiting or refused, not a failed recipient.
  */
 function notActedOn(msg: BounceMessage, parsed: ParsedBounce): ParsedBounce {
   // a mail system's own report (multipart/report at the top, an automated sender, the headers MTAs
@@ -89,7 +93,9 @@ function notActedOn(msg: BounceMessage, parsed: ParsedBounce): ParsedBounce {
   const person = !automated && REPLY_OR_FORWARD.test(msg.subject);
   const why = person && parsed.deliveryId === null
     ? "a person's reply or forward quoting a bounce, not tied to a delivery of Rebound's: not acted on"
-    : /moderat/i.test(msg.body) && MODERATION_PENDING.test(beforeReturnedMessage(msg.body)) ? 'a post held for list moderation, not a failed delivery' : null;
+    : !/moderat|editor/i.test(msg.body) ? null
+    : MODERATION_PENDING.test(beforeReturnedMessage(msg.body)) ? 'a post held for list moderation, not a failed delivery'
+    : MODERATION_REFUSED.test(beforeReturnedMessage(msg.body)) ? "a list moderator refused the post: the sender's matter, not a failed delivery" : null;
   if (why === null) return parsed;
   return { ...parsed, isBounce: false, kind: 'other', mta: null, recipients: [], notes: [...parsed.notes, why] };
 }

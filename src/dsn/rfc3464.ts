@@ -100,10 +100,16 @@ export function stripDiagnosticType(value: string | undefined): string {
   return (m ? value.slice(m[0].length) : value).trim();
 }
 
-/** "dns; mx.example.org" → "mx.example.org". */
+/**
+ * "dns; mx.example.org" → "mx.example.org". A comment after the name ("mx.example.org.
+ * (192.0.2.10, the server for the domain example.org.)", as Gmail writes it) and the root dot go.
+ */
 export function stripMtaType(value: string | undefined): string | null {
   if (!value) return null;
-  const v = value.replace(/^\s*[a-z0-9-]{1,20}\s*;\s*/i, '').trim();
+  let v = value.replace(/^\s*[a-z0-9-]{1,20}\s*;\s*/i, '').trim();
+  const comment = v.indexOf('(');
+  if (comment > 0) v = v.slice(0, comment).trim();
+  if (/^[a-z0-9.-]+\.$/i.test(v)) v = v.slice(0, -1);
   return v === '' ? null : v;
 }
 

@@ -70,6 +70,13 @@ test('when nothing carries a code, the report’s verdict gives the class and st
   assert.match(second.rule, /^dsn\/failed-without-code\+/);
 });
 
+test("a Remote-MTA's comment and root dot are not part of the host name", () => {
+  const withRemote = (remote: string) => parseBounce(report('failed', '5.1.1', '550 5.1.1 unknown').replace('Action: failed', `Remote-MTA: ${remote}\r\nAction: failed`)).recipients[0]?.remoteMta;
+  assert.equal(withRemote('dns; mx.example.org. (192.0.2.10, the server for the domain example.org.)'), 'mx.example.org');
+  assert.equal(withRemote('dns; mx.example.org ([192.0.2.10])'), 'mx.example.org');
+  assert.equal(withRemote('dns; [192.0.2.10]'), '[192.0.2.10]');
+});
+
 test('the DSN Action field is kept as dsnAction; action is Rebound’s own', () => {
   const r = parseBounce(raw('postfix-dsn.eml')).recipients[0];
   assert.equal(r.dsnAction, 'failed');
@@ -379,6 +386,43 @@ test('a post held for list moderation is not a failed delivery, even sent as a D
   const held = parseBounce(postfixBounce(null).replace('550 5.1.1 User unknown (in reply to RCPT TO command)', 'Your message to dev@lists.example.org has been forwarded to the moderator(s)').replace('Status: 5.1.1', 'Status: 4.3.0').replace('Diagnostic-Code: smtp; 550 5.1.1 User unknown', 'Diagnostic-Code: X-Sympa; Your message has been forwarded to the moderator(s)'));
   assert.equal(held.isBounce, false);
   assert.equal(held.recipients.length, 0);
+});
+
+test("a moderator's refusal of a post (Mailman, Sympa) is not a failed delivery, whatever addresses it names", () => {
+  const mailman = [
+    'From: test-bounces@lists.example.org',
+    'To: news@sender.example',
+    'Subject: Request to mailing list "Test" rejected',
+    '',
+    'Your request to the test@lists.example.org mailing list',
+    '',
+    '    Posting of your message titled "Quarterly figures"',
+    '',
+    'has been rejected by the list moderator.  The moderator gave the following',
+    'reason for rejecting your request:',
+    '',
+    '"[No reason given]"',
+    '',
+    '---------- Original Message ----------',
+    'To: test@lists.example.org',
+    'X-Rebound-ID: dlv_01LIST',
+    '',
+  ].join('\n');
+  const sympa = [
+    'From: test-request@lists.example.org',
+    'To: news@sender.example',
+    'Subject: Your message has been rejected.',
+    'Auto-Submitted: auto-generated',
+    '',
+    'Your message for list test@lists.example.org',
+    'has been rejected by the moderator (moderator@lists.example.org).',
+    '',
+  ].join('\n');
+  for (const notice of [mailman, sympa]) {
+    const p = parseBounce(notice);
+    assert.deepEqual([p.isBounce, p.kind, p.recipients.length], [false, 'other', 0], notice.split('\n')[2]);
+    assert.equal(bounceToEvents(p, { at: 0 }).length, 0);
+  }
 });
 
 test("Outlook's automatic replies are auto-replies in the languages Outlook writes them", () => {
