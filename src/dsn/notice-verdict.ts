@@ -18,6 +18,10 @@ const GAVE_UP = /in the queue too long|was aborted after \d|not (?:been )?delive
 // Notification (Delay)", Exchange "Delivery delayed:"
 const DELAY_SUBJECT = /^(?:warning:|delayed mail\b|delivery status notification \(delay\)|delivery delayed\b|delay in (?:message )?delivery|message delivery delayed|delivery incomplete)/i;
 
+// Exim's warning prints each address's error after "Delay reason: " in code (deliver.c), so the
+// label stays English whatever language a warn_message_file gives the rest
+const EXIM_DELAY_REASON = /^[ \t]{2,8}Delay reason: /m;
+
 /** The notice says the queue gave up ("in the queue too long", "retry timeout exceeded"). */
 export function noticeGaveUp(text: string): boolean {
   return GAVE_UP.test(text);
@@ -39,5 +43,5 @@ export function bareSubject(subject: string): string {
 /** A delay warning by its subject or its words, and not a notice of giving up. */
 export function noticeSaysStillTrying(msg: BounceMessage, text: string): boolean {
   if (GAVE_UP.test(text) || PERMANENT.test(text)) return false;
-  return DELAY_SUBJECT.test(bareSubject(msg.subject)) || /warning-timeout/i.test(msg.headers.get('auto-submitted') ?? '') || STILL_TRYING.test(text);
+  return DELAY_SUBJECT.test(bareSubject(msg.subject)) || /warning-timeout/i.test(msg.headers.get('auto-submitted') ?? '') || STILL_TRYING.test(text) || EXIM_DELAY_REASON.test(text);
 }

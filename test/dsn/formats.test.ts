@@ -37,6 +37,11 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'office365-error-details.eml', mta: 'office365', rows: [['eve@partner.example', '5.4.1', 'userunknown', 'suppress']] },
   { file: 'exim-failed.eml', mta: 'exim', rows: [['first@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['second@recipient.example', null, 'expired', 'none']] },
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
+  // a bounce_message_file / warn_message_file translated Exim's intro; deliver.c still writes the
+  // address list, X-Failed-Recipients and the warning's "Delay reason:" label (a warning that
+  // quotes 450 4.1.1 is retried, not suppressed)
+  { file: 'exim-translated-intro.eml', mta: 'rfc3464', rows: [['max@nosuchhost.recipient.example', '5.0.0', 'hostunknown', 'suppress'], ['olga@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
+  { file: 'exim-translated-warning.eml', mta: 'exim', rows: [['jane@recipient.example', '4.1.1', 'userunknown', 'retry']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },
   { file: 'japanese-iso2022.eml', mta: 'qmail', rows: [['taro@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'gmail-text.eml', mta: 'gmail', rows: [['over@recipient.example', '5.2.2', 'mailboxfull', 'none']] },

@@ -24,17 +24,42 @@ const SMTP_PREAMBLE = /SMTP error from remote (?:mail server|mailer|server) afte
 const HOST_PREFIX = /\bhost:?\s+\S+(?:\s+\[[0-9a-fA-F.:]+\])?:?\s*/i;
 const NOISE_LINE = /^\(?(?:ultimately )?generated (?:by|from)\b|^\(generated from\b/i;
 
+const DELAY_BLOCK = /^ {2}\S[^\n]*\n {4}Delay reason: /m;
+
+/**
+ * Where the address list starts when a bounce_message_file or warn_message_file replaced Exim's
+ * English intro (a translation, a host's own wording). deliver.c writes the list itself whatever
+ * the template says: each address at an indent of two, its error below at four, in a warning
+ * after "Delay reason: ", in a failure for an address the X-Failed-Recipients header lists.
+ */
+function listWithoutIntro(text: string, failed: readonly string[]): { at: number; delayed: boolean } | null {
+  const delay = DELAY_BLOCK.exec(text);
+  if (delay) return { at: delay.index, delayed: true };
+  if (failed.length === 0) return null;
+  const wanted = new Set(failed.map((a) => a.toLowerCase()));
+  let at = 0;
+  for (const line of text.split('\n')) {
+    // the address alone on its line, as print_address_information() writes it
+    if (indentOf(line) === 2 && wanted.has(line.trim().replace(/:$/, '').toLowerCase())) return { at, delayed: false };
+    at += line.length + 1;
+  }
+  return null;
+}
+
 export const exim: BounceFormat = {
   name: 'exim',
-  match: (msg) => EXIM_MARKS.test(msg.body) || msg.headers.has('x-failed-recipients'),
+  match: (msg) => EXIM_MARKS.test(msg.body) || msg.headers.has('x-failed-recipients') || DELAY_BLOCK.test(msg.body),
   extract(msg) {
     const text = beforeReturnedMessage(msg.body);
-    const start = LIST_START.exec(text);
-    if (!start) return null;
     const failedHeader = findAddresses(msg.headers.getAll('x-failed-recipients').join(','));
-    const delayed = /has not yet been delivered|deferred:/i.test(start[0]) || /^Warning: message .* delayed/i.test(msg.subject);
+    const start = LIST_START.exec(text);
+    const list = start
+      ? { at: start.index + start[0].length, delayed: /has not yet been delivered|deferred:/i.test(start[0]) }
+      : listWithoutIntro(text, failedHeader);
+    if (!list) return null;
+    const delayed = list.delayed || /^Warning: message .* delayed/i.test(msg.subject);
     const blocks: Array<{ head: string; lines: string[] }> = [];
-    const after = text.slice(start.index + start[0].length).split('\n');
+    const after = text.slice(list.at).split('\n');
     for (const line of after) {
       if (line.trim() === '') continue;
       const indent = indentOf(line);
