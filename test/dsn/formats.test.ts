@@ -42,6 +42,10 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // quotes 450 4.1.1 is retried, not suppressed)
   { file: 'exim-translated-intro.eml', mta: 'rfc3464', rows: [['max@nosuchhost.recipient.example', '5.0.0', 'hostunknown', 'suppress'], ['olga@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
   { file: 'exim-translated-warning.eml', mta: 'exim', rows: [['jane@recipient.example', '4.1.1', 'userunknown', 'retry']] },
+  // Exchange NDRs with no delivery-status part, section titles in French / Spanish (Microsoft's
+  // localized NDR docs): X-MS-Exchange-Message-Is-Ndr marks them, the reply lines are untranslated
+  { file: 'exchange-ndr-french.eml', mta: 'exchange2007', rows: [['paul@nosuchhost.recipient.example', '5.4.4', 'hostunknown', 'suppress']] },
+  { file: 'office365-ndr-spanish.eml', mta: 'exchange2007', rows: [['diego@recipient.example', '5.1.10', 'userunknown', 'suppress']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },
   { file: 'japanese-iso2022.eml', mta: 'qmail', rows: [['taro@recipient.example', '5.1.1', 'userunknown', 'suppress']] },
   { file: 'gmail-text.eml', mta: 'gmail', rows: [['over@recipient.example', '5.2.2', 'mailboxfull', 'none']] },

@@ -1,6 +1,6 @@
 import type { BounceFormat } from './format.ts';
 import { cleanAddress, findAddresses } from '../address.ts';
-import { section } from '../text-scan.ts';
+import { beforeReturnedMessage, section } from '../text-scan.ts';
 import type { FormatResult, RawRecipient } from '../types.ts';
 
 // Exchange 2007 and later, Microsoft 365 / Outlook.com: the human part is prose; the facts are in
@@ -57,11 +57,20 @@ function withStatus(reply: string, status: string): string {
   return basic ? `${basic[1]} ${status} ${basic[2]}` : `${status} ${reply}`;
 }
 
+/**
+ * Exchange's own NDR mark (set on every non-delivery report it writes): with it, the notice is read
+ * even when its section titles are in another language ("Informations de diagnostic pour les
+ * administrateurs :", "Diagnoseinformationen für Administratoren:"): the lines that matter, an
+ * address above "Remote Server returned '…'" or "#550 5.1.1 … ##", are written untranslated.
+ */
+const IS_NDR = 'x-ms-exchange-message-is-ndr';
+
 export const exchange2007: BounceFormat = {
   name: 'exchange2007',
-  match: (msg) => DIAGNOSTIC_INFO.test(msg.body) || REPORTED_ERROR.test(msg.body),
+  match: (msg) => DIAGNOSTIC_INFO.test(msg.body) || REPORTED_ERROR.test(msg.body) || msg.headers.has(IS_NDR),
   extract(msg) {
-    const text = section(msg.body, [DIAGNOSTIC_INFO], END);
+    const titled = section(msg.body, [DIAGNOSTIC_INFO], END);
+    const text = titled ?? (REPORTED_ERROR.test(msg.body) || !msg.headers.has(IS_NDR) ? null : beforeReturnedMessage(msg.body));
     if (text === null) return errorDetails(msg.body);
     const server = GENERATED_BY.exec(text)?.[1] ?? null;
     const recipients: RawRecipient[] = [];
@@ -75,6 +84,8 @@ export const exchange2007: BounceFormat = {
       const hashed = returned || bracketed ? null : HASHED.exec(rest);
       // the bracketed reply may carry no status of its own ("smtp;550 Unknown user"): the one before it says it
       const quoted = bracketed ? withStatus(bracketed[4], bracketed[3]) : null;
+      // untitled, an address counts only with a reply under it: the prose above names it too
+      if (titled === null && !returned && !bracketed && !hashed) continue;
       const reply = returned?.[1] ?? quoted ?? hashed?.[2] ?? '';
       const remoteMta = (bracketed?.[1] ?? bracketed?.[2] ?? hashed?.[1])?.toLowerCase() ?? null;
       recipients.push({ recipient, diagnostic: reply.replace(/\s+/g, ' ').trim(), reportingMta: server, remoteMta, dsnAction: 'failed' });
