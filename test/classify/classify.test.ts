@@ -149,6 +149,8 @@ test('the step a reply answered decides what its words leave open', () => {
   assert.equal(words.hardbounce, false);
   const code = classify('553 5.1.0 bob.example.com does not exist', { phase: 'mail' });
   assert.equal(code.reason, 'rejected');
+  // even the otherwise decisive X.1.2 (host unknown) is the sender's domain there
+  assert.deepEqual([classify('550 5.1.2 <bob@example.com>... Host unknown', { phase: 'mail' }).reason, classify('550 5.1.2 <jane@example.org>... Host unknown', { phase: 'rcpt' }).reason], ['rejected', 'hostunknown']);
   assert.equal(classify('550 5.1.1 <jane@example.org>: User unknown', { phase: 'rcpt' }).reason, 'userunknown');
 });
 
