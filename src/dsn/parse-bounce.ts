@@ -145,7 +145,7 @@ const HAS_CODE = /\b[245]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b/;
  * what the part left out. The Status field stays.
  */
 function withTextDiagnostics(msg: BounceMessage, result: FormatResult): FormatResult {
-  if (result.recipients.every((r) => HAS_CODE.test(r.diagnostic) && r.phase && r.remoteMta)) return result;
+  if (result.recipients.every((r) => HAS_CODE.test(r.diagnostic) && r.phase && r.remoteMta && r.originalRecipient)) return result;
   const fromText = new Map<string, RawRecipient>();
   // only the formats that know a layout: the generic fallbacks would guess
   for (const format of FORMATS) {
@@ -169,6 +169,8 @@ function withTextDiagnostics(msg: BounceMessage, result: FormatResult): FormatRe
       remoteMta: r.remoteMta ?? t.remoteMta,
       phase: r.phase ?? t.phase,
       fallbackReason: r.fallbackReason ?? t.fallbackReason,
+      // the alias the text names ("expanded from", "generated from") when the part names none
+      originalRecipient: r.originalRecipient ?? t.originalRecipient ?? null,
     };
   });
   return { ...result, recipients };

@@ -135,6 +135,15 @@ function actionOf(block: DsnFields): DsnAction | null {
 }
 
 /**
+ * An Original-Recipient as the ORCPT carried it: xtext (RFC 3461 §4), which some MTAs print as
+ * received. Only "+2B" and "+3D" are decoded, the two characters an address needs encoded ("+" and
+ * "="), so a tag such as "bob+CA@…" written plainly stays as it is.
+ */
+function xtextDecoded(value: string | undefined): string | undefined {
+  return value?.replace(/\+(2B|3D)/g, (_, hex: string) => (hex === '2B' ? '+' : '='));
+}
+
+/**
  * The per-recipient blocks of a delivery-status report as raw recipients. `sole` is the one
  * address the returned message was sent to, if it was sent to exactly one: a report with a single
  * block naming no Internet address (RFC 3464 2.3.2 allows "x400; …", "unknown; …") is about it.
@@ -148,12 +157,16 @@ export function recipientsFromDeliveryStatus(ds: DeliveryStatus, sole: () => str
     if (block.has('disposition') && !block.has('action') && !block.has('status')) continue;
     const finalRcpt = cleanAddress(block.get('final-recipient'));
     const actual = cleanAddress(block.get('x-actual-recipient'));
-    const original = cleanAddress(block.get('original-recipient'));
-    const recipient = finalRcpt ?? actual ?? original ?? (ds.perRecipient.length === 1 ? sole() : null);
+    const original = cleanAddress(xtextDecoded(block.get('original-recipient')));
+    // Sendmail writes the name from RCPT as Final-Recipient and "the real problem address" an
+    // alias led to as X-Actual-Recipient (savemail.c errbody()): the latter failed, the former is
+    // what the sender wrote
+    const aliased = finalRcpt !== null && actual !== null && actual.toLowerCase() !== finalRcpt.toLowerCase();
+    const recipient = (aliased ? actual : finalRcpt) ?? actual ?? original ?? (ds.perRecipient.length === 1 ? sole() : null);
     if (!recipient) continue;
     out.push({
       recipient,
-      originalRecipient: original,
+      originalRecipient: original ?? (aliased ? finalRcpt : null),
       dsnAction: actionOf(block),
       status: statusCode(block.get('status')),
       diagnostic: stripDiagnosticType(block.get('diagnostic-code')) || statusComment(block.get('status')),

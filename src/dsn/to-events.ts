@@ -34,11 +34,19 @@ export function bounceToEvents(parsed: ParsedBounce, options: ToEventsOptions): 
   });
 }
 
-/** Original-Recipients that two or more of the report's recipients share: aliases it shows expanded to several addresses. */
+/**
+ * Aliases the report shows expanded to several addresses: an Original-Recipient that two or more
+ * of its recipients came from, counting the alias itself when it is reported too (a forward that
+ * keeps a copy: "jane@" full, the copy to "jane.personal@" unknown).
+ */
 function expandedAliases(parsed: ParsedBounce): Set<string> {
   const count = new Map<string, number>();
   for (const r of parsed.recipients) {
     if (r.originalRecipient) count.set(r.originalRecipient.toLowerCase(), (count.get(r.originalRecipient.toLowerCase()) ?? 0) + 1);
+  }
+  for (const r of parsed.recipients) {
+    const self = r.recipient.toLowerCase();
+    if (count.has(self)) count.set(self, count.get(self)! + 1);
   }
   return new Set([...count].filter(([, n]) => n > 1).map(([a]) => a));
 }

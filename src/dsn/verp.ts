@@ -13,12 +13,25 @@ export interface VerpOptions {
 }
 
 /**
+ * A forwarder's SRS address (SRS0=hash=time=domain=local@forwarder) is the original return path
+ * rewritten: `SRS0=HHHH=TT=mail.sender.tld=bounces+jane=example.org@fwd.example` is
+ * `bounces+jane=example.org@mail.sender.tld`. SRS1 (forwarded twice) does not carry the original
+ * address whole: null. Anything else is returned as it is.
+ */
+function srsOriginal(address: string): string | null {
+  if (!/^SRS[01][=+-]/i.test(address)) return address;
+  const m = /^SRS0[=+-][^=@]*=[^=@]*=([^=@]+)=([^@]+)@[^@]+$/i.exec(address);
+  return m ? `${m[2]}@${m[1]}` : null;
+}
+
+/**
  * The recipient encoded in a VERP return path: `bounces+jane=example.org@mail.sender.tld` →
  * `jane@example.org`. Accepts "+" or "-" after the prefix; the last "=" in the rest separates
  * the recipient's local part from its domain. Null when the address is not VERP-shaped.
  */
 export function parseVerp(address: string, options: VerpOptions = {}): string | null {
-  const addr = address.trim().replace(/^<|>$/g, '');
+  const addr = srsOriginal(address.trim().replace(/^<|>$/g, ''));
+  if (addr === null) return null;
   const at = addr.lastIndexOf('@');
   if (at <= 0) return null;
   const local = addr.slice(0, at);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseBounce, bounceToEvents, REBOUND_ID_HEADER } from '../../src/dsn/index.ts';
+import { parseBounce, bounceToEvents, parseVerp, REBOUND_ID_HEADER } from '../../src/dsn/index.ts';
 import { REBOUND_ID_HEADER as ENGINE_HEADER } from '../../src/engine/transport.ts';
 import { createClassifier } from '../../src/classify/index.ts';
 import { report } from './helpers.ts';
@@ -182,6 +182,33 @@ test('members of an alias the report shows expanded are not tied to the alias or
   // one forwarded recipient alone is the sender's address rewritten: tied to both
   const [one] = bounceToEvents(parseBounce(forwardedReport('dlv_team')), { at: 0 });
   assert.deepEqual([one!.originalRecipient, one!.deliveryId], ['jane@old-home.example', 'dlv_team']);
+});
+
+test('forwards and aliases as MTAs report them: which address failed, which one the sender wrote, which the engine acts on', () => {
+  const read = (name: string) => {
+    const parsed = parseBounce(raw(name));
+    const events = bounceToEvents(parsed, { at: 0 });
+    return { rows: parsed.recipients.map((r) => [r.recipient, r.originalRecipient, r.reason]), ties: events.map((e) => [e.originalRecipient ?? null, e.deliveryId]) };
+  };
+  // Exim's redirect: "(generated from info@example.org)" under the failed child (deliver.c)
+  assert.deepEqual(read('exim-redirect-generated-from.eml').rows, [['jane.doe@gmail.example', 'info@example.org', 'userunknown']]);
+  // Sendmail's list alias: Final-Recipient is the name from RCPT, X-Actual-Recipient the failed
+  // member (savemail.c); two members of one alias are a list, tied to neither it nor its delivery
+  const list = read('sendmail-list-alias-two-members.eml');
+  assert.deepEqual(list.rows, [['ann@partner.example', 'staff@example.org', 'userunknown'], ['bob@isp.example', 'staff@example.org', 'userunknown']]);
+  assert.deepEqual(list.ties, [[null, null], [null, null]]);
+  // a forward that keeps a copy: the copy's failure is its own, the sender's address (full) keeps its delivery
+  const copy = read('postfix-forward-keep-copy.eml');
+  assert.deepEqual(copy.rows, [['jane@example.org', null, 'mailboxfull'], ['jane.personal@gmail.example', 'jane@example.org', 'userunknown']]);
+  assert.deepEqual(copy.ties, [[null, 'dlv_01JDFWD0000000000006'], [null, null]]);
+  // an ORCPT printed as xtext ("+2B" is "+") names the same address, not a rewrite
+  assert.deepEqual(read('sendmail-orcpt-xtext.eml').rows, [['jane+news@example.org', null, 'userunknown']]);
+});
+
+test('a forwarder\'s SRS address is unwrapped before it is read as VERP', () => {
+  assert.equal(parseVerp('SRS0=HHHH=TT=mail.sender.example=bounces+jane=example.org@fwd.example', { prefix: 'bounces' }), 'jane@example.org');
+  assert.equal(parseVerp('SRS0=a1Qb=S2=my-shop.example=jane.doe@fwd.example'), null);
+  assert.equal(parseVerp('SRS1=x=fwd1.example==HHHH=TT=mail.sender.example=bounces+jane=example.org@fwd2.example'), null);
 });
 
 test("Postfix's text notice names the alias a recipient was expanded from, wrapped or not (bounce_notify_util.c)", () => {
