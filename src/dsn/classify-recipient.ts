@@ -2,6 +2,7 @@ import type { Classification, ClassifyInput, Reason } from '../classify/types.ts
 import type { SmtpPhase } from '../smtp/types.ts';
 import type { BounceRecipient, RawRecipient } from './types.ts';
 import { decide } from '../classify/decision-table.ts';
+import { findEnhanced } from '../smtp/parse-reply.ts';
 
 export type ClassifyFn = (input: ClassifyInput, opts?: { phase?: SmtpPhase }) => Classification;
 
@@ -119,11 +120,13 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
   const phase = raw.phase ?? undefined;
   let c = classify(reply || raw.status || '', { phase });
   const textCode = c.enhanced ?? codeIn(reply);
-  const { status, source } = chooseStatus(raw.status ?? null, textCode);
-  let rulePrefix = '';
-  if (raw.status && textCode && raw.status !== textCode) {
+  const copied = statusCopiesReplyCode(raw.status ?? null, c.basic, textCode);
+  const statusField = copied ? `${raw.status![0]}.0.0` : raw.status ?? null;
+  const { status, source } = chooseStatus(statusField, textCode);
+  let rulePrefix = copied ? 'dsn/status-copies-reply-code+' : '';
+  if (statusField && textCode && statusField !== textCode) {
     rulePrefix = source === 'diagnostic' ? 'dsn/diagnostic-more-specific+' : 'dsn/status-field-more-specific+';
-  } else if (raw.status && !textCode && reply !== '') {
+  } else if (statusField && !textCode && reply !== '' && !copied) {
     rulePrefix = 'dsn/status-field+';
   }
   if (status && status !== c.enhanced) c = classify(`${c.basic ?? ''} ${status} ${c.text}`.trim(), { phase });
@@ -198,9 +201,19 @@ function notABounce(raw: RawRecipient): BounceRecipient {
   };
 }
 
+/**
+ * A Status that is only the reply's basic code spelled as an enhanced one: Stalwart writes
+ * "554 Transaction failed" as Status 5.5.4 and "421 …" as 4.2.1 when the reply carried no enhanced
+ * code (queue/dsn.rs), which RFC 3463 would read as "invalid command arguments" or "mailbox
+ * disabled". With no enhanced code in the reply, such a Status says only the class.
+ */
+function statusCopiesReplyCode(status: string | null, basic: number | null, textCode: string | null): boolean {
+  return status !== null && basic !== null && textCode === null && status.replace(/\./g, '') === String(basic);
+}
+
+/** An enhanced code the classifier did not take from the reply's start, read as the reply parser reads running text. */
 function codeIn(text: string): string | null {
-  const m = ENHANCED_IN_TEXT.exec(text);
-  return m ? `${m[1]}.${Number(m[2])}.${Number(m[3])}` : null;
+  return findEnhanced(text);
 }
 
 /**

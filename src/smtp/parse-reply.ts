@@ -157,8 +157,12 @@ function stripRepeatedCodes(text: string, basic: number, enhanced: string): stri
   return out;
 }
 
-/** The first enhanced code in the text, preferring a specific one over a generic X.0.0. */
-function findEnhanced(text: string): string | null {
+/**
+ * The first enhanced code in running text, preferring a specific one over a generic X.0.0: a
+ * failure (4.x.x / 5.x.x) with a registered subject (0–7), not part of an IP address
+ * ("[2.13.185.201]", "5.1.1.40") or a version number, nor a provider's own tag ("[#4.16.1]").
+ */
+export function findEnhanced(text: string): string | null {
   ENHANCED_IN_TEXT.lastIndex = 0;
   let generic: string | null = null;
   for (let i = 0; i < 8; i++) {

@@ -70,6 +70,24 @@ test('when nothing carries a code, the report’s verdict gives the class and st
   assert.match(second.rule, /^dsn\/failed-without-code\+/);
 });
 
+test('an IP address or a provider tag in the diagnostic is not an enhanced status code', () => {
+  // Postfix's delay warning for a refused connection to an MX in 2.0.0.0/8 (smtp_connect.c)
+  const delay = parseBounce(report('delayed', '4.4.1', 'connect to mx.example.org[2.13.185.201]:25: Connection refused', 'X-Postfix')).recipients[0]!;
+  assert.deepEqual([delay.status, delay.class, delay.action], ['4.4.1', 'transient', 'retry']);
+  const lost = parseBounce(report('failed', '4.4.2', 'lost connection with mx.example.org[5.1.1.40] while receiving the initial server greeting', 'X-Postfix')).recipients[0]!;
+  assert.deepEqual([lost.status, lost.reason], ['4.4.2', 'networkerror']);
+  const tagged = parseBounce(report('failed', '4.0.0', '451 Message temporarily deferred - [#4.16.1]')).recipients[0]!;
+  assert.equal(tagged.status, '4.0.0');
+});
+
+test("a Status that only spells the reply's basic code (Stalwart's 554 -> 5.5.4) says only the class", () => {
+  const r = parseBounce(report('failed', '5.5.4', '554 Transaction failed')).recipients[0]!;
+  assert.deepEqual([r.status, r.reason, r.hardbounce], ['5.0.0', 'onhold', false]);
+  assert.match(r.rule, /^dsn\/status-copies-reply-code\+/);
+  // a reply that carries the same code itself is taken at its word
+  assert.equal(parseBounce(report('failed', '5.5.4', '554 5.5.4 Invalid command arguments')).recipients[0]!.status, '5.5.4');
+});
+
 test("a Remote-MTA's comment and root dot are not part of the host name", () => {
   const withRemote = (remote: string) => parseBounce(report('failed', '5.1.1', '550 5.1.1 unknown').replace('Action: failed', `Remote-MTA: ${remote}\r\nAction: failed`)).recipients[0]?.remoteMta;
   assert.equal(withRemote('dns; mx.example.org. (192.0.2.10, the server for the domain example.org.)'), 'mx.example.org');
