@@ -20,9 +20,10 @@ function specificity(code: string): number {
  * the more specific; on a tie the diagnostic, since it is what the receiving server said while
  * the Status field is the reporting MTA's own summary of it.
  */
-export function chooseStatus(field: string | null, fromText: string | null): { status: string | null; source: 'status-field' | 'diagnostic' | null } {
+export function chooseStatus(field: string | null, fromText: string | null): { status: string | null; source: 'status-field' | 'diagnostic' | 'diagnostic-on-tie' | null } {
   if (field && fromText && field !== fromText) {
-    return specificity(field) > specificity(fromText) ? { status: field, source: 'status-field' } : { status: fromText, source: 'diagnostic' };
+    const [f, t] = [specificity(field), specificity(fromText)];
+    return f > t ? { status: field, source: 'status-field' } : { status: fromText, source: f === t ? 'diagnostic-on-tie' : 'diagnostic' };
   }
   if (field) return { status: field, source: 'status-field' };
   if (fromText) return { status: fromText, source: 'diagnostic' };
@@ -125,7 +126,7 @@ export function classifyRecipient(raw: RawRecipient, classify: ClassifyFn, sende
   const { status, source } = chooseStatus(statusField, textCode);
   let rulePrefix = copied ? 'dsn/status-copies-reply-code+' : '';
   if (statusField && textCode && statusField !== textCode) {
-    rulePrefix = source === 'diagnostic' ? 'dsn/diagnostic-more-specific+' : 'dsn/status-field-more-specific+';
+    rulePrefix = source === 'diagnostic' ? 'dsn/diagnostic-more-specific+' : source === 'diagnostic-on-tie' ? 'dsn/diagnostic-on-tie+' : 'dsn/status-field-more-specific+';
   } else if (statusField && !textCode && reply !== '' && !copied) {
     rulePrefix = 'dsn/status-field+';
   }

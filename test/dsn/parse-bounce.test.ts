@@ -37,6 +37,10 @@ test('a diagnostic more specific than the Status field wins, and the rule says s
   assert.equal(r.status, '5.1.1');
   assert.equal(r.reason, 'userunknown');
   assert.match(r.rule, /^dsn\/diagnostic-more-specific\+/);
+  // equally specific: the receiving server's words win, and the rule says it was a tie
+  const tie = parseBounce(dsn('5.2.2', '452 4.2.2 Mailbox full')).recipients[0];
+  assert.equal(tie.status, '4.2.2');
+  assert.match(tie.rule, /(?:^|\+)dsn\/diagnostic-on-tie\+/);
 });
 
 test('a Diagnostic-Code in unlabelled ISO-2022-JP is decoded before it is classified', () => {
