@@ -62,9 +62,14 @@ function smtpdTranscript(text: string): RawRecipient[] {
   return recipients.map((recipient) => ({ recipient, diagnostic: refusal!.reply, phase: phaseIn(refusal!.command) }));
 }
 
+// Postfix's own fields in its delivery-status part: present whatever language a site's bounce
+// template (bounce(5)) gives the text, while the "<address>: … (in reply to … command)" lines
+// below the template are written by Postfix itself, in ASCII
+const POSTFIX_FIELDS = /^X-Postfix-(?:Queue-ID|Sender)[ \t]*:/im;
+
 export const postfix: BounceFormat = {
   name: 'postfix',
-  match: (msg) => MARK.test(msg.body) || SMTPD_SUBJECT.test(msg.subject),
+  match: (msg) => MARK.test(msg.body) || SMTPD_SUBJECT.test(msg.subject) || msg.deliveryStatus.some((part) => POSTFIX_FIELDS.test(part)),
   extract(msg) {
     if (SMTPD_SUBJECT.test(msg.subject)) return { recipients: smtpdTranscript(msg.body) };
     return { recipients: postfixBlocks(beforeReturnedMessage(msg.body)) };
