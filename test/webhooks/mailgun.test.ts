@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeWebhook, WebhookPayloadError } from '../../src/webhooks/index.ts';
-import { normalizeFixture, onlyEvent, options } from './helpers/fixtures.ts';
+import { fixture, normalizeFixture, onlyEvent, options } from './helpers/fixtures.ts';
 
 test('a Mailgun temporary failure with 451 4.3.2 is a soft bounce Mailgun keeps retrying, reply rebuilt from its parts', () => {
   const e = onlyEvent(normalizeFixture('mailgun', 'mailgun/failed-temporary.json'));
@@ -32,6 +32,15 @@ test('a Mailgun failure because the address is on its bounce list is a drop, and
   assert.equal(e.event.classification.basic, null);
   assert.equal(e.event.classification.class, 'permanent');
   assert.equal(e.event.classification.retryable, false);
+});
+
+test("a Mailgun drop for a recipient who complained is no spam verdict on the message: Mailgun's words are its own", () => {
+  const body = fixture('mailgun/failed-suppress-bounce.json')
+    .replace('"reason": "suppress-bounce"', '"reason": "suppress-complaint"')
+    .replace('Not delivering to previously bounced address', 'Not delivering to a user who marked your messages as spam');
+  const e = onlyEvent(normalizeWebhook('mailgun', body, options()));
+  assert.equal(e.outcome, 'dropped');
+  assert.deepEqual([e.event.classification.reason, e.event.classification.action, e.event.classification.hardbounce], ['onhold', 'none', false]);
 });
 
 test('a Mailgun delivered event is a success', () => {

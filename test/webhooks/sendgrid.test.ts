@@ -99,6 +99,17 @@ test('an event without sg_event_id gets an id from its content: the same event t
   assert.equal(duplicates.length, 1);
 });
 
+test("a SendGrid drop for an address on its spam-report list is not read as a spam verdict on the message", () => {
+  // event.md lists the drop reasons; SendGrid sent nothing, so its words are no server's reply
+  const body = JSON.stringify([
+    { event: 'dropped', email: 'jane@example.com', sg_event_id: 'd1', reason: 'Spam Reporting Address', status: '5.0.0', timestamp: 1767603600 },
+    { event: 'dropped', email: 'bob@example.com', sg_event_id: 'd2', reason: 'Spam Content', status: '5.0.0', timestamp: 1767603600 },
+  ]);
+  const [listed, content] = normalizeWebhook('sendgrid', body, options()).results.map((r) => asEvent(r).event.classification);
+  assert.deepEqual([listed!.reason, listed!.action], ['onhold', 'none']);
+  assert.equal(content!.reason, 'spamdetected', "SendGrid's own spam checker did judge the content");
+});
+
 test('a SendGrid event without a usable address is kept as unknown, and the rest of the batch still counts', () => {
   const body = JSON.stringify([
     { event: 'bounce', email: 'not an address', sg_event_id: 'x1', reason: '550 5.1.1 no' },

@@ -65,6 +65,8 @@ test('a SparkPost policy_rejection is a drop, not retried', () => {
   const e = asEvent(byId('92356927693813863'));
   assert.equal(e.outcome, 'dropped');
   assert.equal(e.event.classification.retryable, false);
+  // SparkPost's own refusal, not a receiving server's: its words give no reason
+  assert.deepEqual([e.event.classification.reason, e.event.classification.hardbounce], ['onhold', false]);
 });
 
 test('SparkPost injection, track events and the test ping are counted as ignored', () => {

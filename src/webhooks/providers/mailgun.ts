@@ -62,7 +62,11 @@ function normalizeEventData(d: Record<string, unknown>, options: NormalizeOption
     outcome = severity === 'temporary' ? 'delayed' : suppressed ? 'dropped' : 'bounced';
     espRetrying = severity === 'temporary';
     const reason = failReason !== null && Object.hasOwn(FAILED_REASONS, failReason) ? FAILED_REASONS[failReason] : null;
-    verdict = { id: `mailgun/${providerType}`, class: severity === 'temporary' ? 'transient' as const : 'permanent' as const, reason };
+    // a suppression-list drop was never attempted: Mailgun's words ("Not delivering to a user who
+    // marked your messages as spam") are its own, not a receiving server's
+    verdict = suppressed
+      ? { id: `mailgun/${providerType}`, class: 'permanent' as const, force: { class: 'permanent' as const, reason: 'onhold' as const } }
+      : { id: `mailgun/${providerType}`, class: severity === 'temporary' ? 'transient' as const : 'permanent' as const, reason };
   } else if (name === 'rejected') {
     // Mailgun refused to send it at all (a bad request, a suppressed domain)
     outcome = 'dropped';

@@ -47,6 +47,10 @@ const BOUNCE_CLASSIFICATION: Readonly<Record<string, Reason | null>> = {
 };
 
 /** dropped `reason` → a reason: only SendGrid's spam checker says something about the message. */
+// Drops because the address is on one of SendGrid's suppression lists (event.md): SendGrid sent
+// nothing, and its words ("Spam Reporting Address") are no server's reply
+const LIST_DROPS: ReadonlySet<string> = new Set(['Bounced Address', 'Unsubscribed Address', 'Spam Reporting Address']);
+
 const DROPPED_REASONS: Readonly<Record<string, Reason>> = {
   'Spam Content (if spam checker app enabled)': 'spamdetected',
   'Spam Content': 'spamdetected',
@@ -85,7 +89,9 @@ function normalizeOne(item: unknown, options: NormalizeOptions): WebhookResult {
     eventId: eventId !== null ? `sendgrid:${eventId}` : contentId('sendgrid', item),
     recipient,
     response: composeReply({ enhanced: textOf(field(e, 'status'), 16), text: textOf(field(e, type.text)) }),
-    verdict: { ...type.verdict, id: verdictId, reason },
+    verdict: name === 'dropped' && droppedReason !== null && LIST_DROPS.has(droppedReason)
+      ? { id: verdictId, class: 'permanent', force: { class: 'permanent', reason: 'onhold' } }
+      : { ...type.verdict, id: verdictId, reason },
     reportedAt: timeOf(field(e, 'timestamp')),
     deliveryId: deliveryIdIn(e, recordOf(field(e, 'unique_args')), recordOf(field(e, 'custom_args'))),
     originalMessageId: idOf(field(e, 'sg_message_id')) ?? idOf(field(e, 'smtp-id')),

@@ -28,9 +28,11 @@ const MESSAGE_EVENTS: Readonly<Record<string, MessageEventType>> = {
   // a bounce that came back by email after SparkPost's server had accepted the message
   out_of_band: { outcome: 'bounced', espRetrying: false, verdict: { class: null } },
   delivery: { outcome: 'delivered', espRetrying: false, verdict: { class: 'success', force: { class: 'success', reason: 'delivered' } } },
-  policy_rejection: { outcome: 'dropped', espRetrying: false, verdict: { class: 'permanent', reason: 'onhold' } },
-  generation_failure: { outcome: 'dropped', espRetrying: false, verdict: { class: 'permanent', reason: 'onhold' } },
-  generation_rejection: { outcome: 'dropped', espRetrying: false, verdict: { class: 'permanent', reason: 'onhold' } },
+  // SparkPost's own refusals ("recipient address was suppressed due to customer policy (Spam
+  // Complaint)"): no receiving server spoke, so its words are not classified as a reply
+  policy_rejection: { outcome: 'dropped', espRetrying: false, verdict: { class: 'permanent', force: { class: 'permanent', reason: 'onhold' } } },
+  generation_failure: { outcome: 'dropped', espRetrying: false, verdict: { class: 'permanent', force: { class: 'permanent', reason: 'onhold' } } },
+  generation_rejection: { outcome: 'dropped', espRetrying: false, verdict: { class: 'permanent', force: { class: 'permanent', reason: 'onhold' } } },
   spam_complaint: { outcome: 'complained', espRetrying: false, verdict: { class: null, force: { class: null, reason: 'feedback' } } },
 };
 
