@@ -57,12 +57,26 @@ export const CASES: Array<[string, string, string, string]> = [
   ['MAILER-DAEMON@mx.example.net', 'failure notice', '<a@b.example>\n\n5.1.1 ', 'generic status line'],
   ['MAILER-DAEMON@mx.example.net', '[EXTERNAL] Re: Warning: could not send message for past 4 hours', '   ----- Transcript of session follows -----\n', 'sendmail warning with a tagged subject'],
   ['Jane <jane@example.org>', 'Out of Office', '', 'autoreply'],
+  // this round's layouts: an Exim warning and failure whose intro a template translated, Exim's
+  // "(generated from …)" under a redirected address, an Exchange NDR with translated titles
+  ['Mail Delivery System <Mailer-Daemon@mx.example.net>', 'Предупреждение', 'Письмо не доставлено:\n\n  a@b.example\n    Delay reason: ', 'exim translated warning'],
+  ['Mail Delivery System <Mailer-Daemon@mx.example.net>', 'Mailzustellung fehlgeschlagen', 'Folgende Adresse(n) sind fehlgeschlagen:\n\n  a@b.example\n    ', 'exim translated intro'],
+  ['Mail Delivery System <Mailer-Daemon@mx.example.net>', 'Mail delivery failed', 'This message was created automatically by mail delivery software.\nThe following address(es) failed:\n\n  a@b.example\n    (generated from ', 'exim generated from'],
+  ['Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>', 'Non remis : x', 'Informations de diagnostic pour les administrateurs :\n\na@b.example\nRemote Server returned \'550 ', 'exchange translated'],
 ];
+
+/** Headers a reader needs besides From / To / Subject to take the notice. */
+const EXTRA_HEADERS: Readonly<Record<string, string>> = {
+  imailserver: 'X-Mailer: <SMTP32 v8.22>\n',
+  autoreply: 'Auto-Submitted: auto-replied\n',
+  'exim translated intro': 'X-Failed-Recipients: a@b.example\n',
+  'exchange translated': 'X-MS-Exchange-Message-Is-Ndr:\n',
+};
 
 /** The reader case CASES[index], fed its own marker thousands of times and then every evil line. */
 export function readerStaysLinear(index: number): void {
   const [from, subject, marker, name] = CASES[index]!;
-  const headers = `From: ${from}\nTo: sender@example.com\nSubject: ${subject}\n${name === 'imailserver' ? 'X-Mailer: <SMTP32 v8.22>\n' : ''}${name === 'autoreply' ? 'Auto-Submitted: auto-replied\n' : ''}\n`;
+  const headers = `From: ${from}\nTo: sender@example.com\nSubject: ${subject}\n${EXTRA_HEADERS[name] ?? ''}\n`;
   // the format's own marker repeated thousands of times: each occurrence must not rescan the rest
   if (marker !== '') assert.equal(typeof parseBounce(headers + marker.repeat(3000)).isBounce, 'boolean');
   for (const evil of evilLines) {
