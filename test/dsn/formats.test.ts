@@ -47,6 +47,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   // Postfix with a Japanese bounce(5) template: its X-Postfix fields mark it, and its own
   // "(in reply to end of DATA command)" line says the "unknown user" came after DATA
   { file: 'postfix-japanese-template.eml', mta: 'postfix', rows: [['jane@docomo.ne.jp', '5.0.0', 'filtered', 'fix-sender']] },
+  // Courier writes each recipient head after one space (module.dsn/dsn.c print_receipient())
+  { file: 'courier-indented-heads.eml', mta: 'courier', rows: [['jane@example.org', '5.0.0', 'networkerror', 'none']] },
   { file: 'exchange-ndr-french.eml', mta: 'exchange2007', rows: [['paul@nosuchhost.recipient.example', '5.4.4', 'hostunknown', 'suppress']] },
   { file: 'office365-ndr-spanish.eml', mta: 'exchange2007', rows: [['diego@recipient.example', '5.1.10', 'userunknown', 'suppress']] },
   { file: 'qmail.eml', mta: 'qmail', rows: [['nobody@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['nohost@missing.example', '5.1.2', 'hostunknown', 'suppress']] },

@@ -17,5 +17,5 @@ const MARK = /^running the Courier mail server|^This is a delivery status notifi
 export const courier: BounceFormat = {
   name: 'courier',
   match: (msg) => MARK.test(msg.body),
-  extract: (msg) => ({ recipients: qmailStyleBlocks(beforeReturnedMessage(msg.body)) }),
+  extract: (msg) => ({ recipients: qmailStyleBlocks(beforeReturnedMessage(msg.body), { indentedHeads: true }) }),
 };

@@ -12,6 +12,8 @@ import type { RawRecipient } from '../types.ts';
 // One block per recipient, opened by "<address>:" at the start of a line, ended by a blank line.
 
 const BLOCK_HEAD = /^<([^<>\n]{3,320})>:?[ \t]*(.*)$/;
+// Courier writes each head after one space (module.dsn/dsn.c print_receipient(): " <jane@…>:")
+const INDENTED_HEAD = /^ ?<([^<>\n]{3,320})>:?[ \t]*(.*)$/;
 const REMOTE_SAID = /^(?:Remote host said|Remote server replied|The remote server said):\s*/im;
 const QMAIL_STATUS = /\(?#([245]\.\d{1,3}\.\d{1,3})\)?/;
 // no leading \s*: unanchored, it would rescan a long run of spaces from every position in it
@@ -19,7 +21,8 @@ const GAVE_UP = /I'm not going to try again;\s*this\s+message has been in the qu
 const NOISE = /^(?:Giving up on \S+?\.?|\(Other MXes tried:.*)$/i;
 const CONTEXT = /^(?:From: <[^>]*> RCPT: <[^>]*>\s*)?(\S+) (?:does not like recipient|failed after I sent the message|failed on DATA command)\.?$|^Connected to (\S+) but (?:sender was rejected|greeting failed|my name was rejected|connection died)\.?$/i;
 
-export function qmailStyleBlocks(text: string): RawRecipient[] {
+export function qmailStyleBlocks(text: string, options: { indentedHeads?: boolean } = {}): RawRecipient[] {
+  const headPattern = options.indentedHeads ? INDENTED_HEAD : BLOCK_HEAD;
   const out: RawRecipient[] = [];
   let current: { recipient: string; lines: string[] } | null = null;
   const flush = (): void => {
@@ -28,7 +31,7 @@ export function qmailStyleBlocks(text: string): RawRecipient[] {
     current = null;
   };
   for (const line of text.split('\n')) {
-    const head = BLOCK_HEAD.exec(line);
+    const head = headPattern.exec(line);
     const address = head ? cleanAddress(head[1]) : null;
     if (head && address) {
       flush();
