@@ -2,9 +2,12 @@ import type { Store } from './store.ts';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 import { PostgresStore, redactUrl, type PostgresStoreOptions } from './postgres/postgres-store.ts';
 
-/** The database a command uses: `--db PATH`, else $REBOUND_DB, else ./rebound.db. */
+/**
+ * The database a command uses: `--db PATH`, else $REBOUND_DB, else ./data/rebound.db, the file
+ * `rebound serve` (and `npm start`) writes, so the commands read what the server recorded.
+ */
 export function defaultDbPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.REBOUND_DB ?? './rebound.db';
+  return flag ?? env.REBOUND_DB ?? './data/rebound.db';
 }
 
 /**

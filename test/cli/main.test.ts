@@ -36,3 +36,11 @@ test('a reader that closes the pipe early (| head) ends the run quietly, exit 0'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the commands that read the database default to the file rebound serve writes', async () => {
+  const { defaultDbPath } = await import('../../src/store/open-store.ts');
+  const { DEFAULTS } = await import('../../src/server/config.ts');
+  assert.equal(defaultDbPath(undefined, {}), DEFAULTS.db);
+  assert.equal(defaultDbPath(undefined, { REBOUND_DB: '/tmp/x.db' }), '/tmp/x.db');
+  assert.equal(defaultDbPath('/tmp/y.db', { REBOUND_DB: '/tmp/x.db' }), '/tmp/y.db');
+});

@@ -14,7 +14,7 @@ interface DbOption {
 /** `rebound address show|reactivate|suppress EMAIL`: look at and act on one address's lifecycle. */
 export function registerAddress(program: Command): void {
   const address = program.command('address').description("one address's status (active, deferred, unavailable, suppressed), by hand");
-  const dbOption = ['--db <path>', 'SQLite database (default: $REBOUND_DB, else ./rebound.db)'] as const;
+  const dbOption = ['--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)'] as const;
 
   address.command('show')
     .description('status, cool-off, counts and recent deliveries of an address')

@@ -17,7 +17,7 @@ export function registerDestinations(program: Command): void {
   program
     .command('destinations')
     .description('receiving destinations: health (open, suspended, probing), attempts, failures and the last reply')
-    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./rebound.db)')
+    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)')
     .option('--health <state>', 'only destinations in this state (open, suspended, probing)')
     .option('--json', 'print JSON')
     .action(async (opts: Options) => {

@@ -26,7 +26,7 @@ export function openForMetrics(db: string | undefined) {
 
 export function metricsFilterOptions(cmd: Command): Command {
   return cmd
-    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./rebound.db)')
+    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)')
     .option('--from <time>', 'window start: ISO 8601 or epoch ms (default: 7 days before --to)')
     .option('--to <time>', 'window end: ISO 8601 or epoch ms (default: now)')
     .option('--enhanced <code>', 'only this enhanced code, e.g. 4.3.2')
