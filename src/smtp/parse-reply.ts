@@ -30,10 +30,12 @@ const LEADING_ENHANCED = /^\s*[#(\[]?([245]\.\d{1,3}\.\d{1,3})[)\]]?(?:[ \t]+|(?
 // never the outcome being reported; a success reply starts with its code.
 // basic followed by enhanced somewhere in a wrapped text: "… said: 550 5.1.1 <x>: …"
 const PAIR_IN_TEXT = /(?:^|[^\w.])([45]\d\d)[ -]{1,3}[#(]?([45]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/;
-// an enhanced code anywhere, not part of an IP address or version number, nor a section of an RFC
-// the text cites: HestiaCP's "550 Access denied - Invalid HELO name (See RFC2821 4.1.3)" names
-// section 4.1.3, and read as a status it became a bad mailbox (5.1.3) and a hard bounce
-const ENHANCED_IN_TEXT = /(?:^|[^\w.])[#(\[]?(?<!\brfc[ -]?\d{3,4},?[ \t]{1,3}(?:section[ \t]{1,3}|sec\.[ \t]{0,3}|§[ \t]{0,3})?)([45]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/gi;
+// an enhanced code anywhere, not part of an IP address or version number
+const ENHANCED_IN_TEXT = /(?:^|[^\w.])[#(\[]?([45]\.[0-7]\.\d{1,3})(?![\d]|\.\d)/g;
+// nor the section of an RFC the text cites, checked on the few characters before a match only:
+// HestiaCP's "550 Access denied - Invalid HELO name (See RFC2821 4.1.3)" names section 4.1.3, and
+// read as a status it became a bad mailbox (5.1.3) and a hard bounce
+const CITES_RFC = /\brfc[ -]?\d{3,4},?[ \t]{1,3}(?:section[ \t]{1,3}|sec\.[ \t]{0,3}|§[ \t]{0,3})?[#(\[]?$/i;
 // a basic code standing alone after something that introduces a reply
 const BASIC_IN_TEXT = /(?:^|[:;\]>)]\s*|\bsaid:?\s+|\b(?:error|code|reply|response|status)\s*:?\s+)([45][0-5]\d)(?=[\s.,;:-]|$)/i;
 const CONTROL_AND_SPACE = /[\s\x00-\x1f\x7f]+/g;
@@ -170,6 +172,8 @@ export function findEnhanced(text: string): string | null {
   for (let i = 0; i < 8; i++) {
     const m = ENHANCED_IN_TEXT.exec(text);
     if (!m) break;
+    const at = m.index + m[0].length - m[1]!.length;
+    if (CITES_RFC.test(text.slice(Math.max(0, at - 24), at))) continue;
     const code = normalizeEnhanced(m[1]);
     if (code === null) continue;
     if (!code.endsWith('.0.0')) return code;
