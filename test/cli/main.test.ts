@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,4 +43,25 @@ test('the commands that read the database default to the file rebound serve writ
   assert.equal(defaultDbPath(undefined, {}), DEFAULTS.db);
   assert.equal(defaultDbPath(undefined, { REBOUND_DB: '/tmp/x.db' }), '/tmp/x.db');
   assert.equal(defaultDbPath('/tmp/y.db', { REBOUND_DB: '/tmp/x.db' }), '/tmp/y.db');
+});
+
+test('reading commands refuse a missing database instead of creating an empty one; token create makes it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-nodb-'));
+  const db = join(dir, 'sub', 'rebound.db');
+  try {
+    for (const args of [['token', 'list'], ['token', 'revoke', 'tok_x'], ['destinations'], ['report'], ['address', 'show', 'a@example.org']]) {
+      const r = spawnSync(bin, [...args, '--db', db], { encoding: 'utf8' });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /no database at .*rebound\.db/);
+      assert.equal(existsSync(db), false, `${args.join(' ')} left a file behind`);
+    }
+    const made = spawnSync(bin, ['token', 'create', '--db', db, '--label', 'ci'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(made.stdout, /\S{20,}/);
+    const listed = spawnSync(bin, ['token', 'list', '--db', db], { encoding: 'utf8' });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, /full\s+\S+\s+ci/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

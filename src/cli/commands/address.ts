@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { Engine } from '../../engine/engine.ts';
 import { RealClock } from '../../engine/clock.ts';
-import { openStore, defaultDbPath } from '../../store/open-store.ts';
+import { openCommandStore } from '../open-db.ts';
 import type { AddressRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -84,9 +83,7 @@ function checkEmail(email: string): string {
 }
 
 async function withEngine(opts: DbOption, create: boolean, fn: (engine: Engine) => Promise<void>): Promise<void> {
-  const path = defaultDbPath(opts.db);
-  if (!create && !existsSync(path)) throw new UsageError(`no database at ${path} (pass --db PATH or set REBOUND_DB)`);
-  const store = openStore(path);
+  const store = openCommandStore(opts.db, { create });
   try {
     await fn(new Engine({ store, clock: new RealClock() }));
   } finally {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { defaultDbPath, openStore } from '../../store/open-store.ts';
+import { openCommandStore } from '../open-db.ts';
 import type { DestinationRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -22,9 +21,7 @@ export function registerDestinations(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: Options) => {
       if (opts.health !== undefined && !HEALTH.includes(opts.health)) throw new UsageError(`--health must be one of ${HEALTH.join(', ')}, got ${opts.health}`);
-      const path = defaultDbPath(opts.db);
-      if (!/^postgres/.test(path) && !existsSync(path.replace(/^sqlite:/, ''))) throw new UsageError(`no database at ${path} (use --db or REBOUND_DB)`);
-      const store = openStore(path);
+      const store = openCommandStore(opts.db);
       try {
         const all = await store.listDestinations();
         const rows = opts.health ? all.filter((d) => d.health === opts.health) : all;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { defaultDbPath, openStore } from '../../store/open-store.ts';
+import { openCommandStore } from '../open-db.ts';
 import { openMetrics } from '../../metrics/open-metrics.ts';
 import { MetricsQueryError, parseMetricsQuery } from '../../metrics/query.ts';
 import { renderReport } from '../../metrics/render.ts';
@@ -19,9 +18,7 @@ interface Options {
 
 /** Opens the database a metrics command names, refusing a missing file (SQLite would create one). */
 export function openForMetrics(db: string | undefined) {
-  const path = defaultDbPath(db);
-  if (!/^postgres/.test(path) && !existsSync(path.replace(/^sqlite:/, ''))) throw new UsageError(`no database at ${path} (use --db or REBOUND_DB)`);
-  return openStore(path);
+  return openCommandStore(db);
 }
 
 export function metricsFilterOptions(cmd: Command): Command {

@@ -1,19 +1,15 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { PostgresTokenStore, SqliteTokenStore, type TokenScope, type TokenStore } from '../../server/token-store.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openCommandStore } from '../open-db.ts';
 import { PostgresStore } from '../../store/postgres/postgres-store.ts';
 import { UsageError } from '../usage-error.ts';
 
 const DEFAULT_DB = './data/rebound.db';
 
-async function open(db: string | undefined): Promise<{ store: TokenStore; close: () => Promise<void> }> {
-  const location = db ?? process.env.REBOUND_DB ?? DEFAULT_DB;
-  if (!/^postgres(ql)?:\/\//.test(location)) mkdirSync(dirname(location.replace(/^sqlite:/, '')), { recursive: true });
+async function open(db: string | undefined, create = false): Promise<{ store: TokenStore; close: () => Promise<void> }> {
   // through the store, so a new database gets the whole schema (api_tokens is migration 0005 in both)
-  const store = openStore(location);
+  const store = openCommandStore(db, { create });
   const tokens = store instanceof SqliteStore ? new SqliteTokenStore(store.db) : new PostgresTokenStore(store as PostgresStore);
   return { store: tokens, close: () => store.close() };
 }
@@ -27,7 +23,7 @@ export function registerToken(program: Command): void {
     .option('--label <text>', 'what the token is for', 'cli')
     .option('--read-only', 'the token may only read (GET); writes answer 403')
     .action(async (opts: { db?: string; label: string; readOnly?: boolean }) => {
-      const { store, close } = await open(opts.db);
+      const { store, close } = await open(opts.db, true);
       try {
         const scope: TokenScope = opts.readOnly ? 'read' : 'full';
         const { token: t, info } = await store.create(opts.label, scope);

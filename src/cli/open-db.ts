@@ -1,0 +1,24 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { defaultDbPath, openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { UsageError } from './usage-error.ts';
+
+const isPostgres = (location: string): boolean => /^postgres(ql)?:\/\//.test(location);
+
+/**
+ * The store a command's `--db` names (else $REBOUND_DB, else ./data/rebound.db). A command that
+ * only reads must not leave an empty SQLite file behind when the path is wrong, which is what
+ * opening it would do, so a missing file is a usage error unless `create` says the command writes.
+ */
+export function openCommandStore(flag: string | undefined, { create = false }: { create?: boolean } = {}): Store {
+  const location = defaultDbPath(flag);
+  if (!isPostgres(location)) {
+    const file = location.replace(/^sqlite:/, '');
+    if (!existsSync(file)) {
+      if (!create) throw new UsageError(`no database at ${file} (pass --db PATH or set REBOUND_DB; rebound serve creates it)`);
+      mkdirSync(dirname(file), { recursive: true });
+    }
+  }
+  return openStore(location);
+}
