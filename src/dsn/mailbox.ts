@@ -18,7 +18,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Every regular file under a path, depth first, in name order. Maildir's tmp/ (messages still
- * being written) and hidden entries are skipped.
+ * being written) and hidden entries are skipped, except a Maildir's Maildir++ subfolders.
  */
 async function* filesUnder(path: string, depth: number): AsyncGenerator<{ path: string; error?: string }> {
   let info;
@@ -47,9 +47,27 @@ async function* filesUnder(path: string, depth: number): AsyncGenerator<{ path: 
     yield { path, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
     return;
   }
+  const maildir = names.includes('cur') && names.includes('new');
   for (const name of names) {
-    if (name.startsWith('.') || name === 'tmp') continue;
+    if (maildir ? !isMaildirPart(name) || !(await isDirectory(join(path, name))) : name.startsWith('.') || name === 'tmp') continue;
     yield* filesUnder(join(path, name), depth + 1);
+  }
+}
+
+/**
+ * In a Maildir only cur/ and new/ hold messages; its other files are the IMAP server's (dovecot
+ * indexes, courier keywords, subscriptions) and are not mail. Maildir++ subfolders (".Bounces",
+ * ".Archive.2026") are hidden directories of the same shape, and a mail server files bounces there.
+ */
+function isMaildirPart(name: string): boolean {
+  return name === 'cur' || name === 'new' || (name.startsWith('.') && name !== '.' && name !== '..' && name.length > 1);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

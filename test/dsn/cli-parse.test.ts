@@ -40,6 +40,21 @@ test('a directory is read recursively, Maildir tmp/ skipped, in name order', () 
   assert.deepEqual(out.map((l) => [l.source.slice(dir.length + 1), l.mta]), [['cur/1736000000.M1P1.host:2,S', 'qmail'], ['new/1736000001.M2P1.host', 'yahoo']]);
 });
 
+test('a Maildir is read with its Maildir++ subfolders, and its server files are not taken for mail', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-maildirpp-'));
+  for (const sub of ['cur', 'new', 'tmp', '.Bounces/cur', '.Bounces/new', '.Bounces/tmp']) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(join(dir, 'cur', '1736000000.M1P1.host:2,S'), readFileSync(join(fixtures, 'qmail.eml')));
+  writeFileSync(join(dir, '.Bounces', 'new', '1736000001.M2P1.host'), readFileSync(join(fixtures, 'yahoo.eml')));
+  // what Dovecot and Courier keep beside the messages
+  writeFileSync(join(dir, 'dovecot-uidlist'), '3 V1736000000 N2\n');
+  writeFileSync(join(dir, 'subscriptions'), 'Bounces\n');
+  writeFileSync(join(dir, '.Bounces', 'maildirfolder'), '');
+  writeFileSync(join(dir, '.Bounces', 'dovecot.index.log'), Buffer.from([0, 1, 2, 3]));
+  const r = run('--jsonl', dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(lines(r.stdout).map((l) => [l.source.slice(dir.length + 1), l.mta]), [['.Bounces/new/1736000001.M2P1.host', 'yahoo'], ['cur/1736000000.M1P1.host:2,S', 'qmail']]);
+});
+
 test('an mbox file is split into its messages, each named path#N', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rebound-mbox-'));
   const mbox = join(dir, 'bounces.mbox');
