@@ -6,6 +6,8 @@ interface RouteSchema {
   querystring?: { properties?: Record<string, unknown>; required?: string[] };
   body?: { content?: Record<string, { schema: unknown }> } & Record<string, unknown>;
   response?: Record<string, unknown>;
+  /** Content types of a route that does not answer JSON (fastify ignores the key; the document uses it). */
+  produces?: string[];
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -13,15 +15,28 @@ const STATUS_TEXT: Record<string, string> = {
   404: 'Not found', 409: 'Conflicts with the current state', 413: 'Body larger than the limit',
 };
 
+const undocumentedByApp = new WeakMap<FastifyInstance, string[]>();
+
+/** Routes an app registered without a schema, so not in its document: the dashboard's pages should be all. */
+export function undocumentedRoutes(app: FastifyInstance): string[] {
+  return [...new Set(undocumentedByApp.get(app) ?? [])];
+}
+
 /**
  * Builds the OpenAPI 3.1 document from the JSON schemas the routes declare: start collecting
  * before the routes are registered, read `document()` after. No extra package needed.
  */
 export function collectOpenApi(app: FastifyInstance, info: { title: string; version: string }): { document: () => object } {
   const paths: Record<string, Record<string, unknown>> = {};
+  const undocumented: string[] = [];
+  undocumentedByApp.set(app, undocumented);
   app.addHook('onRoute', (route: RouteOptions) => {
     const schema = route.schema as RouteSchema | undefined;
-    if (!schema || route.url === '/openapi.json') return;
+    if (route.url === '/openapi.json') return;
+    if (!schema) {
+      undocumented.push(route.url);
+      return;
+    }
     const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
     for (const method of methods) {
@@ -32,8 +47,9 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
       const op: Record<string, unknown> = {
         summary: schema.summary,
         parameters,
-        responses: Object.fromEntries(Object.entries(schema.response ?? { 200: {} }).map(([code, s]) => [code, {
-          description: STATUS_TEXT[code] ?? code, content: { 'application/json': { schema: s } },
+        responses: Object.fromEntries(Object.entries({ 200: {}, ...schema.response }).map(([code, s]) => [code, {
+          description: STATUS_TEXT[code] ?? code,
+          content: Object.fromEntries((code === '200' && schema.produces ? schema.produces : ['application/json']).map((type) => [type, { schema: s }])),
         }])),
       };
       if (path.startsWith('/v1')) op.security = [{ bearer: [] }];

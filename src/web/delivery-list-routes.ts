@@ -36,7 +36,9 @@ async function byDomain(store: Store, domain: string, limit: number): Promise<De
  */
 export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   const { store } = opts;
-  app.get('/v1/deliveries/counts', async () => store.countDeliveries());
+  app.get('/v1/deliveries/counts', {
+    schema: { summary: 'How many deliveries are in each status (the queue depth)', response: { 200: { type: 'object', additionalProperties: { type: 'integer' } } } },
+  }, async () => store.countDeliveries());
 
   app.get('/v1/deliveries', {
     schema: {

@@ -66,5 +66,12 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.equal(doc.openapi, '3.1.0');
     for (const p of ['/v1/messages', '/v1/bounces', '/v1/classify', '/v1/deliveries/{id}', '/v1/addresses/{email}', '/v1/addresses/{email}/suppress', '/v1/destinations', '/healthz']) assert.ok(doc.paths[p], p);
     assert.ok(doc.paths['/v1/messages']!.post!.requestBody!.content['message/rfc822']);
+    // every route but the dashboard's own pages and files is in the document
+    const { undocumentedRoutes } = await import('../../src/server/openapi.ts');
+    assert.deepEqual(undocumentedRoutes(s.server.app).filter((url) => !['/', '/*', '/login', '/logout', '/web/clock', '/static/*', '/vendor/*'].includes(url)), []);
+    for (const p of ['/v1/metrics/summary', '/v1/metrics/time-of-day', '/v1/segments/affected', '/v1/deliveries', '/v1/deliveries/counts', '/metrics']) assert.ok(doc.paths[p]?.get, p);
+    const params = (doc.paths['/v1/segments/affected']!.get as unknown as { parameters: Array<{ name: string }> }).parameters.map((p) => p.name);
+    for (const name of ['from', 'to', 'enhanced', 'reason', 'domain', 'kind', 'format']) assert.ok(params.includes(name), name);
+    assert.ok((doc.paths['/metrics']!.get as unknown as { responses: { 200: { content: Record<string, unknown> } } }).responses[200].content['text/plain; version=0.0.4']);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { MetricsQueryError, parseMetricsQuery, type ParsedQuery } from '../../metrics/query.ts';
+import { errorSchema } from './schemas.ts';
 
 export interface MetricsRoutesOptions {
   metrics: Metrics;
@@ -12,25 +13,50 @@ export interface MetricsRoutesOptions {
  */
 export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOptions): Promise<void> {
   const { metrics } = opts;
-  const route = (path: string, answer: (q: ParsedQuery) => Promise<unknown>): void => {
-    app.get(path, async (req, reply: FastifyReply) => {
+  const route = (path: string, summary: string, answer: (q: ParsedQuery) => Promise<unknown>): void => {
+    // The schema documents the query for /openapi.json; parseMetricsQuery checks it (attachValidation
+    // keeps fastify's own check from answering first), so the CLI and the API give the same errors.
+    app.get(path, { schema: { summary, querystring: metricsQuerySchema(), response: { 200: OPEN_OBJECT, 400: errorSchema } }, attachValidation: true }, async (req, reply: FastifyReply) => {
       let q: ParsedQuery;
       try {
         q = parseMetricsQuery(req.query, metrics.clock.now());
       } catch (err) {
-        if (err instanceof MetricsQueryError) return reply.code(400).send({ error: err.message });
+        if (err instanceof MetricsQueryError) return reply.code(400).send({ error: err.message, details: { field: 'querystring' } });
         throw err;
       }
       return answer(q);
     });
   };
-  route('/v1/metrics/summary', (q) => metrics.summary(q));
-  route('/v1/metrics/deferrals', (q) => metrics.frequency(q, q.bucket));
-  route('/v1/metrics/destinations', (q) => metrics.destinations(q, q.limit).then((destinations) => ({ destinations })));
-  route('/v1/metrics/resolution', (q) => metrics.resolution(q));
-  route('/v1/metrics/retry-success', (q) => metrics.retrySuccess(q));
-  route('/v1/metrics/time-of-day', async (q) => {
+  route('/v1/metrics/summary', 'Deferrals, failures, suppressions and resolutions over the window (docs/metrics.md)', (q) => metrics.summary(q));
+  route('/v1/metrics/deferrals', 'Deferrals per hour or day (bucket) over the window', (q) => metrics.frequency(q, q.bucket));
+  route('/v1/metrics/destinations', 'Destinations by deferrals over the window, most first (limit)', (q) => metrics.destinations(q, q.limit).then((destinations) => ({ destinations })));
+  route('/v1/metrics/resolution', 'How deferred deliveries ended: delivered, failed or still waiting, and how long it took', (q) => metrics.resolution(q));
+  route('/v1/metrics/retry-success', 'Share of retries that delivered, by attempt number', (q) => metrics.retrySuccess(q));
+  route('/v1/metrics/time-of-day', 'Deferrals by weekday and hour in a time zone (tz)', async (q) => {
     const timeZone = q.timeZone ?? metrics.timeZone;
     return { timeZone, weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], counts: await metrics.timeOfDay(q, timeZone) };
   });
+}
+
+/** Shapes differ per route and are documented in docs/metrics.md; declared open so nothing is stripped. */
+const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
+
+const text = (description: string) => ({ type: 'string', maxLength: 200, description });
+
+/** The query every metrics route and `GET /v1/segments/affected` shares (src/metrics/query.ts reads it). */
+export function metricsQuerySchema(extra: Record<string, unknown> = {}) {
+  return {
+    type: 'object',
+    properties: {
+      from: text('window start: ISO 8601 or epoch milliseconds (default: 7 days before to)'),
+      to: text('window end: ISO 8601 or epoch milliseconds (default: now)'),
+      enhanced: text('only this enhanced status code, e.g. 4.3.2'),
+      reason: text('only this reason, e.g. notaccept'),
+      domain: text('only this receiving domain'),
+      tz: text('IANA time zone for time-of-day (default: the server\'s, UTC unless configured)'),
+      bucket: { type: 'string', enum: ['hour', 'day'], description: 'deferrals: bucket size (default hour)' },
+      limit: text('destinations: how many (default 50)'),
+      ...extra,
+    },
+  };
 }

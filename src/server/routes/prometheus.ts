@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import type { Registry } from 'prom-client';
 
 export interface PrometheusRouteOptions {
@@ -9,7 +9,7 @@ export interface PrometheusRouteOptions {
 
 /** `GET /metrics` in the Prometheus text format. */
 export async function prometheusRoutes(app: FastifyInstance, opts: PrometheusRouteOptions): Promise<void> {
-  app.get('/metrics', async (req, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics in the text exposition format (docs/metrics.md)', produces: ['text/plain; version=0.0.4'] } as FastifySchema }, async (req, reply) => {
     if (opts.authorize && !(await opts.authorize(req))) return reply.code(401).send({ error: 'a bearer token is required for /metrics' });
     const body = await opts.registry.metrics();
     return reply.type(opts.registry.contentType).send(body);
