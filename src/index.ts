@@ -10,3 +10,7 @@ export { explain } from './classify/explain.ts';
 export type { Explanation } from './classify/explain.ts';
 export { parseBounce, bounceToEvents, parseVerp } from './dsn/index.ts';
 export type { ParsedBounce, BounceRecipient, BounceKind, DsnAction, ParseBounceOptions, ToEventsOptions, VerpOptions, MimeLimits } from './dsn/index.ts';
+export { normalizeWebhook, verifySnsMessage, SnsCertCache, verifySendGridSignature, verifyMailgunSignature, verifyBasicAuth, verifyToken, WebhookPayloadError, PROVIDERS } from './webhooks/index.ts';
+// Renamed here: a bare `sign`/`verify` says too little beside the rest of the library.
+export { sign as signWebhook, verify as verifyWebhook, SIGNATURE_HEADER } from './webhooks/index.ts';
+export type { ProviderName, NormalizedBatch, NormalizedEvent, WebhookResult, VerifyResult } from './webhooks/index.ts';
