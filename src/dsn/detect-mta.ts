@@ -77,3 +77,6 @@ export function detectVendor(msg: BounceMessage): string | null {
 export function detectMta(msg: BounceMessage): string | null {
   return first(MTAS, msg);
 }
+
+/** Every name the marks can give (docs/bounce-parsing.md lists them; a test keeps the two alike). */
+export const MARK_NAMES: readonly string[] = [...new Set([...VENDORS, ...MTAS].map((m) => m.mta))];
