@@ -10,8 +10,13 @@ export class PhraseMatcher {
   /** Non-BMP or rare characters outside the table's range. */
   private readonly classOfWide: Map<number, number>;
   private readonly width: number;
-  /** Uint16 when the states fit (half the cache footprint of Int32: the table is the hot data). */
+  /**
+   * Uint16 when the states fit (half the cache footprint of Int32: the table is the hot data).
+   * An entry is the next state, with `outputFlag` set when that state ends a phrase, so the scan
+   * reads one table per character and looks at `outputs` only on a hit.
+   */
   private readonly delta: Uint16Array | Int32Array;
+  private readonly outputFlag: number;
   /** outputs[state]: the payloads of every phrase ending at this state (own and via failure links). */
   private readonly outputs: Array<readonly number[] | null>;
 
@@ -63,7 +68,7 @@ export class PhraseMatcher {
 
     // breadth-first: failure links folded into a complete transition table
     const n = goto.length;
-    const delta = n < 0xffff ? new Uint16Array(n * this.width) : new Int32Array(n * this.width);
+    const delta = n < 0x8000 ? new Uint16Array(n * this.width) : new Int32Array(n * this.width);
     const fail = new Int32Array(n);
     const queue: number[] = [];
     for (let c = 0; c < this.width; c++) {
@@ -88,21 +93,28 @@ export class PhraseMatcher {
         }
       }
     }
-    this.delta = delta;
     this.outputs = out.map((o) => (o.length > 0 ? [...new Set(o)] : null));
+    // the breadth-first pass reads plain state numbers from the table, so the flags go on after it
+    this.outputFlag = n < 0x8000 ? 0x8000 : 0x40000000;
+    for (let i = 0; i < delta.length; i++) if (this.outputs[delta[i]] !== null) delta[i] |= this.outputFlag;
+    this.delta = delta;
   }
 
   /** Appends to `found` the payload of every phrase occurrence in `text` (a payload may repeat). */
   scan(text: string, found: number[]): void {
-    const { classOf, delta, width, outputs } = this;
+    const { classOf, delta, width, outputs, outputFlag } = this;
     const limit = classOf.length;
+    const mask = outputFlag - 1;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       const c = code < limit ? classOf[code] : this.wideClass(text, i);
-      s = delta[s * width + c];
-      const o = outputs[s];
-      if (o !== null) for (let k = 0; k < o.length; k++) found.push(o[k]);
+      const next = delta[s * width + c];
+      s = next & mask;
+      if ((next & outputFlag) !== 0) {
+        const o = outputs[s]!;
+        for (let k = 0; k < o.length; k++) found.push(o[k]);
+      }
     }
   }
 
