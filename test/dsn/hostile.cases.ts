@@ -124,3 +124,14 @@ export function slowHtml(): void {
     assertWellFormed(parseBounce(`From: MAILER-DAEMON@mx.example.net\nSubject: Undeliverable\nContent-Type: text/html\n\n${html}`));
   }
 }
+
+export function repeatedAddressLines(): void {
+  // a notice naming one address on 20,000 lines, and one naming 20,000 addresses: the looks
+  // around each mention and the de-duplication of addresses must not grow with the square
+  const head = 'From: MAILER-DAEMON@mx.example.jp\nTo: sender@example.org\nSubject: Returned mail: User unknown\n\nThe following addresses had errors:\n\n';
+  const same = parseBounce(head + 'jane@example.co.jp [User unknown]\n'.repeat(20_000));
+  assertWellFormed(same);
+  assert.deepEqual(same.recipients.map((r) => [r.recipient, r.reason]), [['jane@example.co.jp', 'userunknown']]);
+  const many = parseBounce(head + Array.from({ length: 20_000 }, (_, i) => `u${i}@example.co.jp [User unknown]`).join('\n'));
+  assertWellFormed(many);
+}

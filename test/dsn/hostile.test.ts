@@ -14,5 +14,6 @@ testsWithDeadlines(new URL('./hostile.cases.ts', import.meta.url), [
   ['a bounce with a 50 MB attachment is read from its start: the report is found, the rest skipped', 'bigAttachment', 30_000],
   ['a header block of a million bytes with no end is cut, not followed', 'endlessHeader', 30_000],
   ['lines built to make regular expressions backtrack are read in bounded time', 'backtrackingLines', 30_000],
+  ['a notice repeating one address on 20,000 lines, or naming 20,000 addresses, is read in bounded time', 'repeatedAddressLines', 10_000],
   ['HTML built to be slow (thousands of unclosed or empty script and style elements, tags and comments that never close) is read in bounded time', 'slowHtml', 10_000],
 ]);

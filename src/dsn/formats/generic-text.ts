@@ -44,13 +44,16 @@ function addressSet(headers: Array<string | null | undefined>): Set<string> {
 function candidates(text: string, exclude: Set<string>, labelledExclude: Set<string>): string[] {
   const kept: string[] = [];
   const onlyQuotedTo: string[] = [];
+  const seen = new Map<string[], Set<string>>([[kept, new Set()], [onlyQuotedTo, new Set()]]);
   for (const line of text.split('\n')) {
     if (SENDER_LINE.test(line) || MESSAGE_ID_LINE.test(line)) continue;
     const skip = RECIPIENT_LINE.test(line) ? labelledExclude : exclude;
     const into = QUOTED_TO_LINE.test(line) ? onlyQuotedTo : kept;
+    const keys = seen.get(into)!;
     for (const a of findAddresses(line)) {
       const key = a.toLowerCase();
-      if (skip.has(key) || MAIL_SYSTEM.test(key) || into.some((k) => k.toLowerCase() === key)) continue;
+      if (skip.has(key) || keys.has(key) || MAIL_SYSTEM.test(key)) continue;
+      keys.add(key);
       into.push(a);
     }
   }
@@ -101,7 +104,9 @@ function diagnosticFor(text: string, address: string): string {
   // comes first, "Technical details" with the error further down)
   let best = '';
   let bestScore = -1;
-  for (const at of mentions.length > 0 ? mentions : [-1]) {
+  // a few mentions are enough to find the telling one; a notice repeating the address on
+  // thousands of lines must not cost thousands of looks around it
+  for (const at of mentions.length > 0 ? mentions.slice(0, MAX_MENTIONS) : [-1]) {
     const context = wordsAround(lines, at, address);
     // words that explain beat words that do not, and any words beat none
     const score = context === '' ? -0.5 : (context.match(TELLING)?.length ?? 0);
@@ -142,6 +147,9 @@ function underReasonLabel(lines: string[]): string | null {
   return null;
 }
 
+const MAX_MENTIONS = 8;
+const MAX_LINES_AFTER = 12;
+
 function wordsAround(lines: string[], at: number, address: string): string {
   const around: string[] = [];
   const own = at >= 0 ? lines[at].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), '').replace(/[<>"]|\s\.{3}\s/g, ' ').trim() : '';
@@ -151,7 +159,8 @@ function wordsAround(lines: string[], at: number, address: string): string {
     if (l === '' || TRAILER.test(l)) break;
     around.unshift(l);
   }
-  for (let i = at + 1; at >= 0 && i < lines.length && around.length < 6; i++) {
+  // lines naming other addresses are passed over, but only so many: a list of thousands is not context
+  for (let i = at + 1; at >= 0 && i < lines.length && i <= at + MAX_LINES_AFTER && around.length < 6; i++) {
     const l = lines[i].trim();
     if (l === '' || TRAILER.test(l)) break;
     if (findAddresses(l).length === 0) around.push(l);
