@@ -57,6 +57,8 @@ export interface DeliveryQuery {
   recipient?: string;
   status?: DeliveryStatus;
   limit?: number;
+  /** Newest first (what a list for a person wants); default oldest first (a message's deliveries in order). */
+  newestFirst?: boolean;
 }
 
 /**

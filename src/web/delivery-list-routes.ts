@@ -23,10 +23,10 @@ function row(d: DeliveryRecord) {
  */
 async function byDomain(store: Store, domain: string, limit: number): Promise<DeliveryRecord[]> {
   if (store instanceof SqliteStore) {
-    const rows = store.db.prepare('SELECT * FROM deliveries WHERE domain = ? ORDER BY created_at DESC, id LIMIT ?').all(domain, limit);
+    const rows = store.db.prepare('SELECT * FROM deliveries WHERE domain = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(domain, limit);
     return (rows as Array<Record<string, unknown>>).map(rowToDelivery);
   }
-  return (await store.listDeliveries({ limit: 10_000 })).filter((d) => d.domain === domain).slice(0, limit);
+  return (await store.listDeliveries({ limit: 10_000, newestFirst: true })).filter((d) => d.domain === domain).slice(0, limit);
 }
 
 /**
@@ -47,7 +47,7 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
         type: 'object', additionalProperties: false,
         properties: {
           domain: { type: 'string', minLength: 1, maxLength: 255 }, recipient: { type: 'string', minLength: 3, maxLength: 320 },
-          status: { type: 'string', enum: [...STATUSES] }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+          status: { type: 'string', enum: [...STATUSES] }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$', description: '1 to 500 (default 100)' },
         },
       },
     },
@@ -56,7 +56,7 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
     const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100)));
     let list = q.domain
       ? await byDomain(store, q.domain.toLowerCase(), q.recipient || q.status ? 10_000 : limit)
-      : await store.listDeliveries({ recipient: q.recipient?.toLowerCase(), status: q.status, limit });
+      : await store.listDeliveries({ recipient: q.recipient?.toLowerCase(), status: q.status, limit, newestFirst: true });
     if (q.domain && q.recipient) list = list.filter((d) => d.recipient === q.recipient!.toLowerCase());
     if (q.domain && q.status) list = list.filter((d) => d.status === q.status);
     return { deliveries: list.slice(0, limit).map(row) };

@@ -58,6 +58,24 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.deepEqual([b?.recipient, b?.originalRecipient, b?.events], ['gone@forwarded.test', 'old@example.test', ['address.suppressed']]);
   });
 
+  test('GET /v1/deliveries lists newest first, filters by domain, recipient and status, and refuses a limit outside 1 to 500', async (t) => {
+    const s = await startTestServer(t, { relay: 'smtp://127.0.0.1:9' });
+    for (const to of ['first@a.test', 'second@b.test', 'third@a.test']) {
+      const r = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: [to], subject: 's', text: 't' } });
+      assert.equal(r.statusCode, 202, r.body);
+    }
+    const list = async (query: string) => (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries${query}`, headers: auth() })).json() as { deliveries: Array<{ recipient: string }> };
+    assert.deepEqual((await list('')).deliveries.map((d) => d.recipient), ['third@a.test', 'second@b.test', 'first@a.test']);
+    assert.deepEqual((await list('?limit=1')).deliveries.map((d) => d.recipient), ['third@a.test']);
+    assert.deepEqual((await list('?domain=a.test')).deliveries.map((d) => d.recipient), ['third@a.test', 'first@a.test']);
+    assert.deepEqual((await list('?recipient=first@a.test')).deliveries.map((d) => d.recipient), ['first@a.test']);
+    for (const limit of ['0', '501', '-1', 'ten']) {
+      const bad = await s.server.app.inject({ method: 'GET', url: `/v1/deliveries?limit=${limit}`, headers: auth() });
+      assert.equal(bad.statusCode, 400, limit);
+      assert.match((bad.json() as { error: string }).error, /limit/);
+    }
+  });
+
   test('classify answers without recording, and /openapi.json documents every route with its schemas', async (t) => {
     const s = await startTestServer(t);
     const c = await s.server.app.inject({ method: 'POST', url: '/v1/classify', headers: { ...auth(), ...json }, payload: { reply: '452 4.2.2 Mailbox full' } });

@@ -273,7 +273,7 @@ export class PostgresStore implements Store {
   }
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
-    return (await this.read(pgsql.selectDeliveries, {
+    return (await this.read(query.newestFirst ? pgsql.selectDeliveriesNewestFirst : pgsql.selectDeliveries, {
       messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null,
       limit: query.limit ?? 1000,
     })).map(rowToDelivery);

@@ -54,12 +54,18 @@ RETURNING id, message_id, recipient, domain, attempts, next_attempt_at, locked_b
 export const selectDelivery = statement('select-delivery', ['id'], `
 SELECT ${COLUMNS} FROM deliveries WHERE id = @id`);
 
-export const selectDeliveries = statement('select-deliveries', ['messageId', 'recipient', 'status', 'limit'], `
+const DELIVERY_FILTER = `
 SELECT ${COLUMNS} FROM deliveries
 WHERE (@messageId IS NULL OR message_id = @messageId)
   AND (@recipient IS NULL OR recipient = @recipient)
-  AND (@status IS NULL OR status = @status)
+  AND (@status IS NULL OR status = @status)`;
+
+export const selectDeliveries = statement('select-deliveries', ['messageId', 'recipient', 'status', 'limit'], `${DELIVERY_FILTER}
 ORDER BY created_at, id
+LIMIT @limit`);
+
+export const selectDeliveriesNewestFirst = statement('select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'limit'], `${DELIVERY_FILTER}
+ORDER BY created_at DESC, id DESC
 LIMIT @limit`);
 
 export const countDeliveriesByStatus = statement('count-deliveries-by-status', [], `

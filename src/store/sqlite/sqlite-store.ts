@@ -379,7 +379,7 @@ export class SqliteStore implements Store {
   }
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
-    return this.all(deliveries.selectDeliveries, {
+    return this.all(query.newestFirst ? deliveries.selectDeliveriesNewestFirst : deliveries.selectDeliveries, {
       messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null,
       limit: query.limit ?? 1000,
     }).map(rowToDelivery);
