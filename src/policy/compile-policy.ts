@@ -1,9 +1,14 @@
 import { policyFileSchema, type PolicyFile, type RuleInput } from './schema.ts';
 import { BUILT_IN_POLICY } from './defaults.ts';
+import { formatDuration } from './duration.ts';
 import type { DestinationLimits, Policy, PolicyRule, Schedule } from './types.ts';
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
+  /** The key the problem is at, when there is one (the file loader turns it into a line). */
+  constructor(message: string, readonly path: ReadonlyArray<string | number> = []) {
+    super(message);
+  }
 }
 
 interface Defaults {
@@ -38,20 +43,24 @@ export function compilePolicy(file: PolicyFile = {}, origins: string[] = []): Po
   const seen = new Set<string>();
   (file.rules ?? []).forEach((r, i) => {
     const id = r.id ?? `rule-${i + 1}`;
-    if (seen.has(id)) throw new PolicyError(`rules[${i}].id: "${id}" is used by an earlier rule (${origins[i] ?? 'file'})`);
+    if (seen.has(id)) throw new PolicyError(`"${id}" is used by an earlier rule (${origins[i] ?? 'file'})`, ['rules', i, 'id']);
     seen.add(id);
     rules.push(compileRule(r, id, origins[i] ?? `rules[${i}]`, defaults));
   });
   for (const r of base.rules ?? []) rules.push(compileRule(r, r.id!, 'built-in', defaults));
 
-  const defaultLimits = { ...base.destinations!.default, ...file.destinations?.default } as DestinationLimits;
+  // A start inherited from elsewhere (the built-in 5, or the default entry's) is capped at the
+  // entry's own concurrency: `concurrency: 2` alone means "at most 2", starting at 2. Writing both
+  // in one entry with the start above is refused by the schema.
+  const capStart = (l: DestinationLimits): DestinationLimits => ({ ...l, initialConcurrency: Math.min(l.initialConcurrency, l.concurrency) });
+  const defaultLimits = capStart({ ...base.destinations!.default, ...file.destinations?.default } as DestinationLimits);
   const domains: Record<string, DestinationLimits> = {};
-  for (const [domain, over] of Object.entries(file.destinations?.domains ?? {})) domains[domain] = { ...defaultLimits, ...over } as DestinationLimits;
-  for (const [where, l] of [['destinations.default', defaultLimits], ...Object.entries(domains).map(([d, l]) => [`destinations.domains.${d}`, l] as const)] as const) {
-    if (l.initialConcurrency > l.concurrency) throw new PolicyError(`${where}.initialConcurrency (${l.initialConcurrency}) is above its concurrency (${l.concurrency})`);
-  }
+  for (const [domain, over] of Object.entries(file.destinations?.domains ?? {})) domains[domain] = capStart({ ...defaultLimits, ...over } as DestinationLimits);
   const suspend = { ...base.destinations!.suspend, ...file.destinations?.suspend } as Policy['destinations']['suspend'];
-  if (suspend.max < suspend.initial) throw new PolicyError(`destinations.suspend.max is shorter than destinations.suspend.initial`);
+  if (suspend.max < suspend.initial) {
+    const at = file.destinations?.suspend?.max !== undefined ? 'max' : 'initial';
+    throw new PolicyError(`suspend.max (${formatDuration(suspend.max)}) is shorter than suspend.initial (${formatDuration(suspend.initial)})`, ['destinations', 'suspend', at]);
+  }
 
   return {
     rules,

@@ -73,7 +73,10 @@ export function loadPolicyText(text: string, file = 'policy'): Policy {
   try {
     return compilePolicy(parsed.data, origins);
   } catch (err) {
-    if (err instanceof PolicyError) throw new PolicyFileError(file, [{ key: '', line: null, column: null, message: err.message }]);
+    if (err instanceof PolicyError) {
+      const at = err.path.length > 0 ? locate(doc, lc, err.path) : null;
+      throw new PolicyFileError(file, [{ key: keyOf(err.path), line: at?.line ?? null, column: at?.column ?? null, message: err.message }]);
+    }
     throw err;
   }
 }

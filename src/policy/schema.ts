@@ -109,6 +109,11 @@ const limits = z.strictObject({
   initialConcurrency: z.number().int().min(1).max(1000).optional(),
   messagesPerConnection: z.number().int().min(1).max(100_000).optional(),
   messagesPerMinute: z.number().int().min(1).max(10_000_000).nullable().optional(),
+}).superRefine((l, ctx) => {
+  // only when one entry writes both: an inherited start is capped at the entry's concurrency
+  if (l.concurrency !== undefined && l.initialConcurrency !== undefined && l.initialConcurrency > l.concurrency) {
+    ctx.addIssue({ code: 'custom', path: ['initialConcurrency'], message: `${l.initialConcurrency} is above this entry's concurrency (${l.concurrency})` });
+  }
 });
 
 const suspend = z.strictObject({

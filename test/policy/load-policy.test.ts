@@ -107,6 +107,27 @@ test('every problem in a file is reported, each at its own line', () => {
   assert.match(e.message, /unknown reason "nope"/);
 });
 
+test('a concurrency below the built-in start of 5 needs no initialConcurrency: the start is capped at it', () => {
+  const p = loadPolicyText('destinations:\n  default: { concurrency: 2 }\n  domains:\n    "*.outlook.com": { concurrency: 4 }\n    slow.example: { concurrency: 1 }\n', 'p.yaml');
+  assert.deepEqual([p.destinations.default.concurrency, p.destinations.default.initialConcurrency], [2, 2]);
+  assert.deepEqual([destinationLimits(p, 'eu.outlook.com').concurrency, destinationLimits(p, 'eu.outlook.com').initialConcurrency], [4, 2]);
+  assert.equal(destinationLimits(p, 'slow.example').initialConcurrency, 1);
+  // a start written above the concurrency of the same entry is still a mistake, reported with the rest
+  const e = issues('destinations:\n  default:\n    concurrency: 3\n    initialConcurrency: 8\n    colour: red\n');
+  const byKey = Object.fromEntries(e.issues.map((i) => [i.key, i.line]));
+  assert.equal(byKey['destinations.default.initialConcurrency'], 4);
+  assert.equal(byKey['destinations.default.colour'], 5);
+});
+
+test('problems found after the schema (a duplicate rule id, suspend.max below suspend.initial) name their key and line', () => {
+  const dup = issues('rules:\n  - id: a\n    retry: false\n  - id: a\n    retry: false\n');
+  assert.deepEqual([dup.issues[0]!.key, dup.issues[0]!.line], ['rules[1].id', 4]);
+  assert.match(dup.message, /^p\.yaml:4:\d+: rules\[1\]\.id: "a" is used by an earlier rule/);
+  const suspend = issues('destinations:\n  suspend:\n    initial: 2h\n    max: 30m\n');
+  assert.deepEqual([suspend.issues[0]!.key, suspend.issues[0]!.line], ['destinations.suspend.max', 4]);
+  assert.match(suspend.message, /suspend\.max \(30m\) is shorter than suspend\.initial \(2h\)/);
+});
+
 test('a YAML syntax error names its line', () => {
   const e = issues('rules:\n  - id: a\n    retry: [1h,\nfoo: }\n');
   assert.ok(e.issues[0]!.line! >= 3, JSON.stringify(e.issues));
