@@ -16,6 +16,8 @@ export interface ServeConfig {
   /** Tokens accepted besides the ones stored by `rebound token create`. */
   apiTokens: string[];
   policy: string | null;
+  /** A classification rule file (YAML or JSON, docs/classification.md) merged over the shipped rules. */
+  rules: string | null;
   /** Domain of the VERP return path; the inbound SMTP listener accepts mail for it only. */
   returnPathDomain: string;
   /** Largest HTTP body and largest inbound bounce email, in bytes. */
@@ -52,6 +54,7 @@ export const DEFAULTS: ServeConfig = {
   durability: 'full',
   apiTokens: [],
   policy: null,
+  rules: null,
   returnPathDomain: 'bounces.localhost',
   bodyLimit: 1024 * 1024,
   smtpMaxBytes: 10 * 1024 * 1024,
@@ -84,6 +87,7 @@ const schema = z.strictObject({
   durability: z.enum(['full', 'normal']),
   apiTokens: z.array(z.string().min(16, 'an API token must have at least 16 characters')),
   policy: z.string().min(1).nullable(),
+  rules: z.string().min(1).nullable(),
   returnPathDomain: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name'),
   bodyLimit: z.number().int().min(1024),
   smtpMaxBytes: z.number().int().min(1024),
@@ -100,7 +104,7 @@ const schema = z.strictObject({
 /** Environment variable for each setting; a list setting takes comma-separated values. */
 const ENV: Record<keyof ServeConfig, string> = {
   db: 'REBOUND_DB', host: 'REBOUND_HOST', port: 'REBOUND_PORT', smtpPort: 'REBOUND_SMTP_PORT', relay: 'REBOUND_RELAY',
-  timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY',
+  timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY', rules: 'REBOUND_RULES',
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
   role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',

@@ -1,6 +1,6 @@
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
-import { bounceToEvents, parseBounce } from '../dsn/index.ts';
+import { bounceToEvents, parseBounce, type ClassifyFn } from '../dsn/index.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { BounceWriter } from './bounce-writer.ts';
 import type { QuarantineStore } from './quarantine.ts';
@@ -17,6 +17,8 @@ export interface InboundOptions {
   quarantine: QuarantineStore;
   clock: Clock;
   logger: Logger;
+  /** The server's classifier (the shipped rules and the user's), for every bounced recipient. */
+  classify?: ClassifyFn;
 }
 
 /** Per-client counters over a sliding minute of wall time. */
@@ -85,7 +87,7 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
 
   async function handle(raw: Buffer, session: SMTPServerSession): Promise<void> {
     const at = options.clock.now();
-    const parsed = parseBounce(raw);
+    const parsed = parseBounce(raw, options.classify ? { classify: options.classify } : {});
     const events = parsed.error ? [] : bounceToEvents(parsed, { at, source: 'dsn' });
     const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), client: session.remoteAddress };
     if (events.length === 0) {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { classify, defaultClassifier } from '../classify/index.ts';
+import { createClassifier, defaultClassifier } from '../classify/index.ts';
 import { HealthGate, healthStoreFor } from '../delivery/health/index.ts';
 import { parseRelayUrl, SmtpTransport } from '../delivery/transport/index.ts';
 import { RealClock, type Clock } from '../engine/clock.ts';
@@ -64,7 +64,9 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const quarantine = new QuarantineStore(sqlite ? { sqlite } : { postgres: store as PostgresStore });
   const policy = config.policy ? loadPolicyFile(config.policy) : defaultPolicy();
   const engine = new Engine({ store, policy, clock });
-  const classifier = defaultClassifier();
+  // one classifier for every path a reply or bounce comes in by, so a user's rules apply to all
+  const classifier = config.rules ? createClassifier({ rulesFile: config.rules }) : defaultClassifier();
+  const classify = classifier.classify;
 
   let firstToken: string | null = null;
   if (config.apiTokens.length === 0 && (await tokens.count()) === 0) {
@@ -114,7 +116,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const httpPort = serving ? (app.server.address() as { port: number }).port : 0;
   const inbound = serving ? await startInboundSmtp({
     host: config.host, port: config.smtpPort, returnPathDomain: config.returnPathDomain, maxBytes: config.smtpMaxBytes,
-    ratePerMinute: config.smtpRatePerMinute, bounces, quarantine, clock, logger,
+    ratePerMinute: config.smtpRatePerMinute, bounces, quarantine, clock, logger, classify,
   }) : { port: 0, close: async () => {} };
 
   const stop = new AbortController();

@@ -65,3 +65,19 @@ test('reading commands refuse a missing database instead of creating an empty on
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('rebound serve with a rules or policy file that does not load stops with exit 2 and names the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-serve-bad-'));
+  try {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'rules:\n  - id: x\n    reason: nonsense\n    text: ["abc"]\n');
+    for (const flag of ['--rules', '--policy']) {
+      const r = spawnSync(bin, ['serve', flag, bad, '--db', join(dir, 'r.db'), '--port', '0', '--smtp-port', '0'], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 2, `${flag}: ${r.stderr}`);
+      assert.match(r.stderr, /bad\.yaml/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

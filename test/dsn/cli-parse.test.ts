@@ -55,6 +55,20 @@ test('a Maildir is read with its Maildir++ subfolders, and its server files are 
   assert.deepEqual(lines(r.stdout).map((l) => [l.source.slice(dir.length + 1), l.mta]), [['.Bounces/new/1736000001.M2P1.host', 'yahoo'], ['cur/1736000000.M1P1.host:2,S', 'qmail']]);
 });
 
+test('parse --rules applies a rules file, and a bad one is a usage error naming it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-parse-rules-'));
+  const rules = join(dir, 'rules.yaml');
+  writeFileSync(rules, 'rules:\n  # "550 5.1.1 <jane.doe@recipient.example>: Recipient address rejected: User unknown in virtual mailbox table"\n  - id: site/virtual-table\n    reason: filtered\n    text: ["user unknown in virtual mailbox table"]\n');
+  const plain = lines(run('--jsonl', join(fixtures, 'postfix-dsn.eml')).stdout)[0].recipients[0];
+  const ruled = lines(run('--jsonl', '--rules', rules, join(fixtures, 'postfix-dsn.eml')).stdout)[0].recipients[0];
+  assert.equal(plain.reason, 'userunknown');
+  assert.equal(ruled.reason, 'filtered');
+  writeFileSync(rules, 'rules:\n  - id: bad\n    reason: nonsense\n    text: ["abc"]\n');
+  const bad = run('--rules', rules, join(fixtures, 'postfix-dsn.eml'));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /rules\.yaml/);
+});
+
 test('an mbox file is split into its messages, each named path#N', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rebound-mbox-'));
   const mbox = join(dir, 'bounces.mbox');

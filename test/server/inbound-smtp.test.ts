@@ -1,6 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestServer } from './helpers.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { PG_URL, dropSchema, newSchemaName, postgresAvailability } from '../store/contract/factories.ts';
@@ -44,6 +47,24 @@ describe('inbound SMTP for bounce emails', () => {
     const a = await s.server.engine.getAddress('jane@example.test');
     assert.equal(a?.status, 'suppressed');
     assert.equal(a?.reason, 'userunknown');
+  });
+
+  test('a rules file given to serve (rules / --rules) decides for live replies, POST /v1/classify, bounce emails over SMTP and over HTTP', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebound-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const rules = join(dir, 'my-rules.yaml');
+    // this site's mail system says "user unknown" for its content filter; the operator knows it
+    writeFileSync(rules, 'rules:\n  # "550 5.1.1 <jane@example.test>: Recipient address rejected: User unknown"\n  - id: site/filter-says-user-unknown\n    reason: filtered\n    text: ["recipient address rejected: user unknown"]\n');
+    const s = await startTestServer(t, { rules });
+    const auth = { authorization: 'Bearer test-token-0123456789abcdef' };
+    const c = await s.server.app.inject({ method: 'POST', url: '/v1/classify', headers: { ...auth, 'content-type': 'application/json' }, payload: { reply: '550 5.1.1 <jane@example.test>: Recipient address rejected: User unknown' } });
+    assert.deepEqual([(c.json() as { reason: string; rule: string }).reason, (c.json() as { rule: string }).rule], ['filtered', 'site/filter-says-user-unknown']);
+    const info = await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces+jane=example.test@bounces.sender.test'] }, raw: DSN('jane@example.test') });
+    assert.match(info.response, /^250/);
+    assert.notEqual((await s.server.engine.getAddress('jane@example.test'))?.status, 'suppressed');
+    const viaHttp = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth, 'content-type': 'message/rfc822' }, payload: DSN('joe@example.test') });
+    assert.equal(viaHttp.statusCode, 202, viaHttp.body);
+    assert.equal((viaHttp.json() as { bounces: Array<{ classification: { reason: string } }> }).bounces[0]?.classification.reason, 'filtered');
   });
 
   test("a headers-only bounce for a forwarded address is tied to its delivery by the ENVID Rebound sent", async (t) => {

@@ -3,10 +3,12 @@ import { parseBounce } from '../../dsn/index.ts';
 import { countFiles, findMessages } from '../../dsn/mailbox.ts';
 import type { ParsedBounce } from '../../dsn/types.ts';
 import { UsageError } from '../usage-error.ts';
+import { createClassifier, RuleFileError, type Classifier } from '../../classify/index.ts';
 
 interface Options {
   jsonl?: boolean;
   progress?: boolean;
+  rules?: string;
 }
 
 /** The `--jsonl` contract (docs/bounce-parsing.md): one line per message, these fields, in this order. */
@@ -98,8 +100,17 @@ export function registerParse(program: Command): void {
     .argument('<paths...>', 'email files, directories (read recursively), Maildir folders or mbox files')
     .option('--jsonl', 'one JSON line per message (see docs/bounce-parsing.md for the fields)')
     .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--rules <file>', 'classification rules (YAML or JSON) merged over the shipped ones, as rebound serve --rules')
     .action(async (paths: string[], opts: Options) => {
       if (paths.length === 0 || paths.some((p) => p.trim() === '')) throw new UsageError('give at least one file, directory or mbox to read');
+      let classifier: Classifier | null = null;
+      try {
+        if (opts.rules !== undefined) classifier = createClassifier({ rulesFile: opts.rules });
+      } catch (err) {
+        if (err instanceof RuleFileError) throw new UsageError(err.message);
+        throw err;
+      }
+      const parseOptions = classifier ? { classify: classifier.classify } : {};
       const out = process.stdout;
       const onTerminal = opts.progress !== false && process.stderr.isTTY === true;
       // counting first costs one directory walk, worth it only when someone watches the bar
@@ -112,7 +123,7 @@ export function registerParse(program: Command): void {
         tally.messages++;
         // a bar for a handful of files would only flicker
         if (tally.messages > PROGRESS_FROM || files > PROGRESS_FROM) showProgress = true;
-        const parsed: ParsedBounce = found.raw ? parseBounce(found.raw) : { ...parseBounce(''), error: found.error ?? 'cannot read' };
+        const parsed: ParsedBounce = found.raw ? parseBounce(found.raw, parseOptions) : { ...parseBounce(''), error: found.error ?? 'cannot read' };
         if (parsed.error !== null) tally.errors++;
         else count(tally.byKind, parsed.kind);
         for (const r of parsed.recipients) count(tally.byReason, r.reason);

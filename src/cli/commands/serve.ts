@@ -3,6 +3,8 @@ import { ConfigError, loadServeConfig, type ServeConfig } from '../../server/con
 import { startServer } from '../../server/server.ts';
 import { WebhooksConfigError } from '../../server/routes/webhooks-setup.ts';
 import { UsageError } from '../usage-error.ts';
+import { RuleFileError } from '../../classify/index.ts';
+import { PolicyFileError } from '../../policy/load-policy.ts';
 
 interface Options {
   config?: string;
@@ -13,6 +15,7 @@ interface Options {
   relay?: string;
   timeScale?: string;
   policy?: string;
+  rules?: string;
   returnPathDomain?: string;
   logLevel?: string;
   role?: string;
@@ -33,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--relay <url>', 'send through this relay, smtp://user:pass@host:port (default: direct to MX; $REBOUND_RELAY)')
     .option('--time-scale <n>', 'engine seconds per real second, for demos and tests (default 1; $REBOUND_TIME_SCALE)')
     .option('--policy <file>', 'retry policy YAML (default built in; $REBOUND_POLICY)')
+    .option('--rules <file>', 'classification rules (YAML or JSON) merged over the shipped ones ($REBOUND_RULES)')
     .option('--return-path-domain <domain>', 'domain whose bounces the SMTP listener accepts ($REBOUND_RETURN_PATH_DOMAIN)')
     .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
     .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
@@ -43,7 +47,7 @@ export function registerServe(program: Command): void {
       try {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
-          policy: opts.policy, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
+          policy: opts.policy, rules: opts.rules, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
           role: opts.role, webhooks: opts.webhooks, batchSize: opts.batchSize,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {
@@ -51,7 +55,8 @@ export function registerServe(program: Command): void {
         throw err;
       }
       const server = await startServer(config).catch((err: unknown) => {
-        throw err instanceof WebhooksConfigError ? new UsageError(err.message) : err;
+        // a bad file the user named stops the start with its own message, not a stack
+        throw err instanceof WebhooksConfigError || err instanceof RuleFileError || err instanceof PolicyFileError ? new UsageError(err.message) : err;
       });
       if (server.firstToken) {
         process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${config.db}\n\n`);

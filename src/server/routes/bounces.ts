@@ -60,7 +60,7 @@ export async function bounceRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     let kind = 'reply';
     let mta: string | null = null;
     if (Buffer.isBuffer(request.body)) {
-      const parsed = parseBounce(request.body);
+      const parsed = parseBounce(request.body, { classify: ctx.classifier.classify });
       if (parsed.error) throw new ApiError(400, `body: not a readable email: ${parsed.error}`, { field: 'body', notes: parsed.notes });
       events = bounceToEvents(parsed, { at: now, source: 'api' });
       kind = parsed.kind;
