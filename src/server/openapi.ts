@@ -8,6 +8,10 @@ interface RouteSchema {
   response?: Record<string, unknown>;
   /** Content types of a route that does not answer JSON (fastify ignores the key; the document uses it). */
   produces?: string[];
+  /** Content types of a body the route reads itself, unvalidated (a provider's signed payload). */
+  consumes?: string[];
+  /** Overrides the bearer requirement every /v1 route has (a provider's webhook signs instead). */
+  security?: unknown[];
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -52,7 +56,9 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
           content: Object.fromEntries((code === '200' && schema.produces ? schema.produces : ['application/json']).map((type) => [type, { schema: s }])),
         }])),
       };
-      if (path.startsWith('/v1')) op.security = [{ bearer: [] }];
+      if (schema.security) op.security = schema.security;
+      else if (path.startsWith('/v1')) op.security = [{ bearer: [] }];
+      if (!schema.body && schema.consumes) op.requestBody = { required: true, content: Object.fromEntries(schema.consumes.map((type) => [type, { schema: {} }])) };
       if (schema.body) {
         const content = schema.body.content
           ? Object.fromEntries(Object.entries(schema.body.content).map(([type, c]) => [type, { schema: c.schema }]))

@@ -72,6 +72,13 @@ test('black box: serve --webhooks takes signed ESP events in and sends signed ev
   assert.equal(postmark.status, 404);
   assert.ok(((await postmark.json()) as { error?: string }).error);
 
+  // The route is in /openapi.json, without the bearer requirement the rest of /v1 has.
+  const doc = (await (await fetch(`${serve.base}/openapi.json`)).json()) as { paths: Record<string, { post?: { security?: unknown[]; requestBody?: unknown } }> };
+  const op = doc.paths['/v1/webhooks/{provider}']?.post;
+  assert.ok(op, 'webhook route documented');
+  assert.deepEqual(op.security, []);
+  assert.ok(op.requestBody);
+
   // A message delivered over SMTP: its delivery.delivered event reaches the endpoint, signed.
   const sent = await fetch(`${serve.base}/v1/messages`, {
     method: 'POST', headers: { ...auth, 'content-type': 'application/json' },

@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { Classifier } from '../../classify/index.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { WebhookStore } from '../../store/webhook-store.ts';
 import { dedupeBatch, normalizeWebhook, PROVIDERS, WebhookPayloadError } from '../../webhooks/index.ts';
 import type { ControlMessage, ProviderName } from '../../webhooks/index.ts';
 import { ApiError } from '../api-error.ts';
+import { errorSchema } from './schemas.ts';
 import type { ServerContext } from '../context.ts';
 import { verifyProvider, type ProviderSecrets } from './webhooks-verify.ts';
 
@@ -77,7 +78,24 @@ export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookI
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: deps.bodyLimit }, (_req, body, done) => done(null, body));
 
-  app.post<{ Params: { provider: string } }>('/v1/webhooks/:provider', async (request, reply) => {
+  app.post<{ Params: { provider: string } }>('/v1/webhooks/:provider', {
+    // documents the route in /openapi.json; the provider is checked below (404 names the known ones)
+    // and the body is the provider's own format, read after its signature is verified
+    schema: {
+      summary: 'An ESP\'s bounce, complaint and delivery events (authenticated by the provider\'s signature or secret, not the API token)',
+      params: { type: 'object', properties: { provider: { type: 'string', maxLength: 40, description: PROVIDERS.join(', ') } } },
+      consumes: ['application/json', 'text/plain'],
+      security: [],
+      response: {
+        200: {
+          type: 'object',
+          properties: Object.fromEntries(['received', 'applied', 'duplicates', 'unknown', 'ignored', 'confirmed'].map((k) => [k, { type: 'integer' }]).concat([['provider', { type: 'string' }]])),
+        },
+        400: errorSchema, 401: errorSchema, 404: errorSchema, 413: errorSchema,
+      },
+    } as FastifySchema,
+    attachValidation: true,
+  }, async (request, reply) => {
     const provider = request.params.provider as ProviderName;
     if (!(PROVIDERS as readonly string[]).includes(provider) || !webhooks.secrets[provider]) {
       throw new ApiError(404, `no webhook is configured for provider ${JSON.stringify(String(request.params.provider).slice(0, 40))}`, { known: PROVIDERS });
