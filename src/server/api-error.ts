@@ -46,7 +46,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       FST_ERR_CTP_EMPTY_JSON_BODY: 'the JSON body is empty',
       FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
     };
-    const message = messages[fe.code] ?? (/JSON/.test(fe.message) ? `the body is not valid JSON: ${fe.message}` : fe.message);
+    let message = messages[fe.code] ?? (/JSON/.test(fe.message) ? `the body is not valid JSON: ${fe.message}` : fe.message);
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const given = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().slice(0, 80);
+      message = `unsupported Content-Type ${JSON.stringify(given)}: send application/json (POST /v1/messages and /v1/bounces also take message/rfc822)`;
+    }
     return reply.code(status).send({ error: message, details: { code: fe.code, ...(status === 413 ? { field: 'body' } : {}) } });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, details: {} }));

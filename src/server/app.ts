@@ -34,6 +34,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   } as never) as unknown as FastifyInstance;
   installErrorHandler(app);
+  // fastify reads text/plain bodies as strings by default; no API route takes one, and a string
+  // reaching a JSON schema gave misleading field errors instead of the 415 it is (webhook routes
+  // add their own text/plain parser in their scope)
+  app.removeContentTypeParser('text/plain');
   installAuth(app, { tokens: options.tokens, store: options.tokenStore, protectMetrics: options.protectMetrics ?? false });
   const openapi = collectOpenApi(app, { title: 'Rebound HTTP API', version: '1' });
   app.get('/openapi.json', async () => openapi.document());

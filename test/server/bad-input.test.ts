@@ -38,6 +38,10 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: rfc822, payload: 'From: me@sender.test\r\nSubject: nobody\r\n\r\nbody\r\n' }, 400, 'body.To');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: JSON.stringify({ ...ok, text: 'x'.repeat(10 * 1024 * 1024) }) }, 413, 'body');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: { 'content-type': 'text/csv' }, payload: 'a,b' }, 415);
+    // a text/plain body is refused for its type, not read as a string that fails the JSON schema
+    for (const url of ['/v1/messages', '/v1/bounces', '/v1/classify']) {
+      await expectRejected(t, s, { method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'hello' }, 415, 'text/plain');
+    }
   });
 
   test('POST /v1/bounces refuses bad replies, unknown deliveries, a delivery of another recipient, broken MIME and huge bodies', async (t) => {
