@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REASONS } from '../classify/types.ts';
 import type { MetricsFilter } from './types.ts';
 import { SEGMENT_KINDS, type SegmentKind } from './metrics-store.ts';
 import { TimeZoneError, weekdayHourIn } from './time-zone.ts';
@@ -17,7 +18,8 @@ function instant(v: string, name: string): number {
 }
 
 const text = z.string().max(200).optional();
-const raw = z.object({
+// strict: a misspelt parameter ("?reasn=…") is an error, not a filter silently left out
+const raw = z.strictObject({
   from: text, to: text, enhanced: text, reason: text, domain: text, tz: text, bucket: text, kind: text, format: text, limit: text,
 });
 
@@ -35,13 +37,15 @@ export interface ParsedQuery extends MetricsFilter {
  */
 export function parseMetricsQuery(input: unknown, now: number): ParsedQuery {
   const parsed = raw.safeParse(input ?? {});
-  if (!parsed.success) throw new MetricsQueryError(`bad query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) {
+    throw new MetricsQueryError(`bad query: ${parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (known: ${Object.keys(raw.shape).join(', ')})` : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
+  }
   const q = parsed.data;
   const to = q.to ? instant(q.to, 'to') : now;
   const from = q.from ? instant(q.from, 'from') : to - 7 * DAY_MS;
   if (from >= to) throw new MetricsQueryError('from must be before to');
   if (q.enhanced !== undefined && !/^[245]\.\d{1,3}\.\d{1,3}$/.test(q.enhanced)) throw new MetricsQueryError(`enhanced must be a code such as 4.3.2, got ${JSON.stringify(q.enhanced.slice(0, 60))}`);
-  if (q.reason !== undefined && !/^[a-z]{2,30}$/.test(q.reason)) throw new MetricsQueryError(`reason must be a reason name such as notaccept, got ${JSON.stringify(q.reason.slice(0, 60))}`);
+  if (q.reason !== undefined && !(REASONS as readonly string[]).includes(q.reason)) throw new MetricsQueryError(`reason must be one of ${REASONS.join(', ')}; got ${JSON.stringify(q.reason.slice(0, 60))}`);
   if (q.domain !== undefined && !/^[a-z0-9.-]{1,253}$/i.test(q.domain)) throw new MetricsQueryError(`domain must be a domain name, got ${JSON.stringify(q.domain.slice(0, 60))}`);
   if (q.tz !== undefined) {
     try {

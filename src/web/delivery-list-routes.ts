@@ -37,7 +37,7 @@ async function byDomain(store: Store, domain: string, limit: number): Promise<De
 export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   const { store } = opts;
   app.get('/v1/deliveries/counts', {
-    schema: { summary: 'How many deliveries are in each status (the queue depth)', response: { 200: { type: 'object', additionalProperties: { type: 'integer' } } } },
+    schema: { summary: 'How many deliveries are in each status (the queue depth)', querystring: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: { type: 'object', additionalProperties: { type: 'integer' } } } },
   }, async () => store.countDeliveries());
 
   app.get('/v1/deliveries', {

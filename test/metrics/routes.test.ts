@@ -54,7 +54,7 @@ test('each metric has its own route, and a bad query is a 400 that names the par
   const tod = (await a.server.inject(`/v1/metrics/time-of-day?${window}&tz=Asia/Tokyo`)).json();
   assert.equal(tod.timeZone, 'Asia/Tokyo');
   assert.equal(tod.counts[0][18], 4); // Monday 09:00 UTC is 18:00 in Tokyo: the first attempts of all four deferred deliveries
-  for (const [query, word] of [['enhanced=x', 'enhanced'], ['from=yesterday', 'from'], ['tz=Mars/Olympus', 'time zone'], ['from=10&to=5', 'before'], ['domain=%3Cscript%3E', 'domain']]) {
+  for (const [query, word] of [['enhanced=x', 'enhanced'], ['from=yesterday', 'from'], ['tz=Mars/Olympus', 'time zone'], ['from=10&to=5', 'before'], ['domain=%3Cscript%3E', 'domain'], ['colour=red', 'unknown parameter "colour"'], ['reason=bogus', 'reason must be one of']]) {
     const res = await a.server.inject(`/v1/metrics/summary?${query}`);
     assert.equal(res.statusCode, 400, query);
     assert.match(res.json().error, new RegExp(word!));
@@ -64,6 +64,9 @@ test('each metric has its own route, and a bad query is a 400 that names the par
 test('segments stream as CSV with formula-looking cells defused, and as JSON', async (t) => {
   const a = await app();
   t.after(async () => { await a.server.close(); await a.cleanup(); });
+  const misspelt = await a.server.inject('/v1/segments/affected?knd=deferred');
+  assert.equal(misspelt.statusCode, 400);
+  assert.match(misspelt.json().error, /unknown parameter "knd"/);
   const touched = await a.server.inject('/v1/segments/affected?kind=touched&domain=a.example&format=csv');
   assert.equal(touched.statusCode, 200);
   assert.match(String(touched.headers['content-type']), /^text\/csv/);

@@ -72,6 +72,10 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'GET', url: '/v1/addresses/nobody@example.test' }, 404, 'params.email');
     await expectRejected(t, s, { method: 'GET', url: '/v1/addresses/not-an-address' }, 400, 'params.email');
     await expectRejected(t, s, { method: 'POST', url: '/v1/addresses/nobody@example.test/reactivate' }, 404, 'params.email');
+    // nothing but the address is taken: a field or parameter that would be ignored is refused
+    await expectRejected(t, s, { method: 'POST', url: '/v1/addresses/nobody@example.test/suppress', headers: json, payload: { reason: 'asked' } }, 400, 'body.reason');
+    await expectRejected(t, s, { method: 'GET', url: '/v1/addresses/nobody@example.test?verbose=1' }, 400, 'querystring.verbose');
+    await expectRejected(t, s, { method: 'GET', url: '/v1/deliveries/counts?status=failed' }, 400, 'querystring.status');
     await expectRejected(t, s, { method: 'GET', url: '/v1/destinations?health=sick' }, 400, 'querystring.health');
     await expectRejected(t, s, { method: 'GET', url: '/v1/nothing-here' }, 404);
   });

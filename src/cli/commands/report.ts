@@ -21,10 +21,10 @@ export function openForMetrics(db: string | undefined) {
   return openCommandStore(db);
 }
 
-export function metricsFilterOptions(cmd: Command): Command {
+export function metricsFilterOptions(cmd: Command, fromDefault = '7 days before --to'): Command {
   return cmd
-    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)')
-    .option('--from <time>', 'window start: ISO 8601 or epoch ms (default: 7 days before --to)')
+    .option('--db <path>', 'SQLite database or postgres://… (default: $REBOUND_DB, else ./data/rebound.db)')
+    .option('--from <time>', `window start: ISO 8601 or epoch ms (default: ${fromDefault})`)
     .option('--to <time>', 'window end: ISO 8601 or epoch ms (default: now)')
     .option('--enhanced <code>', 'only this enhanced code, e.g. 4.3.2')
     .option('--reason <name>', 'only this reason, e.g. notaccept')

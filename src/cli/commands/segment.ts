@@ -31,7 +31,7 @@ async function pipeTo(chunks: AsyncIterable<string>, out: Writable): Promise<voi
 export function registerSegment(program: Command): void {
   const segment = program.command('segment').description('segments of affected recipients');
   metricsFilterOptions(segment.command('export')
-    .description(`stream the recipients of a segment (${SEGMENT_KINDS.join(', ')})`))
+    .description(`stream the recipients of a segment (${SEGMENT_KINDS.join(', ')})`), 'all time, as GET /v1/segments/affected')
     .option('--kind <kind>', `${SEGMENT_KINDS.join(' | ')} (default: touched, i.e. any failure in the window)`, 'touched')
     .option('--format <format>', 'csv | json | jsonl', 'csv')
     .option('--out <file>', 'write here instead of stdout')

@@ -5,6 +5,9 @@ import { iso, type ServerContext } from '../context.ts';
 import { addressSchema, email, errors } from './schemas.ts';
 
 const params = { type: 'object', required: ['email'], properties: { email } } as const;
+// these routes take nothing else: a parameter or body field is refused, not silently ignored
+const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
+const noBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
 
 function view(a: AddressRecord) {
   return { ...a, until: iso(a.until), updatedAt: iso(a.updatedAt) };
@@ -13,7 +16,7 @@ function view(a: AddressRecord) {
 /** An address's status, and the operator's two levers on it: reactivate and suppress. */
 export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/v1/addresses/:email', {
-    schema: { summary: 'An address and its status', params, response: { 200: addressSchema, ...errors } },
+    schema: { summary: 'An address and its status', params, querystring: noQuery, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
     const a = await ctx.engine.getAddress(e);
@@ -22,7 +25,7 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
   });
 
   app.post('/v1/addresses/:email/reactivate', {
-    schema: { summary: 'Back to active (from suppressed, unavailable or deferred)', params, response: { 200: addressSchema, ...errors } },
+    schema: { summary: 'Back to active (from suppressed, unavailable or deferred)', params, querystring: noQuery, body: noBody, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
     const a = await ctx.engine.getAddress(e);
@@ -34,7 +37,7 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
   });
 
   app.post('/v1/addresses/:email/suppress', {
-    schema: { summary: 'Suppress until reactivated by hand', params, response: { 200: addressSchema, ...errors } },
+    schema: { summary: 'Suppress until reactivated by hand', params, querystring: noQuery, body: noBody, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
     const a = await ctx.engine.getAddress(e);
