@@ -11,6 +11,11 @@ export interface BounceEvent {
   provider: string | null;
   /** Idempotency key: the provider's event id, the DSN's Message-ID + recipient, or an attempt id. */
   eventId: string | null;
+  /**
+   * Whose ids `eventId` is unique among, when not the source's: a bounce email's ids are its own
+   * (`email`), so the same report taken in over SMTP and again over HTTP is applied once.
+   */
+  eventIdScope?: string;
   recipient: string;
   /**
    * The address the sender wrote, when the report names one that differs from `recipient`

@@ -56,6 +56,7 @@ function event(parsed: ParsedBounce, r: BounceRecipient, options: ToEventsOption
     source: options.source ?? 'dsn',
     provider: parsed.mta,
     eventId: parsed.messageId ? `${parsed.messageId}:${r.recipient.toLowerCase()}` : null,
+    eventIdScope: 'email',
     recipient: r.recipient,
     originalRecipient: r.originalRecipient,
     deliveryId: parsed.deliveryId,

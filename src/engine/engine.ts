@@ -123,13 +123,17 @@ export class Engine {
    * report clears its deferral, anything else is only logged. Idempotent by the event id.
    */
   async applyBounceEvent(event: BounceEvent): Promise<RecordResult> {
-    const key = `${event.source}:${event.eventId ?? digest(event)}`;
+    const key = `${event.eventIdScope ?? event.source}:${event.eventId ?? digest(event)}`;
     const outcome: AttemptOutcome = {
       deliveryId: event.deliveryId ?? '', attemptId: key, at: event.at, destination: event.destination, phase: null,
       response: event.response, classification: event.classification, durationMs: 0,
     };
     const delivery = await this.deliveryOf(event);
-    if (delivery) return this.recordOutcome(delivery.id, { ...outcome, deliveryId: delivery.id }, event.source);
+    if (delivery) {
+      const result = await this.recordOutcome(delivery.id, { ...outcome, deliveryId: delivery.id }, event.source);
+      // nothing changed (a report for a delivery already final, a repeat): still say which it was
+      return result.delivery ? result : { ...result, delivery: (await this.store.getDelivery(delivery.id)) ?? delivery };
+    }
     // the address the sender wrote: before an alias or a forward rewrote it, when the report says
     const email = (event.originalRecipient || event.recipient).trim().toLowerCase();
     const now = this.clock.now();

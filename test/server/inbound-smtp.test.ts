@@ -67,6 +67,24 @@ describe('inbound SMTP for bounce emails', () => {
     assert.equal((viaHttp.json() as { bounces: Array<{ classification: { reason: string } }> }).bounces[0]?.classification.reason, 'filtered');
   });
 
+  test('one bounce email taken in over SMTP and again over HTTP is applied once, and the answer names its delivery and status', async (t) => {
+    const s = await startTestServer(t, { relay: 'smtp://127.0.0.1:9' });
+    const auth = { authorization: 'Bearer test-token-0123456789abcdef' };
+    const sent = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth, 'content-type': 'application/json' }, payload: { from: 'me@sender.test', to: ['jane@example.test'], subject: 's', text: 't' } });
+    const id = (sent.json() as { deliveries: Array<{ id: string }> }).deliveries[0]!.id;
+    // the returned headers carry the delivery's X-Rebound-ID, as a real bounce of Rebound's mail does
+    const dsn = DSN('jane@example.test').replace('--B--', `--B\r\nContent-Type: text/rfc822-headers\r\n\r\nX-Rebound-ID: ${id}\r\nSubject: s\r\n\r\n--B--`);
+    await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces+jane=example.test@bounces.sender.test'] }, raw: dsn });
+    const attempts = async () => ((await s.server.app.inject({ method: 'GET', url: `/v1/deliveries/${id}`, headers: auth })).json() as { status: string; attempts: unknown[] });
+    const after = await attempts();
+    assert.equal(after.status, 'failed');
+    const again = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth, 'content-type': 'message/rfc822' }, payload: dsn });
+    assert.equal(again.statusCode, 202, again.body);
+    const [b] = (again.json() as { bounces: Array<{ applied: boolean; deliveryId: string; deliveryStatus: string | null }> }).bounces;
+    assert.deepEqual([b?.applied, b?.deliveryId, b?.deliveryStatus], [false, id, 'failed']);
+    assert.equal((await attempts()).attempts.length, after.attempts.length, 'no second attempt recorded');
+  });
+
   test("a headers-only bounce for a forwarded address is tied to its delivery by the ENVID Rebound sent", async (t) => {
     const s = await startTestServer(t);
     const { deliveries: [d] } = await s.server.engine.submit({ from: 'news@sender.test', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.test']);
