@@ -30,7 +30,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.context.bodyLimit,
     // malformed URLs and over-long parameters are refused before routing; same JSON shape
     frameworkErrors: (err: { statusCode?: number; code?: string; message: string }, _req: unknown, reply: { code(n: number): { send(b: unknown): void } }) =>
-      reply.code(err.statusCode ?? 400).send({ error: err.message, details: { code: err.code, field: 'url' } }),
+      // the message quotes the URL: a long one is not echoed back whole
+      reply.code(err.statusCode ?? 400).send({ error: err.code === 'FST_ERR_URL_TOO_LONG' || err.statusCode === 414 ? 'the URL is too long (a path parameter over 100 characters)' : err.message.slice(0, 300), details: { code: err.code, field: 'url' } }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   } as never) as unknown as FastifyInstance;
   installErrorHandler(app);

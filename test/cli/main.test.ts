@@ -81,3 +81,23 @@ test('rebound serve with a rules or policy file that does not load stops with ex
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('address suppress twice says nothing changed; --json times are ISO 8601 like the API; destinations --health says when none match', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-address-cli-'));
+  const db = join(dir, 'r.db');
+  try {
+    const first = spawnSync(bin, ['address', 'suppress', 'jane@example.org', '--db', db, '--reason', 'asked', '--json'], { encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    const a = JSON.parse(first.stdout) as { status: string; reason: string; updatedAt: string };
+    assert.deepEqual([a.status, a.reason], ['suppressed', 'asked']);
+    assert.match(a.updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const again = spawnSync(bin, ['address', 'suppress', 'jane@example.org', '--db', db, '--reason', 'other'], { encoding: 'utf8' });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /already suppressed \(asked\): nothing changed/);
+    const none = spawnSync(bin, ['destinations', '--db', db, '--health', 'suspended'], { encoding: 'utf8' });
+    assert.equal(none.status, 0, none.stderr);
+    assert.match(none.stdout, /^(no destinations yet|no destinations in state suspended)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

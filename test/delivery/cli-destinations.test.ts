@@ -36,8 +36,9 @@ describe('rebound destinations', () => {
 
     const json = spawnSync(bin, ['destinations', '--db', db, '--json', '--health', 'suspended'], { encoding: 'utf8' });
     assert.equal(json.status, 0, json.stderr);
-    const rows = JSON.parse(json.stdout) as Array<{ domain: string; health: string; suspendedUntil: number }>;
-    assert.deepEqual(rows.map((r) => [r.domain, r.health, r.suspendedUntil]), [['down.test', 'suspended', T0 + 5 * 60_000]]);
+    const rows = JSON.parse(json.stdout) as Array<{ domain: string; health: string; suspendedUntil: string }>;
+    // times as ISO 8601, as GET /v1/destinations gives them
+    assert.deepEqual(rows.map((r) => [r.domain, r.health, r.suspendedUntil]), [['down.test', 'suspended', new Date(T0 + 5 * 60_000).toISOString()]]);
   });
 
   test('a missing database or an unknown state is a usage error', () => {

@@ -4,6 +4,7 @@ import { RealClock } from '../../engine/clock.ts';
 import { openCommandStore } from '../open-db.ts';
 import type { AddressRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
+import { isoTimes } from '../json-times.ts';
 
 interface DbOption {
   db?: string;
@@ -28,7 +29,7 @@ export function registerAddress(program: Command): void {
         const recent = deliveries.slice(-10);
         const reports = (await engine.store.listAddressReports(e)).slice(-10);
         if (opts.json) {
-          process.stdout.write(JSON.stringify({ email: e, address: a, recentDeliveries: recent, reports }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ email: e, address: a, recentDeliveries: recent, reports }, isoTimes, 2) + '\n');
           return;
         }
         const out = [render(e, a)];
@@ -55,9 +56,12 @@ export function registerAddress(program: Command): void {
     .action(async (email: string, opts: DbOption) => {
       await withEngine(opts, false, async (engine) => {
         const e = checkEmail(email);
-        if (!(await engine.store.getAddress(e))) throw new UsageError(`${e} is not known: nothing to reactivate`);
-        const a = await engine.reactivateAddress(e);
-        process.stdout.write(opts.json ? JSON.stringify(a) + '\n' : render(e, a) + '\n');
+        const before = await engine.store.getAddress(e);
+        if (!before) throw new UsageError(`${e} is not known: nothing to reactivate`);
+        // the same end state is success for a script; the API answers 409 here, being REST
+        if (before.status === 'active') process.stderr.write(`${e} is already active: nothing changed\n`);
+        const a = before.status === 'active' ? before : await engine.reactivateAddress(e);
+        process.stdout.write(opts.json ? JSON.stringify(a, isoTimes) + '\n' : render(e, a) + '\n');
       });
     });
 
@@ -70,8 +74,10 @@ export function registerAddress(program: Command): void {
     .action(async (email: string, opts: DbOption & { reason: string }) => {
       await withEngine(opts, true, async (engine) => {
         const e = checkEmail(email);
-        const a = await engine.suppressAddress(e, opts.reason.slice(0, 200));
-        process.stdout.write(opts.json ? JSON.stringify(a) + '\n' : render(e, a) + '\n');
+        const before = await engine.store.getAddress(e);
+        if (before?.status === 'suppressed') process.stderr.write(`${e} is already suppressed (${before.reason ?? 'no reason'}): nothing changed\n`);
+        const a = before?.status === 'suppressed' ? before : await engine.suppressAddress(e, opts.reason.slice(0, 200));
+        process.stdout.write(opts.json ? JSON.stringify(a, isoTimes) + '\n' : render(e, a) + '\n');
       });
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openCommandStore } from '../open-db.ts';
 import type { DestinationRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
+import { isoTimes } from '../json-times.ts';
 
 interface Options {
   db?: string;
@@ -26,10 +27,10 @@ export function registerDestinations(program: Command): void {
         const all = await store.listDestinations();
         const rows = opts.health ? all.filter((d) => d.health === opts.health) : all;
         if (opts.json) {
-          process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+          process.stdout.write(JSON.stringify(rows, isoTimes, 2) + '\n');
           return;
         }
-        process.stdout.write(renderTable(rows, Date.now()) + '\n');
+        process.stdout.write((rows.length === 0 && all.length > 0 ? `no destinations in state ${opts.health} (${all.length} in all)` : renderTable(rows, Date.now())) + '\n');
       } finally {
         await store.close();
       }

@@ -8,6 +8,7 @@ const params = { type: 'object', required: ['email'], properties: { email } } as
 // these routes take nothing else: a parameter or body field is refused, not silently ignored
 const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
 const noBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
+const suppressBody = { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 200, description: 'why (kept with the address; default "operator")' } } } as const;
 
 function view(a: AddressRecord) {
   return { ...a, until: iso(a.until), updatedAt: iso(a.updatedAt) };
@@ -37,12 +38,12 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
   });
 
   app.post('/v1/addresses/:email/suppress', {
-    schema: { summary: 'Suppress until reactivated by hand', params, querystring: noQuery, body: noBody, response: { 200: addressSchema, ...errors } },
+    schema: { summary: 'Suppress until reactivated by hand', params, querystring: noQuery, body: suppressBody, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
     const a = await ctx.engine.getAddress(e);
     if (a?.status === 'suppressed') throw new ApiError(409, `${e} is already suppressed`, { field: 'params.email', status: a.status, reason: a.reason });
-    const after = await ctx.engine.suppressAddress(e);
+    const after = await ctx.engine.suppressAddress(e, (request.body as { reason?: string } | null | undefined)?.reason);
     request.log.info({ event: 'address.suppressed', email: after.email }, 'address suppressed by hand');
     return view(after);
   });
