@@ -22,3 +22,12 @@ export function openCommandStore(flag: string | undefined, { create = false }: {
   }
   return openStore(location);
 }
+
+/**
+ * "Now" for a command reading a store: wall time, or the latest time the store has seen when that
+ * is later (a server run with --time-scale writes engine times ahead of the wall clock), so a
+ * default window still covers what was recorded.
+ */
+export async function storeNow(store: Store): Promise<number> {
+  return Math.max(Date.now(), (await store.latestTime()) ?? 0);
+}

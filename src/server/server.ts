@@ -51,10 +51,14 @@ export interface StartOptions {
  */
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'rebound' } });
-  const clock = options.clock ?? new RealClock(config.timeScale);
   const isPostgres = /^postgres(ql)?:\/\//.test(config.db);
   if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
   const store = openStore(config.db, { durability: config.durability });
+  // A sped-up clock runs ahead of wall time; restarted from wall time it would go backwards, and
+  // leases and schedules written by the last run would wait for it to catch up. It resumes from
+  // the latest time the store has seen instead.
+  const resumeAt = config.timeScale === 1 || options.clock ? null : await store.latestTime();
+  const clock = options.clock ?? new RealClock(config.timeScale, Math.max(Date.now(), resumeAt ?? 0));
   const sqlite = store instanceof SqliteStore ? store.db : null;
   const tokens: TokenStore = sqlite ? new SqliteTokenStore(sqlite) : new PostgresTokenStore(store as PostgresStore, options.tokenRefreshMs);
   if (tokens instanceof PostgresTokenStore) {

@@ -101,6 +101,8 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRecord | null>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /** The latest engine time written to deliveries or addresses (epoch ms), null when empty. */
+  latestTime(): Promise<number | null>;
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
   getAddress(email: string): Promise<AddressRecord | null>;
   listAddressReports(email: string): Promise<AddressReportRecord[]>;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openCommandStore } from '../open-db.ts';
+import { openCommandStore, storeNow } from '../open-db.ts';
 import type { DestinationRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
 import { isoTimes } from '../json-times.ts';
@@ -30,7 +30,7 @@ export function registerDestinations(program: Command): void {
           process.stdout.write(JSON.stringify(rows, isoTimes, 2) + '\n');
           return;
         }
-        process.stdout.write((rows.length === 0 && all.length > 0 ? `no destinations in state ${opts.health} (${all.length} in all)` : renderTable(rows, Date.now())) + '\n');
+        process.stdout.write((rows.length === 0 && all.length > 0 ? `no destinations in state ${opts.health} (${all.length} in all)` : renderTable(rows, await storeNow(store))) + '\n');
       } finally {
         await store.close();
       }

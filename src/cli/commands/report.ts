@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openCommandStore } from '../open-db.ts';
+import { openCommandStore, storeNow } from '../open-db.ts';
 import { openMetrics } from '../../metrics/open-metrics.ts';
 import { MetricsQueryError, parseMetricsQuery } from '../../metrics/query.ts';
 import { renderReport } from '../../metrics/render.ts';
@@ -38,15 +38,15 @@ export function registerReport(program: Command): void {
     .option('--tz <zone>', 'IANA time zone for days and the heatmap (default: UTC)')
     .option('--json', 'print the summary as JSON (with the hourly series)')
     .action(async (opts: Options) => {
-      let q;
-      try {
-        q = parseMetricsQuery({ from: opts.from, to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, tz: opts.tz }, Date.now());
-      } catch (err) {
-        if (err instanceof MetricsQueryError) throw new UsageError(err.message);
-        throw err;
-      }
       const store = openForMetrics(opts.db);
       try {
+        let q;
+        try {
+          q = parseMetricsQuery({ from: opts.from, to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, tz: opts.tz }, await storeNow(store));
+        } catch (err) {
+          if (err instanceof MetricsQueryError) throw new UsageError(err.message);
+          throw err;
+        }
         const timeZone = q.timeZone ?? 'UTC';
         const metrics = openMetrics(store, { timeZone });
         const summary = await metrics.summary(q);

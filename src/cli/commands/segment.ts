@@ -9,6 +9,7 @@ import { openMetrics } from '../../metrics/open-metrics.ts';
 import { SEGMENT_KINDS } from '../../metrics/metrics-store.ts';
 import { UsageError } from '../usage-error.ts';
 import { metricsFilterOptions, openForMetrics } from './report.ts';
+import { storeNow } from '../open-db.ts';
 
 interface Options {
   db?: string;
@@ -36,17 +37,17 @@ export function registerSegment(program: Command): void {
     .option('--format <format>', 'csv | json | jsonl', 'csv')
     .option('--out <file>', 'write here instead of stdout')
     .action(async (opts: Options) => {
-      let q;
-      try {
-        q = parseMetricsQuery({
-          from: opts.from ?? '0', to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, kind: opts.kind, format: opts.format,
-        }, Date.now());
-      } catch (err) {
-        if (err instanceof MetricsQueryError) throw new UsageError(err.message);
-        throw err;
-      }
       const store = openForMetrics(opts.db);
       try {
+        let q;
+        try {
+          q = parseMetricsQuery({
+            from: opts.from ?? '0', to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, kind: opts.kind, format: opts.format,
+          }, await storeNow(store));
+        } catch (err) {
+          if (err instanceof MetricsQueryError) throw new UsageError(err.message);
+          throw err;
+        }
         // Fold the outbox first so the segment and the metrics agree.
         await openMetrics(store).sync();
         const chunks = exportSegment(metricsStoreFor(store), q, q.format);

@@ -279,6 +279,11 @@ export class PostgresStore implements Store {
     })).map(rowToDelivery);
   }
 
+  async latestTime(): Promise<number | null> {
+    const [r] = await this.read(deliveries.selectLatestTime);
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
     const counts: Record<DeliveryStatus, number> = { queued: 0, deferred: 0, delivered: 0, failed: 0 };
     for (const r of await this.read(deliveries.countDeliveriesByStatus)) counts[r.status as DeliveryStatus] = Number(r.n);

@@ -71,6 +71,13 @@ LIMIT @limit`);
 export const countDeliveriesByStatus = statement('count-deliveries-by-status', [], `
 SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
 
+// the latest engine time the store has seen: a sped-up clock restarts from here, not behind it
+export const selectLatestTime = statement('select-latest-time', [], `
+SELECT MAX(t) AS t FROM (
+  SELECT MAX(updated_at) AS t FROM deliveries
+  UNION ALL SELECT MAX(updated_at) AS t FROM addresses
+) AS latest`);
+
 export const selectDueDelayWarnings = statement('select-due-delay-warnings', ['now', 'limit'], `
 SELECT id FROM deliveries
 WHERE delay_warning_at IS NOT NULL AND delay_warning_at <= @now AND status IN ('queued', 'deferred')

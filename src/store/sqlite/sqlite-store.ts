@@ -391,6 +391,11 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  async latestTime(): Promise<number | null> {
+    const [r] = this.all(deliveries.selectLatestTime);
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
   async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
     return this.all(attempts.selectAttemptsByKey, attemptKeyRange(deliveryId)).map(rowToAttempt);
   }

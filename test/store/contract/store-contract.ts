@@ -50,6 +50,15 @@ export function storeContract(factory: StoreFactory): void {
       assert.equal(await store.nextDueAt(), T + 600, 'next due is when d3\'s lease ends');
     });
 
+    test('latestTime is the latest engine time written, null for an empty store; listDeliveries can list newest first', async (t) => {
+      const { store } = await fresh(t);
+      assert.equal(await store.latestTime(), null);
+      await store.submit([], write(message('m', T), [delivery('a', 'm', T + 5), delivery('b', 'm', T + 9), delivery('c', 'm', T + 7)]));
+      assert.equal(await store.latestTime(), T + 9);
+      assert.deepEqual((await store.listDeliveries({ messageId: 'm', newestFirst: true })).map((d) => d.id), ['b', 'c', 'a']);
+      assert.deepEqual((await store.listDeliveries({ messageId: 'm' })).map((d) => d.id), ['a', 'c', 'b']);
+    });
+
     test('a claim for nothing returns nothing and leases nothing', async (t) => {
       const { store } = await fresh(t);
       await store.submit([], write(message('m', T), [delivery('d', 'm', T)]));
