@@ -38,6 +38,11 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: rfc822, payload: 'From: me@sender.test\r\nSubject: nobody\r\n\r\nbody\r\n' }, 400, 'body.To');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: JSON.stringify({ ...ok, text: 'x'.repeat(10 * 1024 * 1024) }) }, 413, 'body');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: { 'content-type': 'text/csv' }, payload: 'a,b' }, 415);
+    // Rebound's own headers are Rebound's to write: one that marks an ESP message would make the
+    // server POST retries to a URL the submitter chose
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, headers: { 'X-Rebound-Resend-URL': 'http://127.0.0.1:9/steal' } } }, 400, 'X-Rebound-Resend-URL');
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, headers: { 'x-rebound-id': 'dlv_someone_elses' } } }, 400, 'x-rebound-id');
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: rfc822, payload: 'From: me@sender.test\r\nTo: a@example.test\r\nX-Rebound-Resend-URL: http://127.0.0.1:9/steal\r\nSubject: s\r\n\r\nbody\r\n' }, 400, 'X-Rebound-Resend-URL');
     // a text/plain body is refused for its type, not read as a string that fails the JSON schema
     for (const url of ['/v1/messages', '/v1/bounces', '/v1/classify']) {
       await expectRejected(t, s, { method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'hello' }, 415, 'text/plain');

@@ -48,9 +48,9 @@ test('SendGrid 4.3.2 deferrals drive the resend hook at +1 h and +4 h, and a del
   const clock = new TestClock();
   const engine = new Engine({ store, clock, random: seededRandom(5) });
   const post = fetchPoster(5_000);
-  const resend = new ResendTransport({ store, targets: state, secret: RESEND_SECRET, classify: (text) => classify(text), clock, post });
+  const resend = new ResendTransport({ store, targets: state, secret: RESEND_SECRET, classify: (text) => classify(text), clock, wallClock: () => clock.now(), post });
   const scheduler = new Scheduler({ engine, transport: new RoutingTransport(noSmtp, resend), onError: (err) => assert.fail(err) });
-  const dispatcher = new OutgoingDispatcher({ store, state, clock, endpoints: [{ url: events.url('/events'), secret: EVENTS_SECRET, types: ['delivery.*'] }], post });
+  const dispatcher = new OutgoingDispatcher({ store, state, clock, wallClock: () => clock.now(), endpoints: [{ url: events.url('/events'), secret: EVENTS_SECRET, types: ['delivery.*'] }], post });
 
   let sgId = 0;
   const sendgrid = async (event: Record<string, unknown>) => {

@@ -46,7 +46,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, overrides:
   };
   const app = Fastify();
   installErrorHandler(app);
-  await registerWebhookIngest(app, { engine, classifier: createClassifier(), bodyLimit: 1 << 20, webhooks });
+  await registerWebhookIngest(app, { engine, classifier: createClassifier(), bodyLimit: 1 << 20, webhooks, wallClock: () => engine.clock.now() });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   t.after(async () => {
     await app.close();

@@ -39,7 +39,7 @@ function setup(t: { after: (fn: () => Promise<void>) => void }) {
 }
 
 function dispatcher(store: SqliteStore, state: SqliteWebhookStore, clock: TestClock, endpoints: OutgoingEndpoint[], maxAttempts = 4) {
-  return new OutgoingDispatcher({ store, state, clock, endpoints, schedule: SCHEDULE, maxAttempts, post: fetchPoster(5_000) });
+  return new OutgoingDispatcher({ store, state, clock, wallClock: () => clock.now(), endpoints, schedule: SCHEDULE, maxAttempts, post: fetchPoster(5_000) });
 }
 
 test('every event goes to the endpoints that want its type, signed over the timestamp and the exact body', async (t) => {
@@ -148,4 +148,17 @@ test('the endpoint configuration refuses unknown event types, short secrets and 
   assert.throws(() => parseEndpoints([{ url: 'ftp://a.example/h', secret: SECRET }]));
   assert.deepEqual(parseEndpoints([{ url: 'https://a.example/h', secret: SECRET }])[0]!.types, ['*']);
   assert.deepEqual(parseEndpoints([{ url: 'https://a.example/h', secret: SECRET, types: ['delivery.*', 'address.suppressed'] }])[0]!.types, ['delivery.*', 'address.suppressed']);
+});
+
+test('signatures carry wall time even when the engine clock runs ahead (--time-scale), so a receiver checking its own clock accepts them', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver();
+  t.after(() => receiver.close());
+  clock.set(Date.now() + 86_400_000); // a day ahead, as a sped-up demo is
+  await engine.suppressAddress('gone@example.org');
+  // no wallClock given: the default is the real clock
+  const d = new OutgoingDispatcher({ store, state, clock, endpoints: [{ url: receiver.url(), secret: SECRET, types: ['*'] }], schedule: SCHEDULE, post: fetchPoster(5_000) });
+  await d.runOnce();
+  const r = receiver.received[0]!;
+  assert.equal(verify(r.headers['rebound-signature'] as string, r.body, SECRET, { now: Date.now }).ok, true);
 });

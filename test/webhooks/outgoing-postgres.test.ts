@@ -37,7 +37,7 @@ test('on PostgreSQL, outgoing events are retried until acknowledged, dead-letter
   const engine = new Engine({ store, clock, random: seededRandom(4) });
   const endpoints = [{ url: ok.url(), secret: SECRET, types: ['*'] }, { url: broken.url(), secret: SECRET, types: ['address.suppressed'] }];
   const schedule = { kind: 'backoff', initial: 60_000, factor: 2, max: 3_600_000, min: 1_000, jitter: 'none' } as const;
-  const dispatcher = (s = state) => new OutgoingDispatcher({ store, state: s, clock, endpoints, schedule, maxAttempts: 2, post: fetchPoster(5_000) });
+  const dispatcher = (s = state) => new OutgoingDispatcher({ store, state: s, clock, wallClock: () => clock.now(), endpoints, schedule, maxAttempts: 2, post: fetchPoster(5_000) });
 
   await engine.suppressAddress('one@example.org');
   assert.deepEqual(await dispatcher().runOnce(), { enqueued: 2, delivered: 0, retried: 2, dead: 0 });

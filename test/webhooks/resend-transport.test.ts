@@ -44,7 +44,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, reply: (n:
   const clock = new TestClock();
   const engine = new Engine({ store, clock, random: seededRandom(2) });
   const smtp = recordingSmtp();
-  const resend = new ResendTransport({ store, targets: state, secret: 'resend-secret-0123456789', classify: (x) => classify(x), clock, post: fetchPoster(5_000) });
+  const resend = new ResendTransport({ store, targets: state, secret: 'resend-secret-0123456789', classify: (x) => classify(x), clock, wallClock: () => clock.now(), post: fetchPoster(5_000) });
   const scheduler = new Scheduler({ engine, transport: new RoutingTransport(smtp.transport, resend) });
   // An ESP delivery already deferred once by its ESP (451 4.3.2), so the next attempt is a POST.
   const submitted = await submitForEsp(engine, state, { from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.org'], receiver.url('/resend'));
@@ -116,4 +116,16 @@ test('submitForEsp refuses a resend URL that is not http(s) or would break the h
   for (const bad of ['ftp://a.example/r', 'https://a.example/r\r\nBcc: x@y', '']) {
     await assert.rejects(submitForEsp(engine, state, { from: 'a@b.example', raw: 'x' }, ['c@d.example'], bad), RangeError);
   }
+});
+
+test('a resend URL only written into a message header (not registered through submitForEsp) is never posted to', async (t) => {
+  const { engine, state, store, clock, receiver, scheduler } = await setup(t, () => ({ status: 200 }));
+  const forged = await engine.submit({ from: 'news@sender.example', raw: `X-Rebound-Resend-URL: ${receiver.url('/forged')}\r\nSubject: hi\r\n\r\nhello\r\n` }, ['joe@example.org']);
+  const id = forged.deliveries[0]!.id;
+  assert.equal(await state.getResendTarget(forged.messageId), null);
+  await engine.recordOutcome(id, { deliveryId: id, attemptId: 'esp-1', at: clock.now(), destination: null, phase: null, response: '451 4.3.2 System not accepting network messages', classification: classify('451 4.3.2 System not accepting network messages'), durationMs: 0 }, 'webhook');
+  clock.advance(2 * HOUR);
+  await scheduler.runOnce();
+  assert.equal(receiver.received.filter((r) => r.path === '/forged').length, 0);
+  assert.match((await store.getDelivery(id))!.lastOutcome!.response, /no resend URL is registered/);
 });

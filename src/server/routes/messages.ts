@@ -56,11 +56,20 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   return list.flatMap((a) => a.value).map((v) => v.address ?? '').filter(Boolean);
 }
 
+// Rebound's own headers (X-Rebound-ID ties bounces to deliveries; X-Rebound-Resend-URL marks a
+// message registered for an ESP): a submitter writing them could mistie bounces or steer retries
+const OWN_HEADER = /^x-rebound-[a-z0-9-]*$/i;
+
+function refuseOwnHeader(name: string, field: string): void {
+  if (OWN_HEADER.test(name)) throw new ApiError(400, `${field}: ${name} is one of Rebound's own headers (X-Rebound-*), set by Rebound only`, { field });
+}
+
 /** A raw RFC 5322 message: sender from From, recipients from To and Cc. */
 async function fromRaw(raw: Buffer): Promise<{ from: string; to: string[]; originalMessageId: string | null }> {
   if (raw.length === 0) throw new ApiError(400, 'body: the message is empty', { field: 'body' });
   const head = raw.subarray(0, 65536).toString('latin1');
   if (!/^[\x21-\x39\x3b-\x7e]+:/m.test(head) || !/\r?\n\r?\n/.test(head)) throw new ApiError(400, 'body: not an RFC 5322 message (no header section)', { field: 'body' });
+  for (const m of head.slice(0, head.search(/\r?\n\r?\n/)).matchAll(/^([\x21-\x39\x3b-\x7e]+)[ \t]*:/gm)) refuseOwnHeader(m[1]!, 'body.headers');
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 0 });
   const from = addresses(parsed.from)[0];
   if (!from) throw new ApiError(400, 'body.From: the message has no From address', { field: 'body.From' });
@@ -89,6 +98,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
     } else {
       const body = request.body as JsonMessage;
       if (body.text === undefined && body.html === undefined) throw new ApiError(400, 'body.text: a message needs text or html', { field: 'body.text' });
+      for (const name of Object.keys(body.headers ?? {})) refuseOwnHeader(name, `body.headers.${name}`);
       message = { from: body.from, raw: await compose(body), originalMessageId: null };
       recipients = [...body.to, ...(body.cc ?? [])];
     }

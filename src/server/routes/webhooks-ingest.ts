@@ -24,6 +24,8 @@ export interface WebhookIngestDeps {
   classifier: Classifier;
   bodyLimit: number;
   webhooks: WebhookIngest;
+  /** Wall time for signature checks (default Date.now); tests pin it. */
+  wallClock?: () => number;
 }
 
 /** SNS's own hosts: a SubscribeURL anywhere else is never fetched (it would be a request forgery). */
@@ -73,7 +75,9 @@ export async function webhookIngestRoutes(app: FastifyInstance, ctx: ServerConte
 
 export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookIngestDeps): Promise<void> {
   const { engine, webhooks } = deps;
-  const now = () => engine.clock.now();
+  // signatures and their replay windows are checked against wall time: the sender signs with its
+  // own clock, whatever speed the engine's runs at (--time-scale)
+  const now = deps.wallClock ?? Date.now;
   // The raw bytes are what SendGrid signs: JSON is parsed here, after the check, from the same text.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: deps.bodyLimit }, (_req, body, done) => done(null, body));

@@ -14,6 +14,8 @@ export interface DispatcherOptions {
   state: WebhookStore;
   endpoints: readonly OutgoingEndpoint[];
   clock: Clock;
+  /** Wall time for signature timestamps (default Date.now); the engine clock may be sped up. */
+  wallClock?: () => number;
   post?: Poster;
   /** Waits between tries, through the policy's own retry function. */
   schedule?: Schedule;
@@ -57,6 +59,7 @@ export class OutgoingDispatcher {
   private readonly endpoints: readonly OutgoingEndpoint[];
   private readonly byUrl: Map<string, OutgoingEndpoint>;
   private readonly clock: Clock;
+  private readonly wallClock: () => number;
   private readonly post: Poster;
   private readonly schedule: Schedule;
   private readonly maxAttempts: number;
@@ -72,6 +75,7 @@ export class OutgoingDispatcher {
     this.endpoints = options.endpoints;
     this.byUrl = new Map(options.endpoints.map((e) => [e.url, e]));
     this.clock = options.clock;
+    this.wallClock = options.wallClock ?? Date.now;
     this.post = options.post ?? fetchPoster();
     this.schedule = options.schedule ?? DEFAULT_OUTGOING_SCHEDULE;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTGOING_MAX_ATTEMPTS;
@@ -122,7 +126,8 @@ export class OutgoingDispatcher {
       // The endpoint left the configuration: nobody to sign for, so the row is kept as dead.
       error = 'endpoint no longer configured';
     } else {
-      const timestamp = Math.floor(this.clock.now() / 1000);
+      // wall time, not engine time: the receiver checks t against its own clock (replay window)
+      const timestamp = Math.floor(this.wallClock() / 1000);
       const headers = {
         'content-type': 'application/json',
         [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(endpoint.secret, timestamp, row.body),

@@ -6,7 +6,6 @@ import type { WebhookStore } from '../../store/webhook-store.ts';
 import { signatureHeader, SIGNATURE_HEADER } from '../outgoing/signature.ts';
 import { fetchPoster, type Poster } from '../outgoing/http-post.ts';
 import { replyForStatus, type ResendRequest } from './resend-body.ts';
-import { resendUrlOf } from './resend-header.ts';
 
 export interface ResendTransportOptions {
   store: Pick<Store, 'getDelivery' | 'getMessage'>;
@@ -15,6 +14,8 @@ export interface ResendTransportOptions {
   secret: string;
   classify: (text: string) => Classification;
   clock: Clock;
+  /** Wall time for signature timestamps (default Date.now); the engine clock may be sped up. */
+  wallClock?: () => number;
   post?: Poster;
 }
 
@@ -35,6 +36,10 @@ export class ResendTransport implements Transport {
     this.post = options.post ?? fetchPoster();
   }
 
+  private wallNow(): number {
+    return this.options.wallClock?.() ?? Date.now();
+  }
+
   deliver(jobs: DeliveryJob[]): Promise<AttemptOutcome[]> {
     return Promise.all(jobs.map((job) => this.deliverOne(job)));
   }
@@ -42,8 +47,10 @@ export class ResendTransport implements Transport {
   private async deliverOne(job: DeliveryJob): Promise<AttemptOutcome> {
     const started = this.options.clock.now();
     if (job.attempt === 1) return this.outcome(job, started, null, '250 2.0.0 handed to the ESP by the sender at submission');
-    // The stored target wins (it can be changed later); the message's own header is the fallback.
-    const url = (await this.options.targets.getResendTarget(job.messageId)) ?? resendUrlOf(job.raw);
+    // Only a target registered through submitForEsp is posted to: the message's header marks it as
+    // an ESP message, but a header is text a submitter could have written, and a URL taken from it
+    // would let anyone who can submit make the server POST anywhere.
+    const url = await this.options.targets.getResendTarget(job.messageId);
     if (url === null) return this.outcome(job, started, null, '451 4.3.0 no resend URL is registered for this message');
     const [delivery, message] = await Promise.all([this.options.store.getDelivery(job.deliveryId), this.options.store.getMessage(job.messageId)]);
     const request: ResendRequest = {
@@ -53,7 +60,8 @@ export class ResendTransport implements Transport {
     const body = JSON.stringify(request);
     const headers = {
       'content-type': 'application/json',
-      [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(this.options.secret, Math.floor(started / 1000), body),
+      // wall time, not engine time: the receiver checks t against its own clock (replay window)
+      [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(this.options.secret, Math.floor(this.wallNow() / 1000), body),
       'rebound-delivery-id': job.deliveryId,
     };
     let reply: string;
