@@ -76,6 +76,15 @@ describe('HTTP API: what each route does when the request is right', () => {
     }
   });
 
+  test('an address only ever delivered to (no row of its own yet) is shown active, not unknown', async (t) => {
+    const s = await startTestServer(t);
+    await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: ['fine@example.test'], subject: 's', text: 't' } });
+    const res = await s.server.app.inject({ method: 'GET', url: '/v1/addresses/Fine@example.test', headers: auth() });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual([(res.json() as { email: string }).email, (res.json() as { status: string }).status, (res.json() as { failureCount: number }).failureCount], ['fine@example.test', 'active', 0]);
+    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/addresses/never@example.test', headers: auth() })).statusCode, 404);
+  });
+
   test('classify answers without recording, and /openapi.json documents every route with its schemas', async (t) => {
     const s = await startTestServer(t);
     const c = await s.server.app.inject({ method: 'POST', url: '/v1/classify', headers: { ...auth(), ...json }, payload: { reply: '452 4.2.2 Mailbox full' } });

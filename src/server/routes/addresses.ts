@@ -14,13 +14,24 @@ function view(a: AddressRecord) {
   return { ...a, until: iso(a.until), updatedAt: iso(a.updatedAt) };
 }
 
+/**
+ * An address the engine keeps no row for (it writes one at the first deferral, failure or report)
+ * but which Rebound has sent to: active, with nothing counted, rather than "unknown".
+ */
+async function neverTroubled(ctx: ServerContext, email: string): Promise<AddressRecord | null> {
+  const e = email.trim().toLowerCase();
+  const [d] = await ctx.store.listDeliveries({ recipient: e, limit: 1 });
+  if (!d) return null;
+  return { email: e, status: 'active', until: null, reason: null, deferralCount: 0, failureCount: 0, hardBounceCount: 0, updatedAt: d.createdAt };
+}
+
 /** An address's status, and the operator's two levers on it: reactivate and suppress. */
 export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/v1/addresses/:email', {
     schema: { summary: 'An address and its status', params, querystring: noQuery, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
-    const a = await ctx.engine.getAddress(e);
+    const a = await ctx.engine.getAddress(e) ?? await neverTroubled(ctx, e);
     if (!a) throw new ApiError(404, `no address ${e} (never sent to nor reported)`, { field: 'params.email' });
     return view(a);
   });
@@ -29,7 +40,7 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
     schema: { summary: 'Back to active (from suppressed, unavailable or deferred)', params, querystring: noQuery, body: noBody, response: { 200: addressSchema, ...errors } },
   }, async (request) => {
     const { email: e } = request.params as { email: string };
-    const a = await ctx.engine.getAddress(e);
+    const a = await ctx.engine.getAddress(e) ?? await neverTroubled(ctx, e);
     if (!a) throw new ApiError(404, `no address ${e}`, { field: 'params.email' });
     if (a.status === 'active') throw new ApiError(409, `${e} is already active`, { field: 'params.email', status: a.status });
     const after = await ctx.engine.reactivateAddress(e);
