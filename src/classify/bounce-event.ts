@@ -34,6 +34,11 @@ export interface BounceEvent {
   at: number;
   /** Receiving server (MX host) the outcome came from, when known. */
   destination: string | null;
+  /**
+   * For a complaint (reason `feedback`): its kind, as ARF's Feedback-Type names it (abuse, fraud,
+   * opt-out, not-spam, auth-failure, virus, other); null or absent for an ESP's complaint event.
+   */
+  feedbackType?: string | null;
   /** The full reply or diagnostic text as received. */
   response: string;
   classification: Classification;

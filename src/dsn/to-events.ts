@@ -64,6 +64,7 @@ function event(parsed: ParsedBounce, r: BounceRecipient, options: ToEventsOption
     at: options.at,
     destination: r.remoteMta,
     response: r.diagnostic,
+    feedbackType: r.feedbackType,
     classification: classification(r),
   };
 }

@@ -68,8 +68,19 @@ export function addressExhausted(prev: AddressRecord, now: number, coolOff: numb
   return { address: next, events: [event('address.unavailable', next, now, cause, { until, reason })] };
 }
 
-/** The last word on the address says it does not exist (or by hand): suppressed until an operator says otherwise. */
-export function addressSuppressed(prev: AddressRecord, now: number, reason: string, by: 'bounce' | 'operator', cause: Cause): AddressStep {
+/**
+ * Complaints that mean "send me nothing more": a spam report (abuse, fraud), an unsubscribe
+ * (opt-out), or an ESP's complaint event, which names no type. Not an authentication-failure
+ * report, a virus report or a "not spam" vote: those say nothing about the recipient's wish.
+ */
+const SUPPRESSING_FEEDBACK: ReadonlySet<string> = new Set(['abuse', 'fraud', 'opt-out', 'unsubscribe']);
+
+export function complaintSuppresses(feedbackType: string | null | undefined): boolean {
+  return feedbackType === null || feedbackType === undefined || SUPPRESSING_FEEDBACK.has(feedbackType.toLowerCase());
+}
+
+/** The last word on the address says it does not exist, its owner complained, or by hand: suppressed until an operator says otherwise. */
+export function addressSuppressed(prev: AddressRecord, now: number, reason: string, by: 'bounce' | 'complaint' | 'operator', cause: Cause): AddressStep {
   const counted = by === 'bounce' ? { ...prev, hardBounceCount: prev.hardBounceCount + 1, failureCount: prev.failureCount + 1, updatedAt: now } : { ...prev, updatedAt: now };
   if (prev.status === 'suppressed') return { address: counted, events: [] };
   const next: AddressRecord = { ...counted, status: 'suppressed', until: null, reason };

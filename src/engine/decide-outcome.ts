@@ -7,7 +7,7 @@ import type { AddressRecord, AttemptRecord, AttemptSource, DeliveryRecord, NewEv
 import type { AttemptOutcome } from './transport.ts';
 import type { FailureCause } from './events.ts';
 import {
-  addressDeferred, addressDelivered, addressExhausted, addressFailed, addressSuppressed, newAddress, type AddressStep,
+  addressDeferred, addressDelivered, addressExhausted, addressFailed, addressSuppressed, complaintSuppresses, newAddress, type AddressStep,
 } from './address-lifecycle.ts';
 
 /**
@@ -143,9 +143,25 @@ function decideReportOnFinal(ctx: DecisionContext, item: OutcomeItem, state: Rec
   return change;
 }
 
+/**
+ * A complaint about a delivery (a spam report, an unsubscribe): recorded with the delivery, which
+ * it does not change (the message arrived), and the address is suppressed when the complaint asks
+ * for no more mail. A waiting delivery to it then fails at its next claim (address suppressed).
+ */
+function decideComplaint(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord): Change {
+  const change: Change = { attempt: attemptRow(item, d.attempts, item.outcome.classification.rule), events: [] };
+  if (complaintSuppresses(item.outcome.feedbackType)) {
+    const step = addressSuppressed(state.address ?? newAddress(d.recipient, ctx.now), ctx.now, 'feedback', 'complaint', { deliveryId: d.id, domain: d.domain });
+    change.address = step.address;
+    change.events.push(...step.events);
+  }
+  return change;
+}
+
 export function decideOutcome(ctx: DecisionContext, item: OutcomeItem, state: RecordState): Change | null {
   const d = state.delivery;
   if (!d) return null;
+  if (item.outcome.classification.reason === 'feedback' && item.source !== 'smtp' && item.source !== 'resend') return decideComplaint(ctx, item, state, d);
   if (d.status === 'delivered' || d.status === 'failed') return decideReportOnFinal(ctx, item, state, d);
   const n = d.attempts + 1;
   const o = item.outcome;

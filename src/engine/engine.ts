@@ -11,7 +11,7 @@ import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type Decision
 import { normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
 import { ownAttemptId } from './ids.ts';
 import {
-  addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, newAddress, type AddressStep,
+  addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, complaintSuppresses, newAddress, type AddressStep,
 } from './address-lifecycle.ts';
 
 export { SubmitError, type NewMessage };
@@ -126,7 +126,7 @@ export class Engine {
     const key = `${event.eventIdScope ?? event.source}:${event.eventId ?? digest(event)}`;
     const outcome: AttemptOutcome = {
       deliveryId: event.deliveryId ?? '', attemptId: key, at: event.at, destination: event.destination, phase: null,
-      response: event.response, classification: event.classification, durationMs: 0,
+      response: event.response, classification: event.classification, durationMs: 0, feedbackType: event.feedbackType,
     };
     const delivery = await this.deliveryOf(event);
     if (delivery) {
@@ -143,6 +143,7 @@ export class Engine {
       const why = { deliveryId: null, domain: email.slice(email.lastIndexOf('@') + 1) || null };
       let step: AddressStep = { address: { ...a, updatedAt: now }, events: [] };
       if (isSuccess(c)) step = addressDelivered(a, now, why) ?? step;
+      else if (c.reason === 'feedback' && complaintSuppresses(event.feedbackType)) step = addressSuppressed(a, now, 'feedback', 'complaint', why);
       else if (c.hardbounce && c.class === 'permanent') step = addressSuppressed(a, now, c.reason, 'bounce', why);
       else if (c.reason === 'expired' && c.class !== 'transient') step = addressExhausted(a, now, this.policy.coolOff, c.reason, why);
       else if (c.class === 'transient') step = { address: { ...a, deferralCount: a.deferralCount + 1, updatedAt: now }, events: [] };

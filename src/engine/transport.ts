@@ -38,6 +38,8 @@ export interface AttemptOutcome {
   durationMs: number;
   /** Who made the attempt when not our own SMTP: `resend` for a POST to the sender's resend hook. */
   source?: AttemptSource;
+  /** A reported complaint's kind (BounceEvent.feedbackType), when the outcome is one. */
+  feedbackType?: string | null;
 }
 
 export interface Transport {

@@ -317,3 +317,27 @@ test('delivery.delayed is not sent when the delivery finished first, nor when th
   assert.ok(!(await s.types()).includes('delivery.delayed'));
   assert.ok(!(await s2.types()).includes('delivery.delayed'));
 });
+
+test('a complaint leaves the delivered message as it is and suppresses the address; a report that is not a wish for no mail does not', async (t) => {
+  const s = await setup(t, () => REPLIES.ok());
+  const { deliveries: [d] } = await s.engine.submit(MSG, ['a@example.org']);
+  await s.run();
+  const complaint: BounceEvent = {
+    source: 'webhook', provider: 'sendgrid', eventId: 'sg-spamreport-1', recipient: 'a@example.org', deliveryId: d!.id, originalMessageId: null,
+    at: s.clock.now(), destination: null, response: '', classification: classification('', 'feedback', { action: 'none', retryable: false }),
+  };
+  const r = await s.engine.applyBounceEvent(complaint);
+  assert.equal(r.applied, true);
+  assert.equal((await s.store.getDelivery(d!.id))!.status, 'delivered');
+  const a = (await s.engine.getAddress('a@example.org'))!;
+  assert.deepEqual([a.status, a.reason, a.hardBounceCount], ['suppressed', 'feedback', 0]);
+  const suppressed = (await s.store.listEvents(0, 100)).find((e) => e.type === 'address.suppressed')!;
+  assert.equal(suppressed.data.by, 'complaint');
+  // an ARF complaint with no delivery of ours acts on the address alone, by its Feedback-Type
+  const arf = { ...complaint, source: 'dsn' as const, deliveryId: null, eventId: '<arf-1@isp>', recipient: 'b@example.org', feedbackType: 'abuse' };
+  await s.engine.applyBounceEvent(arf);
+  assert.equal((await s.engine.getAddress('b@example.org'))!.status, 'suppressed');
+  // a DMARC authentication-failure report is about the sender's setup, not the recipient's wish
+  await s.engine.applyBounceEvent({ ...arf, eventId: '<arf-2@isp>', recipient: 'c@example.org', feedbackType: 'auth-failure' });
+  assert.notEqual((await s.engine.getAddress('c@example.org'))?.status, 'suppressed');
+});
