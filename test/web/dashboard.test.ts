@@ -201,6 +201,15 @@ describe('the web dashboard in a real browser', { skip }, () => {
     assert.equal(csv[0], 'recipient,domain,status,reason,enhanced,count,at');
     assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]).sort(), recipients.map((r) => r.recipient).sort());
     await shot('segments.png');
+
+    // a filter the API refuses says why and leaves nothing of the previous result behind
+    await page.getByLabel('reason').fill('notaccpt');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => /Filter not applied/.test(document.querySelector('[data-testid="segment-count"]')?.textContent ?? ''));
+    assert.match(await text('segment-count'), /reason must be one of/);
+    assert.equal(await page.locator('[data-testid="segment"] tbody tr').count(), 0);
+    assert.equal(await page.getByTestId('csv-link').getAttribute('href'), null);
+    await page.getByLabel('reason').fill('');
   });
 
   test('looking up an address shows its status and reactivating it changes the store', async () => {

@@ -33,8 +33,23 @@ export function mount(root, ctx) {
   let last = '';
   const refresh = async () => {
     const q = await query();
+    let data;
+    try {
+      data = await api.segment(q);
+    } catch (err) {
+      if (!(err instanceof api.ApiError) || err.status !== 400) throw err;
+      // a filter the API refuses: say why, and show nothing that belongs to the previous filter
+      last = '';
+      count.textContent = `Filter not applied: ${err.message.replace(/^GET \S+ answered 400: /, '')}`;
+      count.setAttribute('role', 'alert');
+      results.replaceChildren();
+      csv.removeAttribute('href');
+      csv.setAttribute('aria-disabled', 'true');
+      return;
+    }
+    count.removeAttribute('role');
     csv.href = api.segmentCsvUrl(q);
-    const data = await api.segment(q);
+    csv.removeAttribute('aria-disabled');
     const key = JSON.stringify(data);
     if (key === last) return;
     last = key;
