@@ -20,7 +20,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * Every regular file under a path, depth first, in name order. Maildir's tmp/ (messages still
  * being written) and hidden entries are skipped, except a Maildir's Maildir++ subfolders.
  */
-async function* filesUnder(path: string, depth: number): AsyncGenerator<{ path: string; error?: string }> {
+async function* filesUnder(path: string, depth: number, seen: Set<string> = new Set()): AsyncGenerator<{ path: string; error?: string }> {
   let info;
   try {
     info = await stat(path);
@@ -36,6 +36,10 @@ async function* filesUnder(path: string, depth: number): AsyncGenerator<{ path: 
     yield { path, error: 'not a file or directory' };
     return;
   }
+  // a directory reached twice (a symbolic link to a parent, or two links to one place) is read once
+  const id = `${info.dev}:${info.ino}`;
+  if (seen.has(id)) return;
+  seen.add(id);
   if (depth >= MAX_DIRECTORY_DEPTH) {
     yield { path, error: `directories nested deeper than ${MAX_DIRECTORY_DEPTH} levels are not read` };
     return;
@@ -50,7 +54,7 @@ async function* filesUnder(path: string, depth: number): AsyncGenerator<{ path: 
   const maildir = names.includes('cur') && names.includes('new');
   for (const name of names) {
     if (maildir ? !isMaildirPart(name) || !(await isDirectory(join(path, name))) : name.startsWith('.') || name === 'tmp') continue;
-    yield* filesUnder(join(path, name), depth + 1);
+    yield* filesUnder(join(path, name), depth + 1, seen);
   }
 }
 

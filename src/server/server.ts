@@ -102,7 +102,10 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     : {};
   const gate = new HealthGate({
     policy, store: healthStoreFor(store), onError, ...cluster,
-    onEvent: (e) => logger.info({ event: `destination.${(e as { type?: string }).type ?? 'health'}`, ...(e as object) }, 'destination health'),
+    onEvent: (e) => {
+      const type = (e as { type?: string }).type ?? 'health';
+      logger.info({ ...(e as object), event: type.startsWith('destination.') ? type : `destination.${type}` }, 'destination health');
+    },
   });
   const scheduler = new Scheduler({ engine, transport, gate, worker, leaseMs, onError, batchSize: config.batchSize });
   const bounces = new BounceWriter(engine, sqlite);

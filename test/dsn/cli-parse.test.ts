@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,6 +67,16 @@ test('parse --rules applies a rules file, and a bad one is a usage error naming 
   const bad = run('--rules', rules, join(fixtures, 'postfix-dsn.eml'));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /rules\.yaml/);
+});
+
+test('a symbolic link loop under a directory is read once, not followed round', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-symloop-'));
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'b.eml'), readFileSync(join(fixtures, 'qmail.eml')));
+  symlinkSync(dir, join(dir, 'sub', 'up'));
+  const r = run('--jsonl', dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(lines(r.stdout).map((l) => l.source.slice(dir.length + 1)), ['sub/b.eml']);
 });
 
 test('an mbox file is split into its messages, each named path#N', () => {

@@ -61,7 +61,9 @@ export function registerServe(program: Command): void {
       if (server.firstToken) {
         process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${config.db}\n\n`);
       }
-      process.stderr.write(`rebound: HTTP API on http://${config.host}:${server.httpPort}/ , bounce SMTP on ${config.host}:${server.smtpPort}\n`);
+      process.stderr.write(config.role === 'worker'
+        ? 'rebound: worker node: delivering from the shared store; no HTTP API or bounce SMTP here (--role worker)\n'
+        : `rebound: HTTP API on http://${config.host}:${server.httpPort}/ , bounce SMTP on ${config.host}:${server.smtpPort}${config.role === 'api' ? ' (--role api: no deliveries here)' : ''}\n`);
       await new Promise<void>((resolve) => {
         const onSignal = (signal: string) => {
           process.off('SIGTERM', onSignal);

@@ -6,7 +6,7 @@ export const title = 'Time of day';
 // Row i of the metrics' timeOfDay grid is weekday i, 0 = Monday (src/metrics/metrics.ts).
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-/** The hour × weekday heatmap of deferrals, in viridis steps with the count in every cell. */
+/** The hour × weekday heatmap of deferrals, in viridis steps with the count in every cell that has one (zero is left blank so the pattern stands out). */
 export function mount(root, ctx) {
   const grid = h('div');
   root.append(h('h2', {}, 'Deferrals by weekday and hour (server time zone)'), grid);
