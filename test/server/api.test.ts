@@ -35,8 +35,9 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.equal(b.classification.reason, 'notaccept');
     assert.equal(b.classification.type, 'soft');
     assert.equal(b.applied, true);
-    const d = (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries/${id}`, headers: auth() })).json() as { attempts: Array<{ enhanced: string }>; status: string };
+    const d = (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries/${id}`, headers: auth() })).json() as { attempts: Array<{ enhanced: string; n: number }>; status: string; attemptCount: number };
     assert.ok(d.attempts.some((a) => a.enhanced === '4.3.2'));
+    assert.equal(d.attemptCount, Math.max(...d.attempts.map((a) => a.n)));
   });
 
   test('a bounce email posted as message/rfc822 is parsed and suppresses the bounced address', async (t) => {

@@ -10,6 +10,7 @@ export async function deliveryView(ctx: ServerContext, d: DeliveryRecord) {
       n: a.n, at: iso(a.at)!, source: a.source, destination: a.destination, basic: a.basic, enhanced: a.enhanced, reason: a.reason, response: a.response,
       class: a.class, phase: a.phase, rule: a.rule,
     })),
+    attemptCount: d.attempts,
     nextAttemptAt: iso(d.nextAttemptAt),
     maxAttempts: d.maxAttempts, rule: d.rule, createdAt: iso(d.createdAt)!,
   };

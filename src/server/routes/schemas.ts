@@ -24,6 +24,7 @@ export const deliverySchema = {
     id: { type: 'string' }, messageId: { type: 'string' }, recipient: { type: 'string' }, domain: { type: 'string' },
     status: { type: 'string', enum: ['queued', 'deferred', 'delivered', 'failed'] },
     attempts: { type: 'array', items: attemptSchema },
+    attemptCount: { type: 'integer', description: 'attempts counted against maxAttempts; reports about a final delivery are listed in attempts but not counted' },
     nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
     maxAttempts: { type: ['integer', 'null'] }, rule: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' },
   },

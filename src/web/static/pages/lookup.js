@@ -80,7 +80,7 @@ export function mount(root, ctx) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'recipient'), h('dd', {}, link(lookupHref(d.recipient), d.recipient)),
         h('dt', {}, 'status'), h('dd', { 'data-testid': 'delivery-status' }, d.status),
-        h('dt', {}, 'attempts'), h('dd', {}, `${Array.isArray(attempts) ? attempts.length : d.attempts}${d.maxAttempts ? ` of at most ${d.maxAttempts}` : ''}`),
+        h('dt', {}, 'attempts'), h('dd', {}, `${d.attemptCount ?? (Array.isArray(attempts) ? attempts.length : d.attempts)}${d.maxAttempts ? ` of at most ${d.maxAttempts}` : ''}`),
         h('dt', {}, 'next attempt'), h('dd', {}, fmtTime(d.nextAttemptAt)),
         h('dt', {}, 'policy rule'), h('dd', {}, d.rule ?? '—'),
         h('dt', {}, 'created'), h('dd', {}, fmtTime(d.createdAt))),
