@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { keyOf, locate } from './yaml-location.ts';
 import { policyFileSchema } from './schema.ts';
 import { compilePolicy, PolicyError } from './compile-policy.ts';
 import type { Policy } from './types.ts';
@@ -25,21 +26,6 @@ export class PolicyFileError extends PolicyError {
 
 const MAX_POLICY_BYTES = 1 << 20;
 
-function keyOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-}
-
-/** The line of the deepest node that exists on `path` (a missing key points at its parent). */
-function locate(doc: Document, lc: LineCounter, path: ReadonlyArray<PropertyKey>): { line: number; column: number } | null {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as unknown[], true);
-    if (isNode(node) && node.range) {
-      const { line, col } = lc.linePos(node.range[0]);
-      return { line, column: col };
-    }
-  }
-  return null;
-}
 
 /** Parses and validates policy YAML; `file` names it in errors. An empty text is the built-in policy. */
 export function loadPolicyText(text: string, file = 'policy'): Policy {

@@ -57,3 +57,22 @@ test('a bad webhooks file stops the start with the key that is wrong', (t) => {
     assert.throws(() => loadWebhooksConfig(withFile(t, text)), (err: unknown) => err instanceof WebhooksConfigError && expected.test(err.message), text);
   }
 });
+
+test('every problem in a webhooks file is reported at once, each with its line', (t) => {
+  const text = [
+    'providers:',                                  // 1
+    '  mailgun:',                                  // 2
+    '    signingKey: short',                       // 3
+    '  sendgrid:',                                 // 4
+    `    verificationKey: "${'A'.repeat(60)}"`,    // 5
+    'resend:',                                     // 6
+    '  secret: x',                                 // 7
+  ].join('\n');
+  assert.throws(() => loadWebhooksConfig(withFile(t, text)), (err: unknown) => {
+    const message = (err as Error).message;
+    return err instanceof WebhooksConfigError
+      && /webhooks\.yaml:3:\d+: providers\.mailgun\.signingKey: at least 16/.test(message)
+      && /webhooks\.yaml:5:\d+: providers\.sendgrid\.verificationKey/.test(message)
+      && /webhooks\.yaml:7:\d+: resend\.secret: at least 16/.test(message);
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { keyOf, locate } from '../../policy/yaml-location.ts';
 import { z } from 'zod';
 import type { Classifier } from '../../classify/index.ts';
 import type { Clock } from '../../engine/clock.ts';
@@ -42,24 +43,40 @@ export class WebhooksConfigError extends Error {
 
 /** Reads and validates a webhooks file (YAML or JSON); a bad key, type or key material stops the start. */
 export function loadWebhooksConfig(file: string): WebhooksConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new WebhooksConfigError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new WebhooksConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]}`).join('\n'));
+  }
   let parsed: unknown;
   try {
-    parsed = parseYaml(readFileSync(file, 'utf8'));
+    parsed = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new WebhooksConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new WebhooksConfigError(`${file}: YAML: ${(err as Error).message}`, { cause: err });
   }
+  const where = (path: ReadonlyArray<PropertyKey>) => {
+    const at = locate(doc, lc, path);
+    return `${file}${at ? `:${at.line}:${at.column}` : ''}: ${keyOf(path) || '(top)'}`;
+  };
+  const problems: string[] = [];
   const result = webhooksConfigSchema.safeParse(parsed ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new WebhooksConfigError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
-  if (result.data.providers.sendgrid) {
+  // every problem at once, each at its line, as the policy file's are
+  if (!result.success) for (const issue of result.error.issues) problems.push(`${where(issue.path)}: ${issue.message}`);
+  const sendgridKey = (parsed as { providers?: { sendgrid?: { verificationKey?: unknown } } } | null)?.providers?.sendgrid?.verificationKey;
+  if (typeof sendgridKey === 'string' && sendgridKey.length >= 40) {
     try {
-      sendGridPublicKey(result.data.providers.sendgrid.verificationKey);
+      sendGridPublicKey(sendgridKey);
     } catch (err) {
-      throw new WebhooksConfigError(`${file}: providers.sendgrid.verificationKey: ${(err as Error).message}`, { cause: err });
+      problems.push(`${where(['providers', 'sendgrid', 'verificationKey'])}: ${(err as Error).message}`);
     }
   }
+  if (problems.length > 0 || !result.success) throw new WebhooksConfigError(problems.join('\n'));
   return result.data;
 }
 
