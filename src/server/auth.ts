@@ -20,10 +20,15 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
-    // ESP webhooks cannot send our API tokens: those routes check the provider's own signature.
-    const espWebhook = path.startsWith('/v1/webhooks/');
-    const guarded = ((path === '/v1' || path.startsWith('/v1/')) && !espWebhook) || (options.protectMetrics && path === '/metrics');
+    // The router decodes the path ("/%761/deliveries" reaches /v1/deliveries), so the check must
+    // not look at the raw URL alone: it takes the route that matched, and the path both raw and
+    // decoded, and guards if any of them is under /v1.
+    const route: string | undefined = request.routeOptions?.url;
+    const raw = request.url.split('?')[0]!;
+    const paths = [route, raw, safeDecode(raw)];
+    // ESP webhooks cannot send our API tokens: that route checks the provider's own signature.
+    const espWebhook = route === '/v1/webhooks/:provider';
+    const guarded = (paths.some(isApiPath) && !espWebhook) || (options.protectMetrics && paths.includes('/metrics'));
     if (!guarded) return;
     const token = requestToken(request);
     if (!token) throw new ApiError(401, 'an API token is required (Authorization: Bearer TOKEN)', { field: 'headers.authorization' });
@@ -32,4 +37,16 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (!scope) throw new ApiError(401, 'the API token is not valid', { field: 'headers.authorization' });
     if (scope === 'read' && !READ_METHODS.has(request.method)) throw new ApiError(403, 'this token may only read', { field: 'headers.authorization', scope });
   });
+}
+
+function isApiPath(path: string | undefined): boolean {
+  return path !== undefined && (path === '/v1' || path.startsWith('/v1/'));
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
