@@ -157,13 +157,15 @@ export class Engine {
   }
 
   /**
-   * The delivery a bounce is about. One id is taken as it is (the report may name the address a
-   * forward reached, not the one Rebound sent to); of several (one transaction carried several
-   * deliveries), the one whose recipient the report names, as written or as originally sent.
+   * The delivery a bounce is about: of the ids it names, the one whose recipient the report names,
+   * as written or as originally sent (a forward reports the address it reached and, from the
+   * ORCPT Rebound sends, the one Rebound sent to). An id whose delivery is for somebody else is
+   * not taken: delivery ids travel in every message, so anyone who can send Rebound a bounce could
+   * otherwise fail and suppress a stranger's delivery by naming its id. Such a bounce acts on the
+   * address it names alone, as one with no id does.
    */
   private async deliveryOf(event: BounceEvent): Promise<DeliveryRecord | null> {
     const ids = (event.deliveryId ?? '').split(/\s+/).filter((id) => id.length > 0).slice(0, 100);
-    if (ids.length === 1) return this.store.getDelivery(ids[0]!);
     const named = new Set([event.recipient, event.originalRecipient ?? ''].map((a) => a.trim().toLowerCase()));
     for (const id of ids) {
       const d = await this.store.getDelivery(id);

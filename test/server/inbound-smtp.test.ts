@@ -85,15 +85,28 @@ describe('inbound SMTP for bounce emails', () => {
     assert.equal((await attempts()).attempts.length, after.attempts.length, 'no second attempt recorded');
   });
 
-  test("a headers-only bounce for a forwarded address is tied to its delivery by the ENVID Rebound sent", async (t) => {
+  test("a headers-only bounce for a forwarded address is tied to its delivery by the ENVID and the Original-Recipient Rebound sent", async (t) => {
     const s = await startTestServer(t);
     const { deliveries: [d] } = await s.server.engine.submit({ from: 'news@sender.test', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.test']);
     const raw = DSN('jane@forwarded.test')
-      .replace('Reporting-MTA: dns; mx.example.test\r\n', `Reporting-MTA: dns; mx.example.test\r\nOriginal-Envelope-Id: ${d!.id}\r\n`);
+      .replace('Reporting-MTA: dns; mx.example.test\r\n', `Reporting-MTA: dns; mx.example.test\r\nOriginal-Envelope-Id: ${d!.id}\r\n`)
+      .replace('Final-Recipient: rfc822; jane@forwarded.test', 'Final-Recipient: rfc822; jane@forwarded.test\r\nOriginal-Recipient: rfc822;jane@example.test');
     await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces@bounces.sender.test'] }, raw });
     assert.equal((await s.server.store.getDelivery(d!.id))?.status, 'failed');
     assert.equal((await s.server.engine.getAddress('jane@example.test'))?.status, 'suppressed');
     assert.equal(await s.server.engine.getAddress('jane@forwarded.test'), null);
+  });
+
+  test("a bounce naming another recipient's delivery id does not touch that delivery: it acts on the address it names", async (t) => {
+    // delivery ids travel in every message: a recipient who knows a neighbour's must not be able
+    // to fail it and suppress the neighbour by sending Rebound a bounce
+    const s = await startTestServer(t);
+    const { deliveries: [victim] } = await s.server.engine.submit({ from: 'news@sender.test', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['victim@example.test']);
+    const raw = DSN('attacker@example.test').replace('--B--', `--B\r\nContent-Type: text/rfc822-headers\r\n\r\nX-Rebound-ID: ${victim!.id}\r\nSubject: hi\r\n\r\n--B--`);
+    await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces@bounces.sender.test'] }, raw });
+    assert.notEqual((await s.server.store.getDelivery(victim!.id))?.status, 'failed');
+    assert.equal(await s.server.engine.getAddress('victim@example.test'), null);
+    assert.equal((await s.server.engine.getAddress('attacker@example.test'))?.status, 'suppressed');
   });
 
   test('mail for any other domain is refused at RCPT: no open relay', async (t) => {
