@@ -28,6 +28,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: options.logger || undefined,
     logger: options.logger === undefined || options.logger === false ? false : undefined,
     bodyLimit: options.context.bodyLimit,
+    // a client that trickles its body (a byte every few seconds) is cut off after a minute instead
+    // of holding a connection open for good; a 1 MiB body takes well under that on any real link
+    requestTimeout: 60_000,
     // malformed URLs and over-long parameters are refused before routing; same JSON shape
     frameworkErrors: (err: { statusCode?: number; code?: string; message: string }, _req: unknown, reply: { code(n: number): { send(b: unknown): void } }) =>
       // the message quotes the URL: a long one is not echoed back whole

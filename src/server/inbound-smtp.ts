@@ -21,6 +21,8 @@ export interface InboundOptions {
   classify?: ClassifyFn;
 }
 
+const MAX_CLIENTS = 200;
+
 /** Per-client counters over a sliding minute of wall time. */
 class RateLimiter {
   private readonly hits = new Map<string, number[]>();
@@ -55,7 +57,10 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
     size: options.maxBytes,
     banner: 'Rebound bounce receiver',
     logger: false,
-    onConnect(session: SMTPServerSession, callback: (err?: Error) => void) {
+    // connections at once, from everyone: a flood of idle ones cannot exhaust the process
+    maxClients: MAX_CLIENTS,
+    // the rate counts messages, at MAIL FROM: one connection sending many is counted for each
+    onMailFrom(_address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error) => void) {
       if (!limiter.allow(session.remoteAddress)) {
         options.logger.warn({ event: 'smtp.rate_limited', client: session.remoteAddress }, 'client over its rate');
         return callback(smtpError(421, '4.7.0 Too many messages from your address, try again later'));

@@ -146,6 +146,17 @@ describe('inbound SMTP for bounce emails', () => {
     await assert.rejects(send(), (err: Error & { responseCode?: number }) => err.responseCode === 421);
   });
 
+  test('the rate counts messages, not connections: many messages over one connection are limited too', async (t) => {
+    const s = await startTestServer(t, { smtpRatePerMinute: 3 });
+    const pooled = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: 100 });
+    t.after(() => pooled.close());
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      results.push(await pooled.sendMail({ envelope: { from: '', to: ['bounces@bounces.sender.test'] }, raw: `Subject: x${i}\r\n\r\ny\r\n` }).then(() => 250, (err: { responseCode?: number }) => err.responseCode));
+    }
+    assert.deepEqual(results, [250, 250, 250, 421, 421]);
+  });
+
   test('on PostgreSQL too, an unreadable email is committed to the shared database before the 250', { skip: pgSkip ?? false }, async (t) => {
     const schema = newSchemaName();
     t.after(() => dropSchema(schema));
