@@ -24,6 +24,19 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.deepEqual(statuses, ['delivered', 'delivered', 'delivered']);
   });
 
+  test('a raw message with a Bcc header goes to the Bcc recipient too, and nobody receives the Bcc header', async (t) => {
+    const s = await startTestServer(t);
+    const raw = 'From: News <news@sender.test>\r\nTo: a@example.test\r\nBcc: hidden@example.test,\r\n other-hidden@example.test\r\nSubject: raw\r\n\r\nHello.\r\n';
+    const res = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), 'content-type': 'message/rfc822' }, payload: raw });
+    assert.equal(res.statusCode, 202, res.body);
+    const recipients = (res.json() as { deliveries: Array<{ recipient: string }> }).deliveries.map((d) => d.recipient).sort();
+    assert.deepEqual(recipients, ['a@example.test', 'hidden@example.test', 'other-hidden@example.test']);
+    const deadline = Date.now() + 15_000;
+    while (s.receiver.seen.messages.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(s.receiver.seen.messages.length, 3);
+    for (const m of s.receiver.seen.messages) assert.doesNotMatch(m.headers, /^bcc:|hidden@/im);
+  });
+
   test('a 4.3.2 reply recorded against a delivery is classified soft (notaccept) and shows among its attempts', async (t) => {
     const s = await startTestServer(t, { relay: 'smtp://127.0.0.1:9' });
     const sent = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: ['jane@example.test'], subject: 's', text: 't' } });

@@ -73,9 +73,23 @@ async function fromRaw(raw: Buffer): Promise<{ from: string; to: string[]; origi
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 0 });
   const from = addresses(parsed.from)[0];
   if (!from) throw new ApiError(400, 'body.From: the message has no From address', { field: 'body.From' });
-  const to = [...addresses(parsed.to), ...addresses(parsed.cc)];
-  if (to.length === 0) throw new ApiError(400, 'body.To: the message has no To or Cc recipients', { field: 'body.To' });
+  const to = [...addresses(parsed.to), ...addresses(parsed.cc), ...addresses(parsed.bcc)];
+  if (to.length === 0) throw new ApiError(400, 'body.To: the message has no To, Cc or Bcc recipients', { field: 'body.To' });
   return { from, to, originalMessageId: parsed.messageId ?? null };
+}
+
+/**
+ * The message without its Bcc header (and the header's folded lines): Bcc recipients get the
+ * message, but nobody may read who they were (RFC 5322 3.6.3, what every submission server does).
+ */
+export function withoutBcc(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  if (end < 0) return raw;
+  const head = text.slice(0, end);
+  if (!/^bcc[ \t]*:/im.test(head)) return raw;
+  const kept = head.replace(/^bcc[ \t]*:[^\n]*\n?(?:[ \t][^\n]*\n?)*/gim, '');
+  return Buffer.from(kept.replace(/\r?\n$/, '') + text.slice(end), 'latin1');
 }
 
 /** `POST /v1/messages` (JSON or message/rfc822) and `GET /v1/messages/:id`. */
@@ -93,7 +107,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
     let recipients: string[];
     if (Buffer.isBuffer(request.body)) {
       const r = await fromRaw(request.body);
-      message = { from: r.from, raw: request.body, originalMessageId: r.originalMessageId };
+      message = { from: r.from, raw: withoutBcc(request.body), originalMessageId: r.originalMessageId };
       recipients = r.to;
     } else {
       const body = request.body as JsonMessage;
