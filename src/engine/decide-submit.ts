@@ -17,8 +17,9 @@ export interface NewMessage {
 }
 
 const MAX_RECIPIENTS = 10_000;
-// RFC 5321 §4.5.3.1: 64-octet local part, 255-octet domain; no spaces or angle brackets here.
-const ADDRESS = /^[^\s@<>"]{1,64}@[a-z0-9_.-]{1,255}$/;
+// RFC 5321 §4.5.3.1: 64-octet local part, 255-octet domain; no spaces, angle brackets or control
+// characters (a BEL or NUL would go out verbatim in RCPT TO).
+const ADDRESS = /^[^\s@<>"\x00-\x1f\x7f]{1,64}@[a-z0-9_.-]{1,255}$/;
 
 /** Lower-cased, de-duplicated recipients, each with its domain; a bad one refuses the whole submission. */
 export function normalizeRecipients(recipients: readonly string[]): Array<{ email: string; domain: string }> {

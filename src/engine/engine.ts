@@ -79,7 +79,7 @@ export class Engine {
    * saying why. Throws SubmitError for a bad recipient list (nothing is stored).
    */
   async submit(message: NewMessage, recipients: readonly string[]): Promise<SubmitResult> {
-    if (!message || typeof message.from !== 'string' || message.from.length > 320 || /[\s<>]/.test(message.from)) {
+    if (!message || typeof message.from !== 'string' || message.from.length > 320 || /[\s<>\x00-\x1f\x7f]/.test(message.from)) {
       throw new SubmitError(`not a sender address: ${JSON.stringify(String(message?.from).slice(0, 100))}`);
     }
     if (message.raw === undefined || message.raw === null) throw new SubmitError('the message has no content');

@@ -283,10 +283,11 @@ test('an operator can suppress and reactivate an address, each with an event', a
 
 test('submit refuses a bad recipient list and stores nothing', async (t) => {
   const s = await setup(t, () => REPLIES.ok());
-  for (const bad of [[], ['no-at-sign'], ['a@b.org', 'two words@x.org'], ['<>'], ['a@'], ['a@b..org'], ['x'.repeat(65) + '@b.org']]) {
+  for (const bad of [[], ['no-at-sign'], ['a@b.org', 'two words@x.org'], ['<>'], ['a@'], ['a@b..org'], ['x'.repeat(65) + '@b.org'], ['a\u0007@b.org'], ['a\u0000x@b.org'], ['a\u007f@b.org']]) {
     await assert.rejects(s.engine.submit(MSG, bad), SubmitError, JSON.stringify(bad));
   }
   await assert.rejects(s.engine.submit({ from: 'bad sender', raw: 'x' }, ['a@b.org']), SubmitError);
+  await assert.rejects(s.engine.submit({ from: 'me\u0000@b.org', raw: 'x' }, ['a@b.org']), SubmitError);
   assert.deepEqual(await s.store.countDeliveries(), { queued: 0, deferred: 0, delivered: 0, failed: 0 });
 });
 

@@ -29,6 +29,10 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { to: ok.to, subject: 'x', text: 'y' } }, 400, 'body.from');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, colour: 'red' } }, 400, 'body.colour');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: ['not an address'] } }, 400, 'body.to[0]');
+    // control characters would go out verbatim in RCPT TO
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: ['a\u0007@example.test'] } }, 400, 'body.to[0]');
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: ['a\u0000x@example.test'] } }, 400, 'body.to[0]');
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, from: 'me\u001b@sender.test' } }, 400, 'body.from');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, text: undefined } }, 400, 'body.text');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, headers: { 'X-Bad': 'a\r\nBcc: evil@x.test' } } }, 400, 'body.headers');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: '{"from": "me@sender.test", "to": [' }, 400, 'JSON');
