@@ -101,6 +101,9 @@ describe('SMTP transport through a relay', () => {
     const [bad] = await wrong.t.deliver([job('y@example.test')]);
     assert.equal(bad?.phase, 'auth');
     assert.match(bad?.response ?? '', /^535/);
+    // our own login at the relay failed, not the recipient: the delivery waits and is retried
+    assert.deepEqual([bad?.classification.class, bad?.classification.action, bad?.classification.hardbounce], ['transient', 'retry', false]);
+    assert.match(bad?.classification.rule ?? '', /^relay\/session-refused\+/);
   });
 
   test('speaks TLS from the first byte to an smtps:// relay', async () => {

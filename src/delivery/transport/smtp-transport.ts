@@ -255,9 +255,15 @@ export class SmtpTransport implements Transport {
   private outcome(job: DeliveryJob, v: Verdict, started: number): AttemptOutcome {
     const phase = v.phase ?? undefined;
     const opts = phase ? { phase } : {};
-    const classification = v.reply !== null
+    let classification = v.reply !== null
       ? this.options.classify(v.reply, opts)
       : this.options.classify(new NetworkError(v.networkError?.message ?? 'no reply', v.networkError?.code ?? 'ECONNRESET'), opts);
+    // Through a relay, a refusal before MAIL FROM (greeting, EHLO, STARTTLS, AUTH) is about our
+    // own account at the relay, not the recipient: a wrong password or a relay without TLS must
+    // not fail every queued message for good. It waits and is retried, as a relay that is down.
+    if (this.options.mode.kind === 'relay' && phase !== undefined && SESSION_PHASES.has(phase) && classification.class === 'permanent') {
+      classification = { ...classification, class: 'transient', type: 'soft', hardbounce: false, retryable: true, action: 'retry', rule: `relay/session-refused+${classification.rule}` };
+    }
     return {
       deliveryId: job.deliveryId,
       attemptId: job.attemptId,
@@ -270,6 +276,8 @@ export class SmtpTransport implements Transport {
     };
   }
 }
+
+const SESSION_PHASES: ReadonlySet<string> = new Set(['connect', 'greeting', 'ehlo', 'starttls', 'auth']);
 
 /** A reused connection that died before answering anything of this transaction. */
 function staleConnection(r: TransactionReplies): boolean {
