@@ -23,9 +23,18 @@ export interface AppOptions {
  * are refused, not dropped; no type coercion), bearer-token auth on `/v1`, `{ error, details }`
  * on every failure, and `/openapi.json` made from the route schemas. Tests call `inject` on it.
  */
+/**
+ * What a request line in the log says: never a credential. A token put in the query string
+ * (`?token=`, `?access_token=`…) is refused, but the URL would still be written down as sent.
+ */
+function requestForLog(req: { method?: string; url?: string; headers?: Record<string, unknown>; socket?: { remoteAddress?: string } }) {
+  const url = String(req.url ?? '').replace(/([?&](?:[a-z_]*token|key|secret|password|pass|auth)=)[^&#]*/gi, '$1[redacted]');
+  return { method: req.method, url, host: req.headers?.host, remoteAddress: req.socket?.remoteAddress };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger || undefined,
+    loggerInstance: options.logger ? options.logger.child({}, { serializers: { req: requestForLog } }) : undefined,
     logger: options.logger === undefined || options.logger === false ? false : undefined,
     bodyLimit: options.context.bodyLimit,
     // a client that trickles its body (a byte every few seconds) is cut off after a minute instead

@@ -30,6 +30,8 @@ describe('relay URLs', () => {
   test('refuses other schemes, unknown options and bad values, naming them', () => {
     assert.throws(() => parseRelayUrl('http://x'), /scheme must be smtp or smtps/);
     assert.throws(() => parseRelayUrl('smtp://x?tls=1'), /unknown relay URL option "tls"/);
+    // a URL that does not parse is echoed without its password
+    assert.throws(() => parseRelayUrl('smtp://u:PassInEnv999@h:notaport'), (err: Error) => /not a relay URL/.test(err.message) && !err.message.includes('PassInEnv999') && err.message.includes('u:****@'));
     assert.throws(() => parseRelayUrl('smtp://x?starttls=sometimes'), /starttls must be/);
     assert.throws(() => parseRelayUrl('smtps://x?starttls=may'), /does not apply/);
     assert.throws(() => parseRelayUrl('not a url'), RelayUrlError);

@@ -22,3 +22,15 @@ test('random bytes, random JSON and random MIME on the write routes always get a
     }
   }), { numRuns: 300 });
 });
+
+test('a token sent in the query string is refused and never written to the log', async (t) => {
+  const { Writable } = await import('node:stream');
+  const { pino } = await import('pino');
+  const lines: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const s = await startTestServer(t, { logLevel: 'info' }, { logger: pino({ level: 'info' }, sink) });
+  const res = await s.server.app.inject({ method: 'GET', url: '/v1/deliveries?token=rbd_QUERYSECRET&access_token=rbd_OTHER' });
+  assert.equal(res.statusCode, 401);
+  assert.ok(lines.some((l) => l.includes('/v1/deliveries?token=[redacted]')), 'the request is still logged');
+  assert.ok(!lines.some((l) => /QUERYSECRET|rbd_OTHER/.test(l)), 'no token in the log');
+});

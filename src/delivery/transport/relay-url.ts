@@ -28,7 +28,9 @@ export function parseRelayUrl(input: string): RelayTarget {
   try {
     url = new URL(input.trim());
   } catch (err) {
-    throw new RelayUrlError(`not a relay URL: ${JSON.stringify(input.slice(0, 200))} (expected smtp://user:pass@host:port or smtps://…)`, { cause: err });
+    // the password is not repeated into an error that ends up in logs and terminals
+    const shown = input.slice(0, 200).replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:****@');
+    throw new RelayUrlError(`not a relay URL: ${JSON.stringify(shown)} (expected smtp://user:pass@host:port or smtps://…)`, { cause: err });
   }
   const scheme = url.protocol.replace(/:$/, '').toLowerCase();
   if (scheme !== 'smtp' && scheme !== 'smtps') throw new RelayUrlError(`relay URL scheme must be smtp or smtps, got ${scheme}`);
