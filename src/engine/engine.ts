@@ -79,7 +79,7 @@ export class Engine {
    * saying why. Throws SubmitError for a bad recipient list (nothing is stored).
    */
   async submit(message: NewMessage, recipients: readonly string[]): Promise<SubmitResult> {
-    if (!message || typeof message.from !== 'string' || message.from.length > 320 || /[\s<>\x00-\x1f\x7f]/.test(message.from)) {
+    if (!message || typeof message.from !== 'string' || !SENDER.test(message.from)) {
       throw new SubmitError(`not a sender address: ${JSON.stringify(String(message?.from).slice(0, 100))}`);
     }
     if (message.raw === undefined || message.raw === null) throw new SubmitError('the message has no content');
@@ -255,6 +255,10 @@ function domainOf(email: string): string | null {
 function digest(e: BounceEvent): string {
   return createHash('sha256').update(JSON.stringify([e.recipient, e.deliveryId, e.at, e.response, e.classification.enhanced])).digest('hex').slice(0, 32);
 }
+
+// a sender address as it goes into MAIL FROM: local part, one @, domain; no spaces, brackets,
+// quotes or control characters
+const SENDER = /^[^\s@<>"\x00-\x1f\x7f]{1,64}@[^\s@<>"\x00-\x1f\x7f]{1,255}$/;
 
 function toResult(deliveryId: string, change: Change | null): RecordResult {
   return { deliveryId, applied: change !== null, delivery: change?.delivery ?? null, events: change?.events ?? [] };

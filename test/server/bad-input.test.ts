@@ -33,6 +33,7 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: ['a\u0007@example.test'] } }, 400, 'body.to[0]');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: ['a\u0000x@example.test'] } }, 400, 'body.to[0]');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, from: 'me\u001b@sender.test' } }, 400, 'body.from');
+    await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: rfc822, payload: 'From: "a" <me<x>@sender.test>\r\nTo: a@example.test\r\nSubject: s\r\n\r\nbody\r\n' }, 400, 'body.From');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, text: undefined } }, 400, 'body.text');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, headers: { 'X-Bad': 'a\r\nBcc: evil@x.test' } } }, 400, 'body.headers');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: '{"from": "me@sender.test", "to": [' }, 400, 'JSON');

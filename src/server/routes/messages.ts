@@ -59,6 +59,7 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
 // Rebound's own headers (X-Rebound-ID ties bounces to deliveries; X-Rebound-Resend-URL marks a
 // message registered for an ESP): a submitter writing them could mistie bounces or steer retries
 const OWN_HEADER = /^x-rebound-[a-z0-9-]*$/i;
+const HEAD_LIMIT = 4 * 1024 * 1024;
 
 function refuseOwnHeader(name: string, field: string): void {
   if (OWN_HEADER.test(name)) throw new ApiError(400, `${field}: ${name} is one of Rebound's own headers (X-Rebound-*), set by Rebound only`, { field });
@@ -67,7 +68,8 @@ function refuseOwnHeader(name: string, field: string): void {
 /** A raw RFC 5322 message: sender from From, recipients from To and Cc. */
 async function fromRaw(raw: Buffer): Promise<{ from: string; to: string[]; originalMessageId: string | null }> {
   if (raw.length === 0) throw new ApiError(400, 'body: the message is empty', { field: 'body' });
-  const head = raw.subarray(0, 65536).toString('latin1');
+  // a header block may be long (thousands of To addresses): look for its end in the whole body
+  const head = raw.subarray(0, HEAD_LIMIT).toString('latin1');
   if (!/^[\x21-\x39\x3b-\x7e]+:/m.test(head) || !/\r?\n\r?\n/.test(head)) throw new ApiError(400, 'body: not an RFC 5322 message (no header section)', { field: 'body' });
   for (const m of head.slice(0, head.search(/\r?\n\r?\n/)).matchAll(/^([\x21-\x39\x3b-\x7e]+)[ \t]*:/gm)) refuseOwnHeader(m[1]!, 'body.headers');
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 0 });
@@ -121,7 +123,10 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
       request.log.info({ event: 'message.accepted', messageId: result.messageId, deliveries: result.deliveries.length }, 'message accepted');
       return reply.code(202).send({ id: result.messageId, deliveries: result.deliveries.map(({ id, recipient, status }) => ({ id, recipient, status })) });
     } catch (err) {
-      if (err instanceof SubmitError) throw new ApiError(400, `body.to: ${err.message}`, { field: 'body.to' });
+      if (err instanceof SubmitError) {
+        const field = /sender/.test(err.message) ? (Buffer.isBuffer(request.body) ? 'body.From' : 'body.from') : 'body.to';
+        throw new ApiError(400, `${field}: ${err.message}`, { field });
+      }
       throw err;
     }
   });
