@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { defaultDbPath, openStore } from '../store/open-store.ts';
+import { defaultDbPath, openStore, StoreOpenError } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -20,7 +20,12 @@ export function openCommandStore(flag: string | undefined, { create = false }: {
       mkdirSync(dirname(file), { recursive: true });
     }
   }
-  return openStore(location);
+  try {
+    return openStore(location);
+  } catch (err) {
+    if (err instanceof StoreOpenError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /**

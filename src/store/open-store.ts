@@ -26,5 +26,16 @@ export function openStore(location: string, options: SqliteStoreOptions & Postgr
     url.searchParams.delete('schema');
     return new PostgresStore(url.toString(), { ...options, schema: schema ?? undefined });
   }
-  return new SqliteStore(location.replace(/^sqlite:/, ''), options);
+  const file = location.replace(/^sqlite:/, '');
+  try {
+    return new SqliteStore(file, options);
+  } catch (err) {
+    // SQLite's own words ("unable to open database file", "file is not a database") name no file
+    throw new StoreOpenError(`cannot use ${file} as the SQLite database: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The database a setting names could not be opened; the message names the file. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
 }

@@ -101,3 +101,19 @@ test('address suppress twice says nothing changed; --json times are ISO 8601 lik
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a database file that is not SQLite is a clear error naming the file, for serve and for the reading commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-corrupt-db-'));
+  try {
+    const db = join(dir, 'junk.db');
+    writeFileSync(db, Buffer.alloc(8192, 0x5a));
+    for (const args of [['serve', '--db', db, '--port', '0', '--smtp-port', '0'], ['destinations', '--db', db]]) {
+      const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /cannot use .*junk\.db as the SQLite database: file is not a database/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

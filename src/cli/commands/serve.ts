@@ -5,6 +5,7 @@ import { WebhooksConfigError } from '../../server/routes/webhooks-setup.ts';
 import { UsageError } from '../usage-error.ts';
 import { RuleFileError } from '../../classify/index.ts';
 import { PolicyFileError } from '../../policy/load-policy.ts';
+import { StoreOpenError } from '../../store/open-store.ts';
 
 interface Options {
   config?: string;
@@ -56,7 +57,7 @@ export function registerServe(program: Command): void {
       }
       const server = await startServer(config).catch((err: unknown) => {
         // a bad file the user named stops the start with its own message, not a stack
-        throw err instanceof WebhooksConfigError || err instanceof RuleFileError || err instanceof PolicyFileError ? new UsageError(err.message) : err;
+        throw err instanceof WebhooksConfigError || err instanceof RuleFileError || err instanceof PolicyFileError || err instanceof StoreOpenError ? new UsageError(err.message) : err;
       });
       if (server.firstToken) {
         process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${config.db}\n\n`);
