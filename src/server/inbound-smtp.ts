@@ -19,9 +19,25 @@ export interface InboundOptions {
   logger: Logger;
   /** The server's classifier (the shipped rules and the user's), for every bounced recipient. */
   classify?: ClassifyFn;
+  /** Starts a wall-time timer and returns its cancel; tests pass one they fire themselves. */
+  startTimer?: (ms: number, onExpire: () => void) => () => void;
 }
 
 const MAX_CLIENTS = 200;
+/**
+ * The whole message must arrive within this much wall time after DATA. smtp-server's own idle
+ * timeout never fires for a client that sends a byte every few seconds, and such a trickle
+ * would hold one of the 200 connection slots for ever. RFC 5321 4.5.3.2 gives a sender 3
+ * minutes per data block and 10 for the end of data; 10 minutes for the whole of a message
+ * capped at a few megabytes is generous to any real MTA.
+ */
+export const DATA_DEADLINE_MS = 10 * 60_000;
+
+const wallTimer = (ms: number, onExpire: () => void) => {
+  const timer = setTimeout(onExpire, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
 
 /** Per-client counters over a sliding minute of wall time. */
 class RateLimiter {
@@ -50,6 +66,7 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
  */
 export async function startInboundSmtp(options: InboundOptions): Promise<{ port: number; close: () => Promise<void> }> {
   const limiter = new RateLimiter(options.ratePerMinute);
+  const startTimer = options.startTimer ?? wallTimer;
   const domain = options.returnPathDomain.toLowerCase();
   const server = new SMTPServer({
     authOptional: true,
@@ -76,8 +93,24 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      let received = 0;
+      // past the limit the message is refused at its end; keeping what follows would let a
+      // client that ignores SIZE fill the memory first
+      stream.on('data', (c: Buffer) => {
+        received += c.length;
+        if (received <= options.maxBytes) chunks.push(c);
+      });
+      // a client that goes away mid-message destroys the stream with an error; nothing was accepted
+      stream.on('error', () => {});
+      const cancelDeadline = startTimer(DATA_DEADLINE_MS, () => {
+        const connection = [...server.connections].find((c) => c.session === session);
+        options.logger.warn({ event: 'smtp.data_timeout', client: session.remoteAddress, receivedBytes: received }, 'message not received in time, connection closed');
+        connection?.send(421, `4.4.2 ${options.returnPathDomain} message not received within ${DATA_DEADLINE_MS / 60_000} minutes, closing connection`);
+        connection?.close();
+      });
+      stream.on('close', cancelDeadline);
       stream.on('end', () => {
+        cancelDeadline();
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(smtpError(552, `5.3.4 Message too big (limit ${options.maxBytes} bytes)`));
         }
