@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { clientErrorHandler } from './client-error.ts';
 import { installErrorHandler } from './api-error.ts';
 import { installAuth } from './auth.ts';
 import { tokenAccepted } from '../web/token.ts';
@@ -44,6 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (err: { statusCode?: number; code?: string; message: string }, _req: unknown, reply: { code(n: number): { send(b: unknown): void } }) =>
       // the message quotes the URL: a long one is not echoed back whole
       reply.code(err.statusCode ?? 400).send({ error: err.code === 'FST_ERR_URL_TOO_LONG' || err.statusCode === 414 ? 'the URL is too long (a path parameter over 100 characters)' : err.message.slice(0, 300), details: { code: err.code, field: 'url' } }),
+    clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   } as never) as unknown as FastifyInstance;
   installErrorHandler(app);

@@ -34,3 +34,29 @@ test('a token sent in the query string is refused and never written to the log',
   assert.ok(lines.some((l) => l.includes('/v1/deliveries?token=[redacted]')), 'the request is still logged');
   assert.ok(!lines.some((l) => /QUERYSECRET|rbd_OTHER/.test(l)), 'no token in the log');
 });
+
+test("requests Node's HTTP parser refuses (a lower-case method, headers over 16 KiB, broken framing) get a 4xx in the API's { error, details } shape over a real socket", async (t) => {
+  const { connect } = await import('node:net');
+  const s = await startTestServer(t);
+  const raw = (request: string) => new Promise<string>((resolve, reject) => {
+    const socket = connect(s.server.httpPort, '127.0.0.1', () => socket.write(request));
+    let got = '';
+    socket.on('data', (d: Buffer) => { got += d.toString(); });
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
+  const cases: Array<[string, number, RegExp]> = [
+    ['get /v1/deliveries HTTP/1.1\r\nHost: x\r\n\r\n', 400, /methods are upper case/],
+    [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, /headers are too large/],
+    ['POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n', 400, /Content-Length/],
+  ];
+  for (const [request, status, error] of cases) {
+    const response = await raw(request);
+    const [head = '', body = ''] = response.split('\r\n\r\n');
+    assert.match(head, new RegExp(`^HTTP/1.1 ${status} `), response.slice(0, 200));
+    assert.match(head, /content-type: application\/json/i);
+    const parsed = JSON.parse(body) as { error: string; details: { code: string } };
+    assert.match(parsed.error, error);
+    assert.equal(typeof parsed.details.code, 'string');
+  }
+});
