@@ -89,6 +89,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
       onError: (err, context) => logger.error({ event: 'webhooks.error', context, err }, 'webhooks error'),
     })
     : null;
+  // every node, before it takes work: whichever starts first fixes where the endpoints' events begin
+  if (webhooks) await webhooks.dispatcher.startFromNow();
   const transport = webhooks?.transport ?? smtp;
   // leases are in engine time: a sped-up clock needs them longer, or they expire mid-attempt
   const slowDown = Math.max(1, config.timeScale / 60);

@@ -41,6 +41,8 @@ export interface UnknownEventCount {
 export interface WebhookStore {
   /** The last outbox event id consumer `name` has taken in (0 when never). */
   getCursor(name: string): Promise<number>;
+  /** Creates consumer `name`'s cursor at the newest outbox event, unless it already has one. */
+  startCursorAtLatest(name: string): Promise<void>;
   /** In ONE transaction: enqueue `rows` (a repeated endpoint+event is skipped) and move the cursor to `eventId`. */
   enqueueOutgoing(name: string, eventId: number, rows: readonly NewOutgoing[], at: number): Promise<void>;
   dueOutgoing(now: number, limit: number): Promise<OutgoingRecord[]>;

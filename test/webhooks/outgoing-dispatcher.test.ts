@@ -162,3 +162,28 @@ test('signatures carry wall time even when the engine clock runs ahead (--time-s
   const r = receiver.received[0]!;
   assert.equal(verify(r.headers['rebound-signature'] as string, r.body, SECRET, { now: Date.now }).ok, true);
 });
+
+test("turned on for a store that has been running, the endpoints get events from then on, not the store's past; a restart resumes where it stopped", async (t) => {
+  const { store, state, clock, engine, open } = setup(t);
+  const hooks = await startReceiver();
+  t.after(() => hooks.close());
+  // months of history before anyone configured an endpoint
+  await engine.suppressAddress('old-1@example.org');
+  await engine.suppressAddress('old-2@example.org');
+  const endpoints = [{ url: hooks.url(), secret: SECRET, types: ['*'] }];
+
+  const first = dispatcher(store, state, clock, endpoints);
+  await first.startFromNow();
+  assert.equal((await first.runOnce()).delivered, 0);
+  await engine.suppressAddress('new@example.org');
+  await first.runOnce();
+  assert.deepEqual(hooks.received.map((r) => JSON.parse(r.body).recipient), ['new@example.org']);
+
+  // down for a while: what happened meanwhile is sent after the restart, nothing before it again
+  await engine.suppressAddress('while-down@example.org');
+  const reopened = open();
+  const second = dispatcher(reopened.store, reopened.state, clock, endpoints);
+  await second.startFromNow();
+  await second.runOnce();
+  assert.deepEqual(hooks.received.map((r) => JSON.parse(r.body).recipient), ['new@example.org', 'while-down@example.org']);
+});

@@ -41,6 +41,10 @@ export class PostgresWebhookStore implements WebhookStore {
     return rows[0] ? Number(rows[0].event_id) : 0;
   }
 
+  async startCursorAtLatest(name: string): Promise<void> {
+    await this.q(sql.startCursorAtLatest, { name });
+  }
+
   async enqueueOutgoing(name: string, eventId: number, rows: readonly NewOutgoing[], at: number): Promise<void> {
     await this.store.transaction(async (client) => {
       for (const row of rows) {

@@ -10,6 +10,16 @@ export const upsertCursor = statement('upsert-webhook-cursor', ['name', 'eventId
 INSERT INTO webhook_cursors (name, event_id) VALUES (@name, @eventId)
 ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id`);
 
+/**
+ * A consumer seen for the first time starts after the newest event: turning webhooks on for a
+ * store that has been running must not replay its whole history to the endpoints. Does nothing
+ * once the cursor exists (`WHERE true` lets SQLite parse the upsert after a SELECT).
+ */
+export const startCursorAtLatest = statement('start-webhook-cursor-at-latest', ['name'], `
+INSERT INTO webhook_cursors (name, event_id)
+SELECT @name, COALESCE(MAX(id), 0) FROM events WHERE true
+ON CONFLICT (name) DO NOTHING`);
+
 /** Idempotent by (endpoint, event): re-enqueueing after a crash before the cursor moved adds nothing. */
 export const insertOutgoing = statement('insert-webhook-delivery', ['endpoint', 'eventId', 'eventType', 'body', 'at'], `
 INSERT INTO webhook_deliveries (endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at)

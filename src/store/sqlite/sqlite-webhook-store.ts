@@ -37,6 +37,10 @@ export class SqliteWebhookStore implements WebhookStore {
     return r ? Number(r.event_id) : 0;
   }
 
+  async startCursorAtLatest(name: string): Promise<void> {
+    this.stmt(sql.startCursorAtLatest).run({ name });
+  }
+
   async enqueueOutgoing(name: string, eventId: number, rows: readonly NewOutgoing[], at: number): Promise<void> {
     const tx = this.db.transaction(() => {
       for (const row of rows) this.stmt(sql.insertOutgoing).run({ ...row, at });

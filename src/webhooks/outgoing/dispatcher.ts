@@ -87,6 +87,14 @@ export class OutgoingDispatcher {
     if (!(this.maxAttempts >= 1) || !(this.batchSize >= 1)) throw new RangeError('maxAttempts and batchSize must be positive');
   }
 
+  /**
+   * Call once before the server takes work: on the first start with webhooks, the endpoints get
+   * events from now on, not the store's past (later starts resume from the stored cursor).
+   */
+  async startFromNow(): Promise<void> {
+    await this.state.startCursorAtLatest(this.cursor);
+  }
+
   /** Takes in every new outbox event, then makes every POST due now. */
   async runOnce(): Promise<DispatchStats> {
     const stats: DispatchStats = { enqueued: 0, delivered: 0, retried: 0, dead: 0 };
