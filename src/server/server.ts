@@ -11,7 +11,7 @@ import { Engine } from '../engine/engine.ts';
 import { Scheduler } from '../engine/scheduler.ts';
 import type { Transport } from '../engine/transport.ts';
 import { defaultPolicy, loadPolicyFile } from '../policy/index.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, StoreOpenError } from '../store/open-store.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
@@ -54,6 +54,13 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const isPostgres = /^postgres(ql)?:\/\//.test(config.db);
   if (!isPostgres) mkdirSync(dirname(config.db.replace(/^sqlite:/, '')), { recursive: true });
   const store = openStore(config.db, { durability: config.durability });
+  if (store instanceof SqliteStore) {
+    const damage = store.quickCheck();
+    if (damage) {
+      await store.close();
+      throw new StoreOpenError(`${config.db} is damaged (SQLite quick_check: ${damage}); restore it from a backup, see docs/http-api.md#backups`);
+    }
+  }
   // A sped-up clock runs ahead of wall time; restarted from wall time it would go backwards, and
   // leases and schedules written by the last run would wait for it to catch up. It resumes from
   // the latest time the store has seen instead.

@@ -11,6 +11,7 @@ import { registerDestinations } from './destinations.ts';
 import { registerServe } from './serve.ts';
 import { registerToken } from './token.ts';
 import { registerDemo } from './demo.ts';
+import { registerBackup } from './backup.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
@@ -26,4 +27,5 @@ export const commands: Array<(program: Command) => void> = [
   registerDemo,
   registerReport,
   registerSegment,
+  registerBackup,
 ];

@@ -1,0 +1,55 @@
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { openCommandStore } from '../open-db.ts';
+import Database from 'better-sqlite3';
+import { SqliteStore, sqliteQuickCheck } from '../../store/sqlite/sqlite-store.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface Options {
+  db?: string;
+  to: string;
+  force?: boolean;
+}
+
+/**
+ * `rebound backup`: a consistent copy of the SQLite store, taken with SQLite's online backup
+ * while `rebound serve` keeps running (copying the file by hand while the server writes can
+ * catch a half-written page, and misses what is still in the -wal file). The copy is checked
+ * before it replaces anything, so a backup that exists is one that opens.
+ */
+export function registerBackup(program: Command): void {
+  program
+    .command('backup')
+    .description('copy the SQLite database while rebound serve runs, and check the copy (PostgreSQL: use pg_dump)')
+    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)')
+    .requiredOption('--to <file>', 'where to write the copy (one file; no -wal or -shm beside it)')
+    .option('--force', 'replace --to if it exists')
+    .action(async (opts: Options) => {
+      if (/^postgres(ql)?:\/\//.test(opts.db ?? process.env.REBOUND_DB ?? '')) {
+        throw new UsageError('rebound backup copies SQLite files; for PostgreSQL use pg_dump (e.g. pg_dump --schema=NAME when the URL has ?schema=NAME), see docs/http-api.md#backups');
+      }
+      if (existsSync(opts.to) && !opts.force) throw new UsageError(`${opts.to} exists (pass --force to replace it)`);
+      const store = openCommandStore(opts.db);
+      const partial = `${opts.to}.partial`;
+      try {
+        if (!(store instanceof SqliteStore)) throw new UsageError('rebound backup copies SQLite files; for PostgreSQL use pg_dump');
+        const damage = store.quickCheck();
+        if (damage) throw new UsageError(`the database is damaged (SQLite quick_check: ${damage}); a copy would be damaged too`);
+        rmSync(partial, { force: true });
+        const started = Date.now();
+        await store.db.backup(partial);
+        // checked as a plain file: opening it as a store would run migrations on the backup
+        const copy = new Database(partial, { readonly: true });
+        const copyDamage = sqliteQuickCheck(copy);
+        copy.close();
+        rmSync(`${partial}-wal`, { force: true });
+        rmSync(`${partial}-shm`, { force: true });
+        if (copyDamage) throw new UsageError(`the copy failed its check (${copyDamage}); nothing was written to ${opts.to}`);
+        renameSync(partial, opts.to);
+        process.stdout.write(`backed up to ${opts.to} (${statSync(opts.to).size.toLocaleString('en-US')} bytes, ${Date.now() - started} ms, checked)\n`);
+      } finally {
+        rmSync(partial, { force: true });
+        await store.close();
+      }
+    });
+}

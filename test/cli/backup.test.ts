@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { TestClock } from '../../src/engine/clock.ts';
+import { startServer } from '../../src/server/server.ts';
+import { DEFAULTS } from '../../src/server/config.ts';
+import { StoreOpenError } from '../../src/store/open-store.ts';
+import { pino } from 'pino';
+
+const bin = new URL('../../bin/rebound', import.meta.url).pathname;
+const rebound = (...args: string[]) => spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, REBOUND_DB: '' } });
+
+test('rebound backup copies a store that is open and being written, into one checked file the server can use', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-backup-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'live.db');
+  // the store stays open, with recent writes still in its -wal file, as under a running server
+  const store = new SqliteStore(db);
+  t.after(() => store.close());
+  const engine = new Engine({ store, clock: new TestClock() });
+  for (let i = 0; i < 50; i++) await engine.submit({ from: 'news@sender.test', raw: 'Subject: s\r\n\r\nhello\r\n' }, [`u${i}@example.org`]);
+  await engine.suppressAddress('gone@example.org');
+  assert.ok(statSync(`${db}-wal`).size > 0, 'writes are in the -wal file');
+
+  const to = join(dir, 'copy.db');
+  const r = rebound('backup', '--db', db, '--to', to);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /backed up to .*copy\.db \([\d,]+ bytes, \d+ ms, checked\)/);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('copy')), ['copy.db'], 'one file, nothing beside it');
+
+  const copy = new SqliteStore(to);
+  t.after(() => copy.close());
+  assert.equal((await copy.getAddress('gone@example.org'))?.status, 'suppressed');
+  assert.equal((await copy.countDeliveries()).queued, 50);
+
+  const again = rebound('backup', '--db', db, '--to', to);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /exists \(pass --force/);
+  assert.equal(rebound('backup', '--db', db, '--to', to, '--force').status, 0);
+  const pg = rebound('backup', '--db', 'postgres://127.0.0.1/rebound', '--to', join(dir, 'pg.db'));
+  assert.equal(pg.status, 2);
+  assert.match(pg.stderr, /pg_dump/);
+});
+
+test('a SQLite file with a good header and damaged pages: serve refuses to start and backup refuses to copy, both saying so', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-damaged-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'damaged.db');
+  const store = new SqliteStore(db);
+  const engine = new Engine({ store, clock: new TestClock() });
+  for (let i = 0; i < 400; i++) await engine.submit({ from: 'news@sender.test', raw: `Subject: s\r\n\r\n${'x'.repeat(400)}\r\n` }, [`u${i}@example.org`]);
+  await store.close();
+  // overwrite pages in the middle of the file, leaving the header (page 1) intact
+  const size = statSync(db).size;
+  const fd = openSync(db, 'r+');
+  writeSync(fd, Buffer.alloc(16 * 4096, 0xa5), 0, 16 * 4096, Math.floor(size / 2 / 4096) * 4096);
+  closeSync(fd);
+
+  await assert.rejects(
+    startServer({ ...DEFAULTS, db, port: 0, smtpPort: 0, apiTokens: ['t-0123456789abcdef'], logLevel: 'silent' }, { logger: pino({ level: 'silent' }) }),
+    (err: Error) => err instanceof StoreOpenError && /damaged\.db is damaged \(SQLite quick_check: .+\); restore it from a backup/s.test(err.message),
+  );
+  const r = rebound('backup', '--db', db, '--to', join(dir, 'copy.db'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /damaged/);
+  assert.ok(!existsSync(join(dir, 'copy.db')));
+});
