@@ -48,3 +48,21 @@ test('rebound segment export streams the deferred recipients as CSV to a file', 
   const touched = spawnSync(bin, ['segment', 'export', '--db', w.path, '--format', 'jsonl', '--enhanced', '4.3.2'], { encoding: 'utf8' });
   assert.deepEqual(touched.stdout.trim().split('\n').map((l) => JSON.parse(l).recipient), ['risky@a.example', 'two@b.example']);
 });
+
+test('rebound report on a store whose time runs ahead of the wall clock (serve --time-scale): open incidents have their true age', async (t) => {
+  // a sped-up server a year ahead of wall time; b.example has refused for 6 hours of its time
+  const w = world((job) => (job.domain === 'b.example' ? REPLIES.notAccepting() : REPLIES.ok()), 'UTC', 'SQLite', Date.now() + 365 * 24 * HOUR);
+  t.after(w.cleanup);
+  await w.send(['two@b.example']);
+  await w.runUntil(w.t0 + 6 * HOUR);
+  await w.store.close();
+  const r = spawnSync(bin, ['report', '--db', w.path, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { resolution: { open: Array<{ domain: string; ageSeconds: number }> }; destinations: Array<{ domain: string; unavailableSeconds: number }> };
+  const open = s.resolution.open.find((i) => i.domain === 'b.example');
+  assert.ok(open, JSON.stringify(s.resolution));
+  // the store's latest time is its last attempt (at +5 h); the age counts from there, not from the wall clock a year behind
+  assert.ok(open.ageSeconds >= 5 * 3600 && open.ageSeconds < 7 * 3600, `age ${open.ageSeconds}`);
+  const top = s.destinations.find((d) => d.domain === 'b.example');
+  assert.ok(top && top.unavailableSeconds >= 5 * 3600, JSON.stringify(s.destinations));
+});

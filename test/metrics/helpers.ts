@@ -27,9 +27,9 @@ function openBackend(backend: Backend): { store: Store; path: string; cleanup: (
 export { REPLIES, HOUR, DAY, drive } from '../engine/helpers.ts';
 
 /** An engine on a fresh store (a SQLite file or a PostgreSQL schema), a scripted transport, a scheduler and metrics, all on one TestClock. */
-export function world(answer: (job: DeliveryJob, now: number) => Classification, timeZone = 'UTC', backend: Backend = 'SQLite') {
+export function world(answer: (job: DeliveryJob, now: number) => Classification, timeZone = 'UTC', backend: Backend = 'SQLite', start?: number) {
   const { store, path, cleanup } = openBackend(backend);
-  const clock = new TestClock();
+  const clock = new TestClock(start);
   const t0 = clock.now();
   const engine = new Engine({ store, clock, random: seededRandom(7) });
   const transport = new ScriptedTransport(() => clock.now(), (job) => answer(job, clock.now()));

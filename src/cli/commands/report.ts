@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openCommandStore, storeNow } from '../open-db.ts';
 import { openMetrics } from '../../metrics/open-metrics.ts';
+import { RealClock } from '../../engine/clock.ts';
 import { MetricsQueryError, parseMetricsQuery } from '../../metrics/query.ts';
 import { renderReport } from '../../metrics/render.ts';
 import { UsageError } from '../usage-error.ts';
@@ -41,14 +42,16 @@ export function registerReport(program: Command): void {
       const store = openForMetrics(opts.db);
       try {
         let q;
+        const now = await storeNow(store);
         try {
-          q = parseMetricsQuery({ from: opts.from, to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, tz: opts.tz }, await storeNow(store));
+          q = parseMetricsQuery({ from: opts.from, to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, tz: opts.tz }, now);
         } catch (err) {
           if (err instanceof MetricsQueryError) throw new UsageError(err.message);
           throw err;
         }
         const timeZone = q.timeZone ?? 'UTC';
-        const metrics = openMetrics(store, { timeZone });
+        // open incidents' ages count to the same "now" as the window, the store's when it is ahead
+        const metrics = openMetrics(store, { timeZone, clock: new RealClock(1, now) });
         const summary = await metrics.summary(q);
         const frequency = await metrics.frequency(q, 'hour');
         if (opts.json) {
