@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Metrics } from './metrics.ts';
+import { healthAt } from '../delivery/health/destination-health.ts';
 
 export interface PrometheusOptions {
   /** Domains that get their own label value; the rest are summed under `other` (bounded cardinality). */
@@ -80,7 +81,8 @@ export function createPrometheusRegistry(metrics: Metrics, options: PrometheusOp
   new Gauge({
     name: 'rebound_destinations_suspended', help: 'Destinations the gate has suspended now.', registers: [registry],
     async collect() {
-      this.set((await metrics.store.listDestinations()).filter((d) => d.health === 'suspended').length);
+      const now = metrics.clock.now();
+      this.set((await metrics.store.listDestinations()).filter((d) => healthAt(d, now) === 'suspended').length);
     },
   });
   new Gauge({

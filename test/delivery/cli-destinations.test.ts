@@ -10,13 +10,15 @@ import { policyWith } from './helpers/policy.ts';
 import { outcome } from './helpers/outcomes.ts';
 
 const bin = new URL('../../bin/rebound', import.meta.url).pathname;
-const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+// ahead of the wall clock, as a store written under --time-scale is: "now" is the store's latest time
+const T0 = Date.UTC(2030, 0, 5, 9, 0, 0);
 
-/** A database where the gate suspended one destination and another is fine. */
+/** A database where the gate suspended one destination, an earlier suspension of another is over, and a third is fine. */
 async function database(): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'rebound-destinations-')), 'rebound.db');
   const store = new SqliteStore(path);
   const gate = new HealthGate({ policy: policyWith({ suspend: { after: 1 } }), store: healthStoreFor(store) });
+  await gate.observe('over.test', outcome(T0 - 3_600_000, '421 4.3.2 Service shutting down', 'connect', 'mx.over.test'));
   await gate.observe('down.test', outcome(T0, '451 4.3.2 System not accepting network messages', 'rcpt', 'mx.down.test'));
   await gate.observe('fine.test', outcome(T0, '250 2.0.0 Ok', 'message', 'mx.fine.test'));
   await store.updateDestinationHealth('fine.test', { health: 'open', suspendedUntil: null }, T0);
@@ -31,8 +33,10 @@ describe('rebound destinations', () => {
     assert.equal(table.status, 0, table.stderr);
     const lines = table.stdout.trim().split('\n');
     assert.match(lines[0]!, /^domain\s+health\s+until\s+mx host\s+attempts\s+ok\s+failed\s+in a row\s+last reply$/);
-    assert.match(lines[1]!, /^down\.test\s+suspended\s+2026-01-05T09:05:00Z/);
+    assert.match(lines[1]!, /^down\.test\s+suspended\s+2030-01-05T09:05:00Z /);
     assert.match(lines[2]!, /^fine\.test\s+open/);
+    // the suspension ended an hour ago and no delivery has asked since: the next one probes
+    assert.match(lines[3]!, /^over\.test\s+probing\s+2030-01-05T08:05:00Z \(over\)/);
 
     const json = spawnSync(bin, ['destinations', '--db', db, '--json', '--health', 'suspended'], { encoding: 'utf8' });
     assert.equal(json.status, 0, json.stderr);

@@ -99,6 +99,20 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/addresses/never@example.test', headers: auth() })).statusCode, 404);
   });
 
+  test('a suspension that is over reads as probing in GET /v1/destinations, its health filter and the Prometheus gauge; a live one as suspended', async (t) => {
+    const s = await startTestServer(t);
+    const now = s.server.engine.clock.now();
+    await s.server.store.updateDestinationHealth('over.test', { health: 'suspended', suspendedUntil: now - 60_000 }, now - 3_600_000);
+    await s.server.store.updateDestinationHealth('down.test', { health: 'suspended', suspendedUntil: now + 300_000 }, now);
+    const list = await s.server.app.inject({ method: 'GET', url: '/v1/destinations', headers: auth() });
+    const health = Object.fromEntries((list.json() as { destinations: Array<{ domain: string; health: string }> }).destinations.map((d) => [d.domain, d.health]));
+    assert.deepEqual(health, { 'over.test': 'probing', 'down.test': 'suspended' });
+    const suspended = await s.server.app.inject({ method: 'GET', url: '/v1/destinations?health=suspended', headers: auth() });
+    assert.deepEqual((suspended.json() as { destinations: Array<{ domain: string }> }).destinations.map((d) => d.domain), ['down.test']);
+    const prom = await s.server.app.inject({ method: 'GET', url: '/metrics', headers: auth() });
+    assert.match(prom.body, /^rebound_destinations_suspended 1$/m);
+  });
+
   test('classify answers without recording, and /openapi.json documents every route with its schemas', async (t) => {
     const s = await startTestServer(t);
     const c = await s.server.app.inject({ method: 'POST', url: '/v1/classify', headers: { ...auth(), ...json }, payload: { reply: '452 4.2.2 Mailbox full' } });

@@ -3,6 +3,7 @@ import { openCommandStore, storeNow } from '../open-db.ts';
 import type { DestinationRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
 import { isoTimes } from '../json-times.ts';
+import { healthAt } from '../../delivery/health/destination-health.ts';
 
 interface Options {
   db?: string;
@@ -24,13 +25,14 @@ export function registerDestinations(program: Command): void {
       if (opts.health !== undefined && !HEALTH.includes(opts.health)) throw new UsageError(`--health must be one of ${HEALTH.join(', ')}, got ${opts.health}`);
       const store = openCommandStore(opts.db);
       try {
-        const all = await store.listDestinations();
+        const now = await storeNow(store);
+        const all = (await store.listDestinations()).map((d) => ({ ...d, health: healthAt(d, now) }));
         const rows = opts.health ? all.filter((d) => d.health === opts.health) : all;
         if (opts.json) {
           process.stdout.write(JSON.stringify(rows, isoTimes, 2) + '\n');
           return;
         }
-        process.stdout.write((rows.length === 0 && all.length > 0 ? `no destinations in state ${opts.health} (${all.length} in all)` : renderTable(rows, await storeNow(store))) + '\n');
+        process.stdout.write((rows.length === 0 && all.length > 0 ? `no destinations in state ${opts.health} (${all.length} in all)` : renderTable(rows, now)) + '\n');
       } finally {
         await store.close();
       }

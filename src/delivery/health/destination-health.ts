@@ -144,3 +144,13 @@ function resume(h: DestinationHealth, now: number): HealthEvent {
   h.strikes = 0;
   return { type: 'destination.resumed', at: now, domain: h.domain, host: h.host, downtimeMs, probes };
 }
+
+/**
+ * The health to show at `now`. A suspension has no timer of its own: the stored row says
+ * `suspended` until a due delivery asks and becomes the probe, which for a domain with no mail
+ * waiting can be days. Past its end it reads as `probing` (the next delivery probes), so no
+ * screen, filter or gauge shows a suspension that is over as a live one.
+ */
+export function healthAt(d: { health: Health; suspendedUntil: number | null }, now: number): Health {
+  return d.health === 'suspended' && d.suspendedUntil !== null && d.suspendedUntil <= now ? 'probing' : d.health;
+}

@@ -1,6 +1,6 @@
 export { HealthGate, type HealthGateOptions, type HealthStore } from './health-gate.ts';
 export {
-  freshHealth, rampShare, recordOutcome, suspensionLength,
+  freshHealth, healthAt, rampShare, recordOutcome, suspensionLength,
   type DestinationHealth, type Health, type HealthCounters, type HealthEvent,
 } from './destination-health.ts';
 export { SUSPENSION_TRIGGERS, suspensionTrigger, type SuspensionTrigger } from './triggers.ts';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { iso, type ServerContext } from '../context.ts';
 import { errors } from './schemas.ts';
+import { healthAt } from '../../delivery/health/index.ts';
 
 const destination = {
   type: 'object',
@@ -22,7 +23,8 @@ export async function destinationRoutes(app: FastifyInstance, ctx: ServerContext
     },
   }, async (request) => {
     const { health } = request.query as { health?: string };
-    const all = await ctx.store.listDestinations();
+    const now = ctx.engine.clock.now();
+    const all = (await ctx.store.listDestinations()).map((d) => ({ ...d, health: healthAt(d, now) }));
     const rows = health ? all.filter((d) => d.health === health) : all;
     return { destinations: rows.map((d) => ({ ...d, suspendedUntil: iso(d.suspendedUntil), lastAt: iso(d.lastAt), updatedAt: iso(d.updatedAt) })) };
   });

@@ -76,6 +76,7 @@ export const selectLatestTime = statement('select-latest-time', [], `
 SELECT MAX(t) AS t FROM (
   SELECT MAX(updated_at) AS t FROM deliveries
   UNION ALL SELECT MAX(updated_at) AS t FROM addresses
+  UNION ALL SELECT MAX(updated_at) AS t FROM destinations
 ) AS latest`);
 
 export const selectDueDelayWarnings = statement('select-due-delay-warnings', ['now', 'limit'], `
