@@ -78,7 +78,10 @@ function fail(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: De
     ...d, status: 'failed', attempts: n, nextAttemptAt: null, lastOutcome: summary(o), rule: ruleId, delayWarningAt: null,
     lockedBy: null, lockedUntil: null, updatedAt: ctx.now,
   };
-  const action = c.hardbounce ? 'suppress' : c.type === 'block' ? 'fix-sender' : c.action;
+  // once the retries have run out Rebound has stopped retrying: telling the sender to "retry"
+  // would contradict it (the address is unavailable until its cool-off, and comes back by itself)
+  const gaveUp = (cause === 'exhausted' || cause === 'expired') && c.action === 'retry';
+  const action = c.hardbounce ? 'suppress' : c.type === 'block' ? 'fix-sender' : gaveUp ? 'none' : c.action;
   const address = addressOnFailure(state.address, d, c, cause, rule, ctx);
   return {
     attempt: attemptRow(item, n, `${c.rule} → ${ruleId}`),

@@ -106,6 +106,9 @@ test('exhausted soft bounces never suppress: the address is unavailable for the 
   assert.equal(s.transport.jobs.length, 5, 'the default backoff makes five attempts');
   const until = a.until!;
   assert.equal(until, s.clock.now() + 7 * DAY);
+  // the final event does not tell the sender to retry what Rebound has stopped retrying
+  const failed = (await s.store.listEvents(0, 1000)).find((e) => e.type === 'delivery.failed')!;
+  assert.deepEqual([failed.data.cause, failed.data.action], ['exhausted', 'none']);
 
   // A submission during the cool-off fails at once, with the reason.
   const during = await s.engine.submit(MSG, ['busy@example.org']);
