@@ -1,8 +1,8 @@
 import type { EventRecord } from '../store/types.ts';
 import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
 
-export type SegmentKind = 'deferred' | 'unavailable' | 'suppressed' | 'touched';
-export const SEGMENT_KINDS: readonly SegmentKind[] = ['deferred', 'unavailable', 'suppressed', 'touched'];
+export type SegmentKind = 'deferred' | 'held' | 'unavailable' | 'suppressed' | 'touched';
+export const SEGMENT_KINDS: readonly SegmentKind[] = ['deferred', 'held', 'unavailable', 'suppressed', 'touched'];
 
 /** One affected recipient. Columns not known for a kind are null. */
 export interface SegmentRow {

@@ -16,6 +16,16 @@ WHERE d.status = 'deferred' AND ${FILTERS}
   AND (@enhanced IS NULL OR d.last_enhanced = @enhanced) AND (@reason IS NULL OR d.last_reason = @reason)
   AND (d.last_at IS NULL OR (d.last_at >= @from AND d.last_at < @to))
 ORDER BY d.recipient, d.id`),
+  // Deliveries not yet tried because their destination is suspended (or waits for its probe): the
+  // gate keeps them queued, so 'deferred' does not list them, yet the incident holds them up.
+  // `at` is when the suspension ends; reason and enhanced belong to replies, and these have none.
+  held: statement('segment-held', PARAMS, `
+SELECT d.recipient, d.domain, d.status, NULL AS reason, NULL AS enhanced, d.attempts AS count, x.suspended_until AS at
+FROM deliveries d JOIN destinations x ON x.domain = d.domain
+WHERE d.status = 'queued' AND x.health <> 'open' AND ${FILTERS}
+  AND (@enhanced IS NULL OR @enhanced = '') AND (@reason IS NULL OR @reason = '')
+  AND d.created_at >= @from AND d.created_at < @to
+ORDER BY d.recipient, d.id`),
   unavailable: statement('segment-unavailable', PARAMS, `
 SELECT a.email AS recipient, substr(a.email, instr(a.email, '@') + 1) AS domain, a.status, a.reason, NULL AS enhanced,
   a.deferral_count AS count, a.until AS at

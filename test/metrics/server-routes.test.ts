@@ -20,6 +20,18 @@ for (const backend of BACKENDS) describe(`metrics routes on ${backend.name}`, { 
     const segment = (await app.inject('/v1/segments/affected?kind=touched&format=jsonl')).body.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(segment.map((r) => [r.recipient, r.count]), [['a@x.example', 1]]);
     assert.match((await app.inject('/metrics')).body, /^rebound_incident_duration_seconds_count 1$/m);
+
+    // mail waiting behind a suspended destination is never tried, so only 'held' lists it
+    await w.store.updateDestinationHealth('held.example', { health: 'suspended', suspendedUntil: w.clock.now() + HOUR }, w.clock.now());
+    await w.send(['two@held.example', 'one@held.example', 'fine@open.example']);
+    const until = w.clock.now() + HOUR;
+    w.clock.advance(60_000);
+    const held = (await app.inject('/v1/segments/affected?kind=held&format=jsonl')).body.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(held.map((r) => [r.recipient, r.status, r.count, r.at]), [
+      ['one@held.example', 'queued', 0, new Date(until).toISOString()],
+      ['two@held.example', 'queued', 0, new Date(until).toISOString()],
+    ]);
+    assert.equal((await app.inject('/v1/segments/affected?kind=deferred&domain=held.example&format=jsonl')).body.trim(), '');
   });
 });
 

@@ -14,13 +14,13 @@ export interface SegmentRoutesOptions {
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8' };
 
 /**
- * `GET /v1/segments/affected?kind=deferred|unavailable|suppressed|touched&from&to&enhanced&reason&domain&format=csv|json|jsonl`:
+ * `GET /v1/segments/affected?kind=deferred|held|unavailable|suppressed|touched&from&to&enhanced&reason&domain&format=csv|json|jsonl`:
  * the affected recipients, streamed off the database cursor.
  */
 export async function segmentRoutes(app: FastifyInstance, opts: SegmentRoutesOptions): Promise<void> {
   app.get('/v1/segments/affected', {
     schema: {
-      summary: 'The recipients a segment holds (deferred, unavailable, suppressed or touched in the window), streamed',
+      summary: 'The recipients a segment holds (deferred, held behind a suspended destination, unavailable, suppressed or touched in the window), streamed',
       produces: Object.values(CONTENT_TYPES),
       querystring: metricsQuerySchema({
         from: { type: 'string', maxLength: 200, description: 'window start: ISO 8601 or epoch milliseconds (default: all time)' },

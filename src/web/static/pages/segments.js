@@ -5,7 +5,7 @@ export const title = 'Segments';
 const FIELDS = ['kind', 'enhanced', 'reason', 'domain'];
 // The metrics' segment kinds (src/metrics/metrics-store.ts): waiting deliveries, addresses out of
 // use, and every recipient with an outcome in the window.
-const KINDS = ['deferred', 'unavailable', 'suppressed', 'touched'];
+const KINDS = ['deferred', 'held', 'unavailable', 'suppressed', 'touched'];
 
 /** Affected recipients filtered by status, code, reason, domain and the window; CSV export of the same filter. */
 export function mount(root, ctx) {
