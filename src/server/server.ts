@@ -93,6 +93,9 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const webhooks = config.webhooks
     ? webhookServices(loadWebhooksConfig(config.webhooks), {
       store, clock, classifier, smtp,
+      // a claimed POST is this node's for at least a minute of wall time (a POST times out after
+      // 10 s), however fast the engine clock runs
+      leaseMs: Math.max(5 * 60_000, 60_000 * config.timeScale),
       onError: (err, context) => logger.error({ event: 'webhooks.error', context, err }, 'webhooks error'),
     })
     : null;

@@ -45,7 +45,8 @@ export interface WebhookStore {
   startCursorAtLatest(name: string): Promise<void>;
   /** In ONE transaction: enqueue `rows` (a repeated endpoint+event is skipped) and move the cursor to `eventId`. */
   enqueueOutgoing(name: string, eventId: number, rows: readonly NewOutgoing[], at: number): Promise<void>;
-  dueOutgoing(now: number, limit: number): Promise<OutgoingRecord[]>;
+  /** Takes up to `limit` due pending rows for this dispatcher until `leaseUntil` (no other takes them meanwhile), oldest first. */
+  claimDueOutgoing(now: number, limit: number, leaseUntil: number): Promise<OutgoingRecord[]>;
   /** Earliest next attempt of a pending row, or null. */
   nextOutgoingDueAt(): Promise<number | null>;
   updateOutgoing(id: number, change: Pick<OutgoingRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>, at: number): Promise<void>;

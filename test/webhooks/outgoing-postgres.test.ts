@@ -68,3 +68,38 @@ test('on PostgreSQL, outgoing events are retried until acknowledged, dead-letter
   await reopened.state.setResendTarget(messageId, 'https://app.example/resend');
   assert.equal(await reopened.state.getResendTarget(messageId), 'https://app.example/resend');
 });
+
+test('two nodes dispatching from one PostgreSQL database post each event once, retries included', { skip: skip ?? false }, async (t) => {
+  const schema = newSchemaName('rebound_wh2');
+  const a = new PostgresStore(PG_URL, { schema });
+  const b = new PostgresStore(PG_URL, { schema });
+  // the endpoint fails its first three posts, so retries race too
+  const hooks = await startReceiver((_, n) => (n <= 3 ? { status: 500 } : { status: 200 }));
+  t.after(async () => {
+    await hooks.close();
+    await a.close();
+    await b.close();
+    await dropSchema(schema);
+  });
+  const clock = new TestClock();
+  const engine = new Engine({ store: a, clock, random: seededRandom(5) });
+  for (let i = 0; i < 20; i++) await engine.suppressAddress(`gone${i}@example.org`);
+  const schedule = { kind: 'backoff', initial: 60_000, factor: 2, max: 3_600_000, min: 1_000, jitter: 'none' } as const;
+  const node = (store: PostgresStore) => new OutgoingDispatcher({
+    store, state: new PostgresWebhookStore(store), clock, wallClock: () => clock.now(),
+    endpoints: [{ url: hooks.url(), secret: SECRET, types: ['*'] }], schedule, maxAttempts: 3, post: fetchPoster(5_000),
+  });
+  const [one, two] = [node(a), node(b)];
+  await Promise.all([one.runOnce(), two.runOnce(), one.runOnce(), two.runOnce()]);
+  clock.advance(60_000);
+  await Promise.all([one.runOnce(), two.runOnce()]);
+
+  const posted = hooks.received.map((r) => Number(r.headers['rebound-event-id']));
+  assert.equal(posted.length, 23, 'twenty events, three of them posted twice because they failed once');
+  assert.equal(new Set(posted).size, 20);
+  const attempts = hooks.received.map((r) => `${r.headers['rebound-event-id']}#${r.headers['rebound-attempt']}`);
+  assert.equal(new Set(attempts).size, 23, 'no attempt of any event posted twice');
+  const delivered = await new PostgresWebhookStore(a).listOutgoing('delivered', 100);
+  assert.equal(delivered.length, 20);
+  assert.equal(delivered.filter((d) => d.attempts === 2).length, 3, 'the failed tries are on record');
+});

@@ -93,7 +93,7 @@ export interface WebhookServices {
  * lives in the store's own database (migration 0003-webhooks of SQLite or PostgreSQL); start
  * `dispatcher.run(signal)` beside the scheduler.
  */
-export function webhookServices(config: WebhooksConfig, deps: { store: Store; clock: Clock; classifier: Classifier; smtp: Transport; onError?: (err: Error, context: string) => void }): WebhookServices {
+export function webhookServices(config: WebhooksConfig, deps: { store: Store; clock: Clock; classifier: Classifier; smtp: Transport; leaseMs?: number; onError?: (err: Error, context: string) => void }): WebhookServices {
   const state = deps.store instanceof SqliteStore ? new SqliteWebhookStore(deps.store.db)
     : deps.store instanceof PostgresStore ? new PostgresWebhookStore(deps.store)
       : null;
@@ -110,6 +110,6 @@ export function webhookServices(config: WebhooksConfig, deps: { store: Store; cl
   const transport = config.resend
     ? new RoutingTransport(deps.smtp, new ResendTransport({ store: deps.store, targets: state, secret: config.resend.secret, classify: (t) => deps.classifier.classify(t), clock: deps.clock }))
     : deps.smtp;
-  const dispatcher = new OutgoingDispatcher({ store: deps.store, state, endpoints: config.endpoints, clock: deps.clock, onError: deps.onError });
+  const dispatcher = new OutgoingDispatcher({ store: deps.store, state, endpoints: config.endpoints, clock: deps.clock, leaseMs: deps.leaseMs, onError: deps.onError });
   return { ingest: { state, secrets }, transport, dispatcher };
 }

@@ -1,6 +1,7 @@
 import type { Statement } from '../sql/statement.ts';
 import { toNumbered } from '../sql/statement.ts';
 import * as sql from '../sql/webhooks.ts';
+import * as pg from './sql/claims.ts';
 import type { NewOutgoing, OutgoingRecord, OutgoingStatus, UnknownEventCount, WebhookStore } from '../webhook-store.ts';
 import type { PostgresStore } from './postgres-store.ts';
 
@@ -56,8 +57,8 @@ export class PostgresWebhookStore implements WebhookStore {
     });
   }
 
-  async dueOutgoing(now: number, limit: number): Promise<OutgoingRecord[]> {
-    return (await this.q(sql.selectDueOutgoing, { now, limit })).rows.map(rowToOutgoing);
+  async claimDueOutgoing(now: number, limit: number, leaseUntil: number): Promise<OutgoingRecord[]> {
+    return (await this.q(pg.claimDueOutgoing, { now, limit, leaseUntil })).rows.map(rowToOutgoing).sort((a, b) => a.id - b.id);
   }
 
   async nextOutgoingDueAt(): Promise<number | null> {

@@ -26,9 +26,17 @@ INSERT INTO webhook_deliveries (endpoint, event_id, event_type, body, status, at
 VALUES (@endpoint, @eventId, @eventType, @body, 'pending', 0, @at, NULL, @at, @at)
 ON CONFLICT (endpoint, event_id) DO NOTHING`);
 
-export const selectDueOutgoing = statement('select-due-webhook-deliveries', ['now', 'limit'], `
-SELECT id, endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at
-FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit`);
+/**
+ * Claims the due rows by moving their next attempt to the lease's end: a node that dies
+ * mid-POST leaves the row due again then (at least once), and no other dispatcher takes it
+ * meanwhile. SQLite runs one writer at a time; PostgreSQL's form adds FOR UPDATE SKIP LOCKED.
+ */
+export const claimDueOutgoing = statement('claim-due-webhook-deliveries', ['now', 'limit', 'leaseUntil'], `
+UPDATE webhook_deliveries SET next_attempt_at = @leaseUntil
+WHERE id IN (
+  SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= @now
+  ORDER BY next_attempt_at, id LIMIT @limit)
+RETURNING id, endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at`);
 
 export const selectNextOutgoingDue = statement('select-next-webhook-due', [], `
 SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'`);

@@ -49,8 +49,8 @@ export class SqliteWebhookStore implements WebhookStore {
     tx.immediate();
   }
 
-  async dueOutgoing(now: number, limit: number): Promise<OutgoingRecord[]> {
-    return (this.stmt(sql.selectDueOutgoing).all({ now, limit }) as Row[]).map(rowToOutgoing);
+  async claimDueOutgoing(now: number, limit: number, leaseUntil: number): Promise<OutgoingRecord[]> {
+    return (this.stmt(sql.claimDueOutgoing).all({ now, limit, leaseUntil }) as Row[]).map(rowToOutgoing).sort((a, b) => a.id - b.id);
   }
 
   async nextOutgoingDueAt(): Promise<number | null> {

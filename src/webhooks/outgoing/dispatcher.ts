@@ -28,6 +28,11 @@ export interface DispatcherOptions {
   idleMs?: number;
   /** The cursor's name in the store; two dispatchers with different names each see every event. */
   cursor?: string;
+  /**
+   * How long (engine time) a claimed row is this dispatcher's: longer than a POST can take (10 s
+   * wall), scaled like the delivery leases under a sped-up clock. Default 5 minutes.
+   */
+  leaseMs?: number;
   onError?: (err: Error, context: string) => void;
 }
 
@@ -67,6 +72,7 @@ export class OutgoingDispatcher {
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly cursor: string;
+  private readonly leaseMs: number;
   private readonly onError: (err: Error, context: string) => void;
 
   constructor(options: DispatcherOptions) {
@@ -83,6 +89,7 @@ export class OutgoingDispatcher {
     this.batchSize = options.batchSize ?? 200;
     this.idleMs = options.idleMs ?? 5_000;
     this.cursor = options.cursor ?? 'outgoing-webhooks';
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.onError = options.onError ?? (() => {});
     if (!(this.maxAttempts >= 1) || !(this.batchSize >= 1)) throw new RangeError('maxAttempts and batchSize must be positive');
   }
@@ -100,7 +107,8 @@ export class OutgoingDispatcher {
     const stats: DispatchStats = { enqueued: 0, delivered: 0, retried: 0, dead: 0 };
     stats.enqueued = await this.enqueueNew();
     for (;;) {
-      const due = await this.state.dueOutgoing(this.clock.now(), this.batchSize);
+      const now = this.clock.now();
+      const due = await this.state.claimDueOutgoing(now, this.batchSize, now + this.leaseMs);
       if (due.length === 0) break;
       await Promise.all(due.map((row) => this.attempt(row, stats)));
     }

@@ -20,6 +20,15 @@ WHERE id IN (
   FOR UPDATE SKIP LOCKED)
 RETURNING id, message_id, recipient, domain, attempts, next_attempt_at, locked_by, locked_until`);
 
+/** claim-due-webhook-deliveries, with rows another node is claiming at this instant skipped. */
+export const claimDueOutgoing = statement('pg-claim-due-webhook-deliveries', ['now', 'limit', 'leaseUntil'], `
+UPDATE webhook_deliveries SET next_attempt_at = @leaseUntil
+WHERE id IN (
+  SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= @now
+  ORDER BY next_attempt_at, id LIMIT @limit
+  FOR UPDATE SKIP LOCKED)
+RETURNING id, endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at`);
+
 /**
  * A record() batch reads and locks all its deliveries at once, in id order (one lock order for
  * every node, so two batches that overlap wait instead of deadlocking).
