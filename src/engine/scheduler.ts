@@ -75,14 +75,18 @@ export class Scheduler {
     this.wakeSleep?.abort();
   }
 
-  /** Processes everything due at the clock's current time, then resolves. */
-  async runOnce(): Promise<RunStats> {
+  /**
+   * Processes everything due at the clock's current time, then resolves. Once `signal` aborts
+   * (the server is stopping) nothing more is claimed: the attempts under way finish and are
+   * recorded, and the rest of the queue stays for the next start or another worker.
+   */
+  async runOnce(signal?: AbortSignal): Promise<RunStats> {
     const stats: RunStats = { claimed: 0, attempted: 0, held: 0, recorded: 0 };
     await this.engine.sweep();
     const running = new Set<Promise<void>>();
     for (;;) {
       const room = this.maxInFlight - this.inFlight.size;
-      const batch = room > 0 ? await this.engine.claimDue(this.worker, Math.min(room, this.batchSize), this.leaseMs) : [];
+      const batch = room > 0 && !signal?.aborted ? await this.engine.claimDue(this.worker, Math.min(room, this.batchSize), this.leaseMs) : [];
       if (batch.length === 0) {
         if (running.size === 0) break;
         await Promise.race(running);
@@ -194,7 +198,7 @@ export class Scheduler {
         this.woken = false;
         let next: number | null = null;
         try {
-          await this.runOnce();
+          await this.runOnce(signal);
           next = await this.engine.nextDueAt();
         } catch (err) {
           this.onError(asError(err), 'run');

@@ -156,3 +156,29 @@ test('run() sleeps until the next due time and wakes early when work is submitte
   stop.abort();
   await running;
 });
+
+test('stopping: once the signal aborts nothing more is claimed; the attempts under way are recorded and the rest of the queue stays queued', async (t) => {
+  const { store, engine } = setup(t);
+  for (let i = 0; i < 40; i++) await engine.submit(MSG, [`r${i}@d${i % 5}.example`]);
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => { release = r; });
+  let started = 0;
+  const stop = new AbortController();
+  const slow: Transport = {
+    deliver: async (jobs) => {
+      started += jobs.length;
+      stop.abort(); // SIGTERM arrives while the first attempts are out
+      await gate;
+      return jobs.map((j) => outcome(j, REPLIES.ok(), engine.clock.now()));
+    },
+    close: async () => {},
+  };
+  const running = new Scheduler({ engine, transport: slow, batchSize: 4, maxInFlight: 8 }).run(stop.signal);
+  for (let i = 0; i < 20 && started === 0; i++) await new Promise((r) => setImmediate(r));
+  release();
+  await running;
+  const counts = await store.countDeliveries();
+  assert.ok(started > 0 && started <= 8, `attempts under way when the stop came: ${started}`);
+  assert.equal(counts.delivered, started, 'every attempt under way is recorded');
+  assert.equal(counts.queued, 40 - started, 'nothing else was sent after the stop');
+});
