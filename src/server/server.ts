@@ -61,6 +61,18 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
       throw new StoreOpenError(`${config.db} is damaged (SQLite quick_check: ${damage}); restore it from a backup, see docs/http-api.md#backups`);
     }
   }
+  // Whatever started before a later step failed (a taken SMTP port, a bad policy file) is stopped
+  // again, so a failed start exits instead of leaving a half-started server answering /healthz.
+  const started: Array<() => unknown> = [() => store.close()];
+  try {
+    return await startOnStore(store, config, options, logger, isPostgres, started);
+  } catch (err) {
+    for (const stop of started.reverse()) await Promise.resolve().then(stop).catch(() => {});
+    throw err;
+  }
+}
+
+async function startOnStore(store: Store, config: ServeConfig, options: StartOptions, logger: Logger, isPostgres: boolean, started: Array<() => unknown>): Promise<RunningServer> {
   // A sped-up clock runs ahead of wall time; restarted from wall time it would go backwards, and
   // leases and schedules written by the last run would wait for it to catch up. It resumes from
   // the latest time the store has seen instead.
@@ -68,6 +80,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const clock = options.clock ?? new RealClock(config.timeScale, Math.max(Date.now(), resumeAt ?? 0));
   const sqlite = store instanceof SqliteStore ? store.db : null;
   const tokens: TokenStore = sqlite ? new SqliteTokenStore(sqlite) : new PostgresTokenStore(store as PostgresStore, options.tokenRefreshMs);
+  started.push(() => tokens.close());
   if (tokens instanceof PostgresTokenStore) {
     await tokens.load();
     tokens.start((err) => logger.warn({ event: 'tokens.refresh_failed', err }, 'could not re-read API tokens; keeping the last ones'));
@@ -131,6 +144,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   // worker node only delivers. Both share the work through a PostgreSQL store.
   const serving = config.role !== 'worker';
   const delivering = config.role !== 'api';
+  started.push(() => app.close());
   if (serving) await app.listen({ host: config.host, port: config.port });
   const httpPort = serving ? (app.server.address() as { port: number }).port : 0;
   const inbound = serving ? await startInboundSmtp({
