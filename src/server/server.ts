@@ -76,8 +76,15 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   // A sped-up clock runs ahead of wall time; restarted from wall time it would go backwards, and
   // leases and schedules written by the last run would wait for it to catch up. It resumes from
   // the latest time the store has seen instead.
-  const resumeAt = config.timeScale === 1 || options.clock ? null : await store.latestTime();
+  // At real speed the clock stays wall time whatever the store holds: times shown to the sender,
+  // ESP event times and DSN dates must be the world's. A store written sped-up is then ahead,
+  // which the log says, since its scheduled mail waits for the wall clock to catch up.
+  const latest = options.clock ? null : await store.latestTime();
+  const resumeAt = config.timeScale === 1 ? null : latest;
   const clock = options.clock ?? new RealClock(config.timeScale, Math.max(Date.now(), resumeAt ?? 0));
+  if (config.timeScale === 1 && latest !== null && latest > Date.now() + 60_000) {
+    logger.warn({ event: 'server.store_ahead', storeTime: new Date(latest).toISOString() }, `the store holds times up to ${new Date(latest).toISOString()}, ahead of the wall clock (written under --time-scale); at real speed, mail scheduled then waits until those times`);
+  }
   const sqlite = store instanceof SqliteStore ? store.db : null;
   const tokens: TokenStore = sqlite ? new SqliteTokenStore(sqlite) : new PostgresTokenStore(store as PostgresStore, options.tokenRefreshMs);
   started.push(() => tokens.close());

@@ -24,8 +24,13 @@ test('a sped-up clock resumes from the latest time the store has seen, so a rest
   await second.close();
   assert.ok(resumed >= ahead, `engine time ${new Date(resumed).toISOString()} is behind the store's ${new Date(ahead).toISOString()}`);
 
-  // at real speed the clock is wall time, whatever the store holds
-  const third = await startServer({ ...config, timeScale: 1 }, { logger: pino({ level: 'silent' }) });
+  // at real speed the clock is wall time, whatever the store holds, and the start says the store is ahead
+  const { Writable } = await import('node:stream');
+  const lines: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const third = await startServer({ ...config, timeScale: 1 }, { logger: pino({ level: 'info' }, sink) });
   t.after(() => third.close());
   assert.ok(Math.abs(third.engine.clock.now() - Date.now()) < 60_000);
+  const warning = lines.map((l) => JSON.parse(l) as { event?: string; storeTime?: string }).find((l) => l.event === 'server.store_ahead');
+  assert.equal(warning?.storeTime, new Date(ahead).toISOString());
 });

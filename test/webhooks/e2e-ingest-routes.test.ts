@@ -181,3 +181,13 @@ test('the SubscribeURL check accepts SNS hosts only, over https, for ConfirmSubs
     'https://sns.eu-west-1.amazonaws.com/?Action=Publish', 'not a url', `https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&x=${'a'.repeat(5000)}`,
   ]) assert.equal(isSnsConfirmUrl(bad), false, bad);
 });
+
+test('two Postmark bounces whose 64-bit IDs differ only past 2^53 are two events over HTTP, not one and a duplicate', async (t) => {
+  const { post } = await setup(t);
+  const body = readFileSync(new URL('postmark/bounce-hard.json', fixtures), 'utf8');
+  const auth = { [WEBHOOK_TOKEN_HEADER]: 'pm-token-0123456789' };
+  const first = await (await post('postmark', body.replace('nobody@example.net', 'one@example.net'), auth)).json();
+  const second = await (await post('postmark', body.replace('4323372036854775807', '4323372036854775809').replace('nobody@example.net', 'two@example.net'), auth)).json();
+  assert.deepEqual([first.applied, first.duplicates], [1, 0]);
+  assert.deepEqual([second.applied, second.duplicates], [1, 0]);
+});
