@@ -4,6 +4,7 @@ import type { AddressRecord, DeliveryRecord, MessageRecord, NewEvent } from '../
 import { addressAt, addressReactivated } from './address-lifecycle.ts';
 import type { FailureCause } from './events.ts';
 import { newId } from './ids.ts';
+import { addressKey } from './address-key.ts';
 
 export class SubmitError extends Error {
   override name = 'SubmitError';
@@ -27,7 +28,7 @@ export function normalizeRecipients(recipients: readonly string[]): Array<{ emai
   if (recipients.length > MAX_RECIPIENTS) throw new SubmitError(`at most ${MAX_RECIPIENTS} recipients per message, got ${recipients.length}`);
   const seen = new Map<string, { email: string; domain: string }>();
   for (const r of recipients) {
-    const email = typeof r === 'string' ? r.trim().replace(/^<(.*)>$/, '$1').toLowerCase() : '';
+    const email = typeof r === 'string' ? addressKey(r) : '';
     if (!ADDRESS.test(email) || email.endsWith('.') || email.includes('..')) {
       throw new SubmitError(`not a recipient address: ${JSON.stringify(String(r).slice(0, 100))}`);
     }

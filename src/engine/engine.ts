@@ -1,3 +1,4 @@
+import { addressKey } from './address-key.ts';
 import { createHash } from 'node:crypto';
 import type { BounceEvent } from '../classify/bounce-event.ts';
 import type { Policy } from '../policy/types.ts';
@@ -135,7 +136,7 @@ export class Engine {
       return result.delivery ? result : { ...result, delivery: (await this.store.getDelivery(delivery.id)) ?? delivery };
     }
     // the address the sender wrote: before an alias or a forward rewrote it, when the report says
-    const email = (event.originalRecipient || event.recipient).trim().toLowerCase();
+    const email = addressKey(event.originalRecipient || event.recipient);
     const now = this.clock.now();
     const c = event.classification;
     const change = await this.store.changeAddress(email, key, (prev) => {
@@ -166,7 +167,7 @@ export class Engine {
    */
   private async deliveryOf(event: BounceEvent): Promise<DeliveryRecord | null> {
     const ids = (event.deliveryId ?? '').split(/\s+/).filter((id) => id.length > 0).slice(0, 100);
-    const named = new Set([event.recipient, event.originalRecipient ?? ''].map((a) => a.trim().toLowerCase()));
+    const named = new Set([event.recipient, event.originalRecipient ?? ''].map(addressKey));
     for (const id of ids) {
       const d = await this.store.getDelivery(id);
       if (d && named.has(d.recipient)) return d;
@@ -184,7 +185,7 @@ export class Engine {
 
   /** Operator: back to active (from suppressed, unavailable or deferred). */
   async reactivateAddress(email: string): Promise<AddressRecord> {
-    const e = email.trim().toLowerCase();
+    const e = addressKey(email);
     const now = this.clock.now();
     await this.store.changeAddress(e, null, (prev) => {
       if (!prev) return null;
@@ -196,7 +197,7 @@ export class Engine {
 
   /** Operator: suppressed until reactivated by hand. */
   async suppressAddress(email: string, reason = 'operator'): Promise<AddressRecord> {
-    const e = email.trim().toLowerCase();
+    const e = addressKey(email);
     const now = this.clock.now();
     await this.store.changeAddress(e, null, (prev) => {
       const step = addressSuppressed(prev ?? newAddress(e, now), now, reason, 'operator', { deliveryId: null, domain: domainOf(e) });
@@ -207,7 +208,7 @@ export class Engine {
 
   /** The address as it stands now (a finished cool-off reads as active even before the sweep writes it). */
   async getAddress(email: string): Promise<AddressRecord | null> {
-    const a = await this.store.getAddress(email.trim().toLowerCase());
+    const a = await this.store.getAddress(addressKey(email));
     return a ? addressAt(a, this.clock.now()) : null;
   }
 

@@ -41,10 +41,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // a client that trickles its body (a byte every few seconds) is cut off after a minute instead
     // of holding a connection open for good; a 1 MiB body takes well under that on any real link
     requestTimeout: 60_000,
+    // an address may be 254 octets, and percent-encoded UTF-8 triples that: fastify's default of
+    // 100 refused real addresses with a 414 (ids are bounded by their own schemas)
+    maxParamLength: 1024,
     // malformed URLs and over-long parameters are refused before routing; same JSON shape
     frameworkErrors: (err: { statusCode?: number; code?: string; message: string }, _req: unknown, reply: { code(n: number): { send(b: unknown): void } }) =>
       // the message quotes the URL: a long one is not echoed back whole
-      reply.code(err.statusCode ?? 400).send({ error: err.code === 'FST_ERR_URL_TOO_LONG' || err.statusCode === 414 ? 'the URL is too long (a path parameter over 100 characters)' : err.message.slice(0, 300), details: { code: err.code, field: 'url' } }),
+      reply.code(err.statusCode ?? 400).send({ error: err.code === 'FST_ERR_URL_TOO_LONG' || err.statusCode === 414 ? 'the URL is too long (a path parameter over 1,024 characters)' : err.message.slice(0, 300), details: { code: err.code, field: 'url' } }),
     clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   } as never) as unknown as FastifyInstance;

@@ -113,6 +113,24 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.match(prom.body, /^rebound_destinations_suspended 1$/m);
   });
 
+  test('a long address (126 characters) and an internationalised domain can be submitted, looked up and suppressed; the IDN is one address in either form', async (t) => {
+    const s = await startTestServer(t);
+    const long = `${'l'.repeat(60)}@${'sub.'.repeat(14)}example.test`;
+    assert.ok(long.length > 100);
+    const sent = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: [long, 'Anna@Bücher.example'], subject: 's', text: 't' } });
+    assert.equal(sent.statusCode, 202, sent.body);
+    assert.deepEqual((sent.json() as { deliveries: Array<{ recipient: string }> }).deliveries.map((d) => d.recipient).sort(), [long, 'anna@xn--bcher-kva.example'].sort());
+    const shown = await s.server.app.inject({ method: 'GET', url: `/v1/addresses/${encodeURIComponent(long)}`, headers: auth() });
+    assert.equal(shown.statusCode, 200, shown.body);
+    const suppressed = await s.server.app.inject({ method: 'POST', url: `/v1/addresses/${encodeURIComponent(long)}/suppress`, headers: auth() });
+    assert.equal((suppressed.json() as { status: string }).status, 'suppressed');
+    for (const form of ['anna@bücher.example', 'anna@xn--bcher-kva.example', 'ANNA@BÜCHER.EXAMPLE']) {
+      const idn = await s.server.app.inject({ method: 'GET', url: `/v1/addresses/${encodeURIComponent(form)}`, headers: auth() });
+      assert.equal(idn.statusCode, 200, `${form}: ${idn.body}`);
+      assert.equal((idn.json() as { email: string }).email, 'anna@xn--bcher-kva.example');
+    }
+  });
+
   test('classify answers without recording, and /openapi.json documents every route with its schemas', async (t) => {
     const s = await startTestServer(t);
     const c = await s.server.app.inject({ method: 'POST', url: '/v1/classify', headers: { ...auth(), ...json }, payload: { reply: '452 4.2.2 Mailbox full' } });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressRecord } from '../../store/types.ts';
 import { ApiError } from '../api-error.ts';
+import { addressKey } from '../../engine/address-key.ts';
 import { iso, type ServerContext } from '../context.ts';
 import { addressSchema, email, errors } from './schemas.ts';
 
@@ -19,7 +20,7 @@ function view(a: AddressRecord) {
  * but which Rebound has sent to: active, with nothing counted, rather than "unknown".
  */
 async function neverTroubled(ctx: ServerContext, email: string): Promise<AddressRecord | null> {
-  const e = email.trim().toLowerCase();
+  const e = addressKey(email);
   const [d] = await ctx.store.listDeliveries({ recipient: e, limit: 1 });
   if (!d) return null;
   return { email: e, status: 'active', until: null, reason: null, deferralCount: 0, failureCount: 0, hardBounceCount: 0, updatedAt: d.createdAt };
