@@ -44,6 +44,17 @@ export function isTransient(data: Record<string, unknown>): boolean {
   return data.type === 'soft';
 }
 
+/**
+ * Reasons that are about one recipient's mailbox, not the server: a full mailbox, an account
+ * suspended or over its quota, an unknown user answered with a 4xx. They count as deferrals like
+ * any other, but open no incident, or one full mailbox would show a domain that takes every other
+ * message as "down" until some later delivery there happened to succeed.
+ */
+export const RECIPIENT_REASONS: ReadonlySet<string> = new Set(['mailboxfull', 'exceedlimit', 'suspend', 'userunknown', 'hasmoved', 'filtered', 'vacation']);
+
+/** A transient failure that says the destination (not one mailbox) is in trouble. */
+const isServerTrouble = (data: Record<string, unknown>): boolean => !RECIPIENT_REASONS.has(str(data.reason));
+
 /** The code an incident lists: the enhanced code, else the basic one, else the reason. */
 function codeOf(data: Record<string, unknown>): string {
   return str(data.enhanced) || (num(data.basic) ? String(num(data.basic)) : str(data.reason) || 'unknown');
@@ -116,7 +127,7 @@ export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): vo
     if (e.type === 'delivery.deferred') {
       const attempt = num(e.data.attempt);
       bump(e, { deferrals: 1, retries: attempt > 1 ? 1 : 0 });
-      incidents.failure(e, 'deferral', attempt);
+      if (isServerTrouble(e.data)) incidents.failure(e, 'deferral', attempt);
       w.addDeferred({
         deliveryId: e.deliveryId, recipient: e.recipient ?? '', domain: e.domain ?? '', firstDeferredAt: e.at,
         enhanced: str(e.data.enhanced), reason: str(e.data.reason),
@@ -127,7 +138,7 @@ export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): vo
       if (e.data.cause === 'address-suppressed' || e.data.cause === 'address-unavailable') continue;
       const transient = isTransient(e.data);
       bump(e, { failures: transient ? 1 : 0, retries: attempts > 1 ? 1 : 0 });
-      if (transient) incidents.failure(e, 'failure', attempts);
+      if (transient && isServerTrouble(e.data)) incidents.failure(e, 'failure', attempts);
       // Only a delivery past its first attempt (or a bounce after delivery) can be in the cohort.
       if (attempts > 1 || e.data.cause === 'bounced-after-delivery') w.finishDeferred(e.deliveryId, 'failed', attempts, e.at);
     } else if (e.type === 'delivery.delivered') {

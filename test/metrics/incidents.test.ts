@@ -90,6 +90,21 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     assert.deepEqual(daily.series.map((b) => [b.start, b.total]), [['2026-01-05', 6], ['2026-01-06', 1], ['2026-01-07', 2]]);
   });
 
+  test('a full mailbox (452 4.2.2) counts as a deferral but opens no incident: the domain takes its other mail', async (t) => {
+    const full = { ...REPLIES.notAccepting(), text: '452 4.2.2 Mailbox full', reason: 'mailboxfull', enhanced: '4.2.2', basic: 452 };
+    const w = world((job) => (job.recipient === 'full@big.example' ? full : REPLIES.ok()), 'UTC', backend.name);
+    t.after(w.cleanup);
+    await w.send(['a@big.example', 'b@big.example']);
+    await w.runUntil(w.t0 + HOUR);
+    await w.send(['full@big.example']);
+    await w.runUntil(w.t0 + 2 * HOUR);
+    w.clock.set(w.t0 + 2 * HOUR);
+    const s = await w.metrics.summary({ from: w.t0, to: w.t0 + 2 * HOUR });
+    assert.ok(s.deferrals.total >= 1, 'the full mailbox was deferred (and retried)');
+    assert.deepEqual(s.resolution.open, []);
+    assert.equal(s.destinations.find((d) => d.domain === 'big.example')?.unavailableSeconds ?? 0, 0);
+  });
+
   test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {
     const w = await threeIncidents();
     t.after(w.cleanup);
