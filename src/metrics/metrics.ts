@@ -21,6 +21,11 @@ export interface Counts {
   byReason: Record<string, number>;
 }
 
+export interface Refusals extends Counts {
+  /** For each reason, the (at most 5) domains that refused most with it. */
+  topDomainsByReason: Record<string, Array<{ domain: string; count: number }>>;
+}
+
 export interface FrequencyBucket extends Counts {
   /** Start of the bucket: an ISO instant (hour) or a YYYY-MM-DD day in the time zone. */
   start: string;
@@ -36,6 +41,8 @@ export interface DestinationRanking {
   mxHosts: string[];
   deferrals: number;
   failures: number;
+  /** Permanent failures (blocks, unknown users, authentication…): not availability, but the sender's to act on. */
+  refusals: number;
   retries: number;
   incidents: number;
   /** Time inside the window the destination spent in an incident. */
@@ -83,6 +90,7 @@ export interface RetrySuccess {
 
 export interface Summary {
   deferrals: Counts;
+  refusals: Refusals;
   destinations: DestinationRanking[];
   resolution: Resolution;
   retrySuccess: RetrySuccess;
@@ -95,6 +103,16 @@ const seconds = (ms: number): number => Math.round(ms / 1000);
 
 function addTo(map: Record<string, number>, key: string, n: number): void {
   if (n) map[key || 'none'] = (map[key || 'none'] ?? 0) + n;
+}
+
+function countBy(rows: readonly AggregateRow[], n: (r: AggregateRow) => number): Counts {
+  const out: Counts = { total: 0, byEnhanced: {}, byReason: {} };
+  for (const r of rows) {
+    out.total += n(r);
+    addTo(out.byEnhanced, r.enhanced, n(r));
+    addTo(out.byReason, r.reason, n(r));
+  }
+  return out;
 }
 
 /**
@@ -164,11 +182,28 @@ export class Metrics {
 
   async deferrals(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Counts> {
     await this.sync();
-    const out: Counts = { total: 0, byEnhanced: {}, byReason: {} };
-    for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
-      out.total += r.deferrals;
-      addTo(out.byEnhanced, r.enhanced, r.deferrals);
-      addTo(out.byReason, r.reason, r.deferrals);
+    return countBy(rows ?? (await this.metrics.hourlyRows(f)), (r) => r.deferrals);
+  }
+
+  /**
+   * Permanent failures in the window by code and reason, and the domains that refused most for
+   * each reason: what the sender must act on (clean the list, fix authentication, get delisted),
+   * which the deferral figures, being about availability, leave out.
+   */
+  async refusals(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Refusals> {
+    await this.sync();
+    const all = rows ?? (await this.metrics.hourlyRows(f));
+    const out: Refusals = { ...countBy(all, (r) => r.refusals), topDomainsByReason: {} };
+    const byReason = new Map<string, Map<string, number>>();
+    for (const r of all) {
+      if (!r.refusals) continue;
+      const reason = r.reason || 'none';
+      let domains = byReason.get(reason);
+      if (!domains) byReason.set(reason, (domains = new Map()));
+      domains.set(r.domain, (domains.get(r.domain) ?? 0) + r.refusals);
+    }
+    for (const [reason, domains] of byReason) {
+      out.topDomainsByReason[reason] = [...domains].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([domain, count]) => ({ domain, count }));
     }
     return out;
   }
@@ -186,14 +221,15 @@ export class Metrics {
     const byDomain = new Map<string, DestinationRanking>();
     const get = (domain: string): DestinationRanking => {
       let d = byDomain.get(domain);
-      if (!d) byDomain.set(domain, (d = { domain, mxHosts: [], deferrals: 0, failures: 0, retries: 0, incidents: 0, unavailableSeconds: 0, open: false }));
+      if (!d) byDomain.set(domain, (d = { domain, mxHosts: [], deferrals: 0, failures: 0, refusals: 0, retries: 0, incidents: 0, unavailableSeconds: 0, open: false }));
       return d;
     };
     for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
-      if (!r.deferrals && !r.failures) continue;
+      if (!r.deferrals && !r.failures && !r.refusals) continue;
       const d = get(r.domain);
       d.deferrals += r.deferrals;
       d.failures += r.failures;
+      d.refusals += r.refusals;
       d.retries += r.retries;
       if (r.mxHost && !d.mxHosts.includes(r.mxHost)) d.mxHosts.push(r.mxHost);
     }
@@ -206,7 +242,7 @@ export class Metrics {
       for (const mx of i.mxHosts) if (!d.mxHosts.includes(mx)) d.mxHosts.push(mx);
     }
     return [...byDomain.values()]
-      .sort((a, b) => b.unavailableSeconds - a.unavailableSeconds || b.deferrals - a.deferrals || b.incidents - a.incidents || (a.domain < b.domain ? -1 : 1))
+      .sort((a, b) => b.unavailableSeconds - a.unavailableSeconds || b.deferrals - a.deferrals || b.incidents - a.incidents || b.refusals - a.refusals || (a.domain < b.domain ? -1 : 1))
       .slice(0, limit);
   }
 
@@ -281,10 +317,10 @@ export class Metrics {
   async summary(f: MetricsFilter): Promise<Summary> {
     await this.sync();
     const rows = await this.metrics.hourlyRows(f);
-    const [deferrals, destinations, resolution, retrySuccess, timeOfDay] = await Promise.all([
-      this.deferrals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone, rows),
+    const [deferrals, refusals, destinations, resolution, retrySuccess, timeOfDay] = await Promise.all([
+      this.deferrals(f, rows), this.refusals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone, rows),
     ]);
     const { incidents: _, ...res } = resolution;
-    return { deferrals, destinations, resolution: res, retrySuccess, timeOfDay };
+    return { deferrals, refusals, destinations, resolution: res, retrySuccess, timeOfDay };
   }
 }

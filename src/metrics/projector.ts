@@ -26,6 +26,7 @@ export interface HourlyDelta {
   deferrals: number;
   failures: number;
   retries: number;
+  refusals: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -110,17 +111,18 @@ export class IncidentFolder {
 export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): void {
   const incidents = new IncidentFolder(w);
   const hourly = new Map<string, HourlyDelta>();
-  const bump = (e: EventRecord, d: Partial<Pick<HourlyDelta, 'deferrals' | 'failures' | 'retries'>>, delivered = false): void => {
-    const row: Omit<HourlyDelta, 'deferrals' | 'failures' | 'retries'> = {
+  const bump = (e: EventRecord, d: Partial<Pick<HourlyDelta, 'deferrals' | 'failures' | 'retries' | 'refusals'>>, delivered = false): void => {
+    const row: Omit<HourlyDelta, 'deferrals' | 'failures' | 'retries' | 'refusals'> = {
       hour: hourOf(e.at), domain: e.domain ?? '', mxHost: str(e.data.destination),
       enhanced: delivered ? '' : str(e.data.enhanced), reason: delivered ? 'delivered' : str(e.data.reason),
     };
     const key = `${row.hour}\u0000${row.domain}\u0000${row.mxHost}\u0000${row.enhanced}\u0000${row.reason}`;
     let h = hourly.get(key);
-    if (!h) hourly.set(key, (h = { ...row, deferrals: 0, failures: 0, retries: 0 }));
+    if (!h) hourly.set(key, (h = { ...row, deferrals: 0, failures: 0, retries: 0, refusals: 0 }));
     h.deferrals += d.deferrals ?? 0;
     h.failures += d.failures ?? 0;
     h.retries += d.retries ?? 0;
+    h.refusals += d.refusals ?? 0;
   };
   for (const e of events) {
     if (!e.deliveryId) continue;
@@ -137,7 +139,7 @@ export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): vo
       // Refused at submission: no reply, no attempt, nothing about the destination.
       if (e.data.cause === 'address-suppressed' || e.data.cause === 'address-unavailable') continue;
       const transient = isTransient(e.data);
-      bump(e, { failures: transient ? 1 : 0, retries: attempts > 1 ? 1 : 0 });
+      bump(e, { failures: transient ? 1 : 0, refusals: transient ? 0 : 1, retries: attempts > 1 ? 1 : 0 });
       if (transient && isServerTrouble(e.data)) incidents.failure(e, 'failure', attempts);
       // Only a delivery past its first attempt (or a bounce after delivery) can be in the cohort.
       if (attempts > 1 || e.data.cause === 'bounced-after-delivery') w.finishDeferred(e.deliveryId, 'failed', attempts, e.at);

@@ -1,4 +1,6 @@
-import type { DestinationRanking, Frequency, Summary } from './metrics.ts';
+import type { DestinationRanking, Frequency, Refusals, Summary } from './metrics.ts';
+import { REASON_GUIDE } from '../classify/reason-guide.ts';
+import { REASONS, type Reason } from '../classify/types.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
 const SHADES = ' ░▒▓█';
@@ -58,11 +60,22 @@ function counts(map: Record<string, number>): string[][] {
   return Object.entries(map).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 15).map(([k, n]) => [k, String(n)]);
 }
 
+/** Permanent failures by reason, with the first thing the guide says to do and who refused most. */
+function refusalTable(r: Refusals): string {
+  if (r.total === 0) return '  no permanent failures';
+  const rows = counts(r.byReason).map(([reason, n]) => {
+    const guide = (REASONS as readonly string[]).includes(reason!) ? REASON_GUIDE[reason as Reason] : null;
+    const top = (r.topDomainsByReason[reason!] ?? []).slice(0, 3).map((d) => d.domain).join(' ');
+    return [reason!, n!, guide?.category ?? '', (guide?.whatToDo[0] ?? '').slice(0, 70), top];
+  });
+  return table(['reason', 'refused', 'kind', 'what to do first', 'most from'], rows, new Set([1]));
+}
+
 function servers(rows: readonly DestinationRanking[]): string {
   if (rows.length === 0) return 'no affected destinations';
-  return table(['domain', 'mx hosts', 'deferrals', 'incidents', 'unavailable', 'open'],
-    rows.slice(0, 10).map((d) => [d.domain, d.mxHosts.slice(0, 2).join(' ') + (d.mxHosts.length > 2 ? ' …' : ''), String(d.deferrals), String(d.incidents), duration(d.unavailableSeconds), d.open ? 'yes' : '']),
-    new Set([2, 3]));
+  return table(['domain', 'mx hosts', 'deferrals', 'refused', 'incidents', 'unavailable', 'open'],
+    rows.slice(0, 10).map((d) => [d.domain, d.mxHosts.slice(0, 2).join(' ') + (d.mxHosts.length > 2 ? ' …' : ''), String(d.deferrals), String(d.refusals), String(d.incidents), duration(d.unavailableSeconds), d.open ? 'yes' : '']),
+    new Set([2, 3, 4]));
 }
 
 /** The whole terminal report: every figure of the summary, a sparkline and the heatmap. */
@@ -79,6 +92,9 @@ export function renderReport(s: Summary, freq: Frequency, window: { from: number
     table(['enhanced', 'deferrals'], counts(s.deferrals.byEnhanced), new Set([1])),
     '',
     table(['reason', 'deferrals'], counts(s.deferrals.byReason), new Set([1])),
+    '',
+    `Refused for good (permanent failures): ${s.refusals.total}`,
+    refusalTable(s.refusals),
     '',
     'Top problematic servers',
     servers(s.destinations),

@@ -72,4 +72,6 @@ export interface AggregateRow {
   deferrals: number;
   failures: number;
   retries: number;
+  /** Permanent failures: the receiving side refused for good. */
+  refusals: number;
 }

@@ -11,6 +11,8 @@ export interface DashboardOptions {
   cookieMaxAge?: number;
   /** The engine's clock (epoch ms): the pages' time windows end here, which matters under --time-scale. */
   now?: () => number;
+  /** The IANA zone the metrics use for days and the hour × weekday grid (shown beside it). */
+  timeZone?: string;
 }
 
 // The pages load only their own scripts and styles and talk only to this server.
@@ -51,7 +53,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
   // scaled or test clock.
   app.get('/web/clock', async (request, reply) => {
     if (!ok(requestToken(request))) return reply.code(401).send({ error: 'a valid token is required' });
-    return { now: (options.now ?? Date.now)() };
+    return { now: (options.now ?? Date.now)(), timeZone: options.timeZone ?? 'UTC' };
   });
 
   app.get('/login', async (_request, reply) => showLogin(reply, 200, ''));

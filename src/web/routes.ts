@@ -12,5 +12,5 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
   const accepts = ctx.acceptsToken;
   if (!accepts) throw new Error('the dashboard needs ServerContext.acceptsToken (set by buildApp)');
   await app.register(deliveryListRoutes, { store: ctx.store });
-  await app.register(dashboard, { accepts, now: () => ctx.engine.clock.now() });
+  await app.register(dashboard, { accepts, now: () => ctx.engine.clock.now(), timeZone: (ctx as { metricsTimeZone?: string }).metricsTimeZone ?? process.env.REBOUND_METRICS_TZ ?? 'UTC' });
 }

@@ -23,6 +23,7 @@ test('rebound report prints the tables, sparkline and heatmap, and --json the su
   const text = spawnSync(bin, ['report', '--db', w.path, ...window], { encoding: 'utf8' });
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /Deferrals: 5/);
+  assert.match(text.stdout, /Refused for good \(permanent failures\): 0\n  no permanent failures/);
   assert.match(text.stdout, /over time  [▁-█]{6} /);
   assert.match(text.stdout, /^a\.example .* 5 h$/m);
   assert.match(text.stdout, /p50 5 h, p90 5 h, max 5 h/);

@@ -49,7 +49,7 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
       ['d.example', 2, 1, 4 * 3600, true],
       ['a.example', 1, 1, 1 * 3600, false],
     ]);
-    assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'resolution', 'retrySuccess', 'timeOfDay']);
+    assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'refusals', 'resolution', 'retrySuccess', 'timeOfDay']);
     assert.deepEqual(Object.keys(s.resolution).sort(), ['count', 'maxSeconds', 'open', 'p50Seconds', 'p90Seconds']);
     const onlyB = await w.metrics.summary({ ...f, domain: 'b.example' });
     assert.equal(onlyB.deferrals.total, 2);
@@ -91,7 +91,7 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
   });
 
   test('a full mailbox (452 4.2.2) counts as a deferral but opens no incident: the domain takes its other mail', async (t) => {
-    const full = { ...REPLIES.notAccepting(), text: '452 4.2.2 Mailbox full', reason: 'mailboxfull', enhanced: '4.2.2', basic: 452 };
+    const full = { ...REPLIES.notAccepting(), text: '452 4.2.2 Mailbox full', reason: 'mailboxfull' as const, enhanced: '4.2.2', basic: 452 };
     const w = world((job) => (job.recipient === 'full@big.example' ? full : REPLIES.ok()), 'UTC', backend.name);
     t.after(w.cleanup);
     await w.send(['a@big.example', 'b@big.example']);
@@ -103,6 +103,22 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     assert.ok(s.deferrals.total >= 1, 'the full mailbox was deferred (and retried)');
     assert.deepEqual(s.resolution.open, []);
     assert.equal(s.destinations.find((d) => d.domain === 'big.example')?.unavailableSeconds ?? 0, 0);
+  });
+
+  test('permanent refusals are counted by reason with the domains that refused most, apart from deferrals and incidents', async (t) => {
+    const w = world((job) => (job.domain === 'listed.example' ? REPLIES.blocked() : job.recipient.startsWith('gone') ? REPLIES.userUnknown() : REPLIES.ok()), 'UTC', backend.name);
+    t.after(w.cleanup);
+    await w.send(['a@listed.example', 'b@listed.example', 'gone@ok.example', 'fine@ok.example']);
+    await w.runUntil(w.t0 + HOUR);
+    w.clock.set(w.t0 + HOUR);
+    const f = { from: w.t0, to: w.t0 + HOUR };
+    const s = await w.metrics.summary(f);
+    assert.deepEqual([s.refusals.total, s.refusals.byReason, s.refusals.byEnhanced], [3, { blocked: 2, userunknown: 1 }, { '5.7.1': 2, '5.1.1': 1 }]);
+    assert.deepEqual(s.refusals.topDomainsByReason, { blocked: [{ domain: 'listed.example', count: 2 }], userunknown: [{ domain: 'ok.example', count: 1 }] });
+    assert.equal(s.deferrals.total, 0);
+    assert.deepEqual(s.resolution.open, []);
+    assert.deepEqual(s.destinations.map((d) => [d.domain, d.refusals, d.incidents]), [['listed.example', 2, 0], ['ok.example', 1, 0]]);
+    assert.deepEqual(await w.metrics.refusals({ ...f, reason: 'blocked' }), { total: 2, byEnhanced: { '5.7.1': 2 }, byReason: { blocked: 2 }, topDomainsByReason: { blocked: [{ domain: 'listed.example', count: 2 }] } });
   });
 
   test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {

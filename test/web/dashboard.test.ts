@@ -112,6 +112,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
     assert.equal(await page.evaluate(() => document.cookie), '', 'the token cookie is invisible to scripts');
 
     const s = await summary();
+    const { reasons: guide } = await api<{ reasons: Record<string, { category: string; whatToDo: string[] }> }>('/v1/reasons');
     assert.ok(s.deferrals.total > 0, 'the seeded history has deferrals');
     assert.equal(await text('deferrals-total'), String(s.deferrals.total));
     assert.equal(await text('incidents-open'), String(s.resolution.open.length));
@@ -121,11 +122,23 @@ describe('the web dashboard in a real browser', { skip }, () => {
     for (const status of ['queued', 'deferred', 'delivered', 'failed']) assert.equal(await text(`queue-${status}`), String(counts[status] ?? 0), status);
 
     const reasons = await page.getByTestId('by-reason').locator('tbody tr').allInnerTexts();
-    assert.deepEqual(reasons.map((r) => r.split('\t')), Object.entries(s.deferrals.byReason).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, String(n)]));
+    // each reason is shown with its kind beside it, so nobody needs to know what "notaccept" means
+    assert.deepEqual(reasons.map((r) => r.split('\t')), Object.entries(s.deferrals.byReason).sort((a, b) => b[1] - a[1]).map(([k, n]) => [`${k} (${guide[k]!.category.toLowerCase()})`, String(n)]));
+    // permanent refusals, which no deferral figure shows: each reason with what to do and who refused
+    assert.equal(await text('refusals-total'), String(s.refusals.total));
+    assert.deepEqual(s.refusals.byReason, { blocked: 2, userunknown: 1 });
+    const refusals = await page.getByTestId('refusals').locator('tbody tr').allInnerTexts();
+    assert.equal(refusals.length, 2);
+    assert.match(refusals[0]!, /^blocked \(reputation\)\t2\t/);
+    assert.ok(refusals[0]!.includes(guide.blocked!.whatToDo[0]!), 'the first thing to do is shown');
+    assert.match(refusals[0]!, /strict\.example \(2\)$/);
+    assert.match(refusals[1]!, /^userunknown \(address\)\t1\t.*gone\.example \(1\)$/s);
     const openRows = await page.getByTestId('open-incidents').locator('tbody tr td:first-child').allInnerTexts();
     assert.deepEqual(openRows, s.resolution.open.map((i) => i.domain));
     assert.equal(await page.getByTestId('deferrals-chart').getAttribute('data-total'), String(s.deferrals.total), 'the chart plots every deferral');
     assert.equal(await page.locator('[data-testid="deferrals-chart"] canvas').count(), 1);
+    // the footer's time is the server's clock (a test clock here, years from the browser's)
+    assert.match(await page.locator('footer').innerText(), /^Updated 2026-01-\d\d \d\d:\d\d UTC \(server clock\)/);
     await shot('overview.png');
   });
 
@@ -184,6 +197,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
     await show('#/segments');
     await page.getByLabel('status').selectOption('deferred');
     await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="csv-link"]')?.getAttribute('href')?.includes('kind=deferred'));
     const w = window7d();
     const href = await page.getByTestId('csv-link').getAttribute('href');
     assert.ok(href);
@@ -215,11 +229,30 @@ describe('the web dashboard in a real browser', { skip }, () => {
   test('looking up an address shows its status and reactivating it changes the store', async () => {
     await show(`#/lookup?q=${encodeURIComponent(seeded.suppressed)}`);
     assert.equal(await text('address-status'), 'suppressed');
+    assert.match(await page.getByTestId('advice').innerText(), /^userunknown: address\n[^]*What to do:\n/);
     await shot('lookup-address.png');
     await page.getByRole('button', { name: 'Reactivate' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="address-status"]')?.textContent === 'active');
     const address = await api<{ status: string }>(`/v1/addresses/${encodeURIComponent(seeded.suppressed)}`);
     assert.equal(address.status, 'active');
+  });
+
+  test("a refused delivery's page says what the refusal means and what to do about it", async () => {
+    await show(`#/lookup?q=${encodeURIComponent(seeded.blockedDelivery)}`);
+    assert.equal(await text('delivery-status'), 'failed');
+    const advice = await page.getByTestId('advice').innerText();
+    assert.match(advice, /^blocked: reputation\n/);
+    assert.match(advice, /Check block lists and request delisting/);
+  });
+
+  test('suppressing an address by hand asks first; saying no changes nothing', async () => {
+    await show(`#/lookup?q=${encodeURIComponent('pat@strict.example')}`);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Suppress' }).click();
+    assert.equal((await api<{ status: string }>('/v1/addresses/pat%40strict.example')).status, 'active');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Suppress' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="address-status"]')?.textContent === 'suppressed');
   });
 
   test('new deferrals appear on the overview without a reload', async () => {

@@ -74,7 +74,7 @@ test('the pages and the clock need a token; the login page does not', async () =
   assert.equal((await a.inject({ url: '/web/clock' })).statusCode, 401);
   assert.equal((await a.inject({ url: '/login' })).statusCode, 200);
   const clock = await a.inject({ url: '/web/clock', headers: { cookie: `rebound_token=${TOKEN}` } });
-  assert.deepEqual(clock.json(), { now: 1_700_000_000_000 });
+  assert.deepEqual(clock.json(), { now: 1_700_000_000_000, timeZone: 'UTC' });
   const page = await a.inject({ url: '/', headers: { cookie: `rebound_token=${TOKEN}` } });
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<script type="module" src="\/static\/app.js">/);

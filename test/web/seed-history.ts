@@ -7,6 +7,7 @@ const OK = '250 2.0.0 OK queued';
 const NOT_ACCEPTING = '451 4.3.2 System not accepting network messages';
 const BUSY = '421 4.7.0 Too many connections, try again later';
 const NO_USER = '550 5.1.1 The email account that you tried to reach does not exist';
+const LISTED = '554 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org';
 
 /** What the seeded history is, so the test can name a delivery and an address to look at. */
 export interface SeededHistory {
@@ -14,13 +15,16 @@ export interface SeededHistory {
   downDelivery: string;
   /** The address a 5.1.1 suppressed. */
   suppressed: string;
+  /** A delivery refused because the sending IP is on a block list. */
+  blockedDelivery: string;
 }
 
 /**
  * A day and a half of traffic driven through the real engine under a TestClock: a destination
  * that answers 4.3.2 for five hours and then recovers (deliveries delivered at attempts 2 and 3
  * of the seed schedule), one that is busy (421) once, one still down at the end (an open
- * incident), a healthy one, and a user-unknown bounce.
+ * incident), a healthy one, a user-unknown bounce, and a domain refusing the sender's IP for
+ * being on a block list.
  */
 export async function seedHistory(engine: Engine, clock: TestClock): Promise<SeededHistory> {
   let seq = 0;
@@ -39,10 +43,12 @@ export async function seedHistory(engine: Engine, clock: TestClock): Promise<See
   const busy = await send(['eve@busy.example', 'fay@busy.example']);
   const fine = await send(['gus@fine.example', 'hal@fine.example', 'ivy@fine.example']);
   const gone = await send(['nobody@gone.example']);
+  const listed = await send(['pat@strict.example', 'quinn@strict.example']);
   for (const id of sick) await attempt(id, NOT_ACCEPTING, 'mx1.sick.example');
   for (const id of busy) await attempt(id, BUSY, 'mx.busy.example');
   for (const id of fine) await attempt(id, OK, 'mx.fine.example');
   await attempt(gone[0]!, NO_USER, 'mx.gone.example');
+  for (const id of listed) await attempt(id, LISTED, 'mx.strict.example');
 
   clock.advance(HOUR);
   await attempt(sick[0]!, NOT_ACCEPTING, 'mx1.sick.example');
@@ -58,5 +64,5 @@ export async function seedHistory(engine: Engine, clock: TestClock): Promise<See
   clock.advance(HOUR);
   for (const id of down) await attempt(id, NOT_ACCEPTING, 'mx.down.example');
   clock.advance(2 * HOUR);
-  return { downDelivery: down[0]!, suppressed: 'nobody@gone.example' };
+  return { downDelivery: down[0]!, suppressed: 'nobody@gone.example', blockedDelivery: listed[0]! };
 }

@@ -5,6 +5,7 @@ import { messageRoutes } from './messages.ts';
 import { deliveryRoutes } from './deliveries.ts';
 import { bounceRoutes } from './bounces.ts';
 import { classifyRoutes } from './classify.ts';
+import { reasonRoutes } from './reasons.ts';
 import { addressRoutes } from './addresses.ts';
 import { destinationRoutes } from './destinations.ts';
 import { metricsApi, prometheusApi, segmentsApi } from './metrics-context.ts';
@@ -21,6 +22,7 @@ export const routes: RoutePlugin[] = [
   deliveryRoutes,
   bounceRoutes,
   classifyRoutes,
+  reasonRoutes,
   addressRoutes,
   destinationRoutes,
   metricsApi,

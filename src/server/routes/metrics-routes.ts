@@ -28,6 +28,7 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
     });
   };
   route('/v1/metrics/summary', 'Deferrals, failures, suppressions and resolutions over the window (docs/metrics.md)', (q) => metrics.summary(q));
+  route('/v1/metrics/refusals', 'Permanent failures over the window by code and reason, with the domains that refused most per reason', (q) => metrics.refusals(q));
   route('/v1/metrics/deferrals', 'Deferrals per hour or day (bucket) over the window', (q) => metrics.frequency(q, q.bucket));
   route('/v1/metrics/destinations', 'Destinations by deferrals over the window, most first (limit)', (q) => metrics.destinations(q, q.limit).then((destinations) => ({ destinations })));
   route('/v1/metrics/resolution', 'How deferred deliveries ended: delivered, failed or still waiting, and how long it took', (q) => metrics.resolution(q));

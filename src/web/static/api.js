@@ -32,6 +32,9 @@ export const summary = (from, to, extra = {}) => request('GET', '/v1/metrics/sum
 /** `{ bucket, total, byEnhanced, byReason, series: [{ start, total, byEnhanced, byReason }] }` */
 export const frequency = (from, to, bucket) => request('GET', '/v1/metrics/deferrals', { from, to, bucket });
 export const destinations = () => request('GET', '/v1/destinations');
+let guide = null;
+/** `{ reason: { category, summary, causes, whatToDo } }`, fetched once: the guide never changes while the server runs. */
+export const reasonGuide = () => (guide ??= request('GET', '/v1/reasons').then((r) => r.reasons, (err) => { guide = null; throw err; }));
 export const deliveryCounts = () => request('GET', '/v1/deliveries/counts');
 export const deliveries = (query) => request('GET', '/v1/deliveries', query);
 export const delivery = (id) => request('GET', `/v1/deliveries/${enc(id)}`);

@@ -2,7 +2,7 @@
 // module exports `mount(root, ctx)`, which builds the page's fixed parts (forms) once and
 // returns `refresh()`, called at once and then every POLL_MS without reloading the page.
 import * as api from './api.js';
-import { h } from './ui.js';
+import { fmtTime, h } from './ui.js';
 
 const POLL_MS = 5000;
 const PAGES = {
@@ -27,17 +27,20 @@ function parseHash() {
 }
 
 /** The window the figures cover, read from the server's clock so a test or time-scaled clock lines up. */
+let serverNow = null;
 async function timeWindow() {
-  const { now } = await api.serverClock();
+  const { now, timeZone } = await api.serverClock();
+  serverNow = now;
   const span = Number(windowSelect.value) * 1000;
-  return { from: now - span, to: now, now };
+  return { from: now - span, to: now, now, timeZone };
 }
 
 async function refresh(generation) {
   if (!current.refresh || generation !== current.generation) return;
   try {
     await current.refresh();
-    if (generation === current.generation) status.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes every ${POLL_MS / 1000} s`;
+    // the server's clock, as every time on the pages is (under --time-scale it is not the browser's)
+    if (generation === current.generation) status.textContent = `Updated ${serverNow === null ? '—' : fmtTime(serverNow)} (server clock) · refreshes every ${POLL_MS / 1000} s`;
   } catch (err) {
     status.textContent = `Could not update: ${err.message}`;
   } finally {

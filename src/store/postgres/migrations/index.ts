@@ -4,6 +4,7 @@ import { migration as m0003 } from './0003-webhooks.ts';
 import { migration as m0004 } from './0004-inbound-quarantine.ts';
 import { migration as m0005 } from './0005-api-tokens.ts';
 import { migration as m0006 } from './0006-drop-events-delivery-index.ts';
+import { migration as m0007 } from './0007-metric-refusals.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   m0004,
   m0005,
   m0006,
+  m0007,
 ];

@@ -21,6 +21,7 @@ export function mount(root, ctx) {
     const q = (ctx.params.get('q') ?? '').trim();
     if (!q) return;
     let data;
+    const guide = await api.reasonGuide().catch(() => null);
     try {
       data = q.includes('@')
         ? { address: await api.address(q), deliveries: (await api.deliveries({ recipient: q, limit: 50 })).deliveries }
@@ -33,10 +34,12 @@ export function mount(root, ctx) {
     const key = JSON.stringify(data);
     if (key === last) return;
     last = key;
-    out.replaceChildren(q.includes('@') ? addressView(q, data) : deliveryView(data));
+    out.replaceChildren(q.includes('@') ? addressView(q, data, guide) : deliveryView(data, guide));
   };
 
-  const act = (fn, email, verb) => async () => {
+  const act = (fn, email, verb, ask) => async () => {
+    // suppressing stops all mail to the address until someone reactivates it: asked, not one click
+    if (ask && !window.confirm(ask)) return;
     try {
       await fn(email);
       message.textContent = `${email} ${verb}.`;
@@ -47,7 +50,7 @@ export function mount(root, ctx) {
     }
   };
 
-  function addressView(email, data) {
+  function addressView(email, data, guide) {
     const a = data.address ?? data;
     const deliveries = data.deliveries ?? data.recentDeliveries ?? [];
     return h('section', {},
@@ -55,13 +58,14 @@ export function mount(root, ctx) {
       h('dl', { class: 'facts' },
         h('dt', {}, 'status'), h('dd', { 'data-testid': 'address-status' }, a.status ?? 'active'),
         h('dt', {}, 'until'), h('dd', {}, fmtTime(a.until)),
-        h('dt', {}, 'why'), h('dd', {}, a.reason ?? '—'),
+        h('dt', {}, 'why'), h('dd', {}, a.reason ?? '—', a.reason && guide?.[a.reason] ? h('span', { class: 'muted' }, ` — ${guide[a.reason].summary}`) : ''),
         h('dt', {}, 'deferrals'), h('dd', {}, String(a.deferralCount ?? 0)),
         h('dt', {}, 'failures'), h('dd', {}, String(a.failureCount ?? 0)),
         h('dt', {}, 'hard bounces'), h('dd', {}, String(a.hardBounceCount ?? 0))),
       h('p', {},
         h('button', { type: 'button', onclick: act(api.reactivate, email, 'reactivated') }, 'Reactivate'), ' ',
-        h('button', { type: 'button', class: 'secondary', onclick: act(api.suppress, email, 'suppressed') }, 'Suppress')),
+        h('button', { type: 'button', class: 'secondary', onclick: act(api.suppress, email, 'suppressed', `Suppress ${email}? No mail goes to it until someone reactivates it.`) }, 'Suppress')),
+      advice(a.status !== 'active' ? a.reason : null, guide),
       h('h2', {}, 'Deliveries'),
       table([
         { key: 'id', label: 'delivery', cell: (d) => link(lookupHref(d.id), d.id) },
@@ -72,9 +76,10 @@ export function mount(root, ctx) {
       ], deliveries, { testid: 'address-deliveries', empty: 'No deliveries to this address.' }));
   }
 
-  function deliveryView(data) {
+  function deliveryView(data, guide) {
     const d = data.delivery ?? data;
     const attempts = data.attempts ?? d.attempts ?? [];
+    const lastReason = Array.isArray(attempts) && attempts.length ? attempts[attempts.length - 1].reason : null;
     return h('section', {},
       h('h2', {}, `Delivery ${d.id}`),
       h('dl', { class: 'facts' },
@@ -84,6 +89,7 @@ export function mount(root, ctx) {
         h('dt', {}, 'next attempt'), h('dd', {}, fmtTime(d.nextAttemptAt)),
         h('dt', {}, 'policy rule'), h('dd', {}, d.rule ?? '—'),
         h('dt', {}, 'created'), h('dd', {}, fmtTime(d.createdAt))),
+      advice(d.status === 'delivered' ? null : lastReason, guide),
       h('h2', {}, 'Timeline'),
       table([
         { key: 'n', label: 'attempt', num: true },
@@ -98,4 +104,15 @@ export function mount(root, ctx) {
       ], Array.isArray(attempts) ? attempts : [], { testid: 'timeline', empty: 'No attempts yet.' }));
   }
   return refresh;
+}
+
+/** What a reason means and what to do about it (the guide `rebound explain` prints), or nothing. */
+function advice(reason, guide) {
+  const g = reason ? guide?.[reason] : null;
+  if (!g) return '';
+  return h('section', { class: 'advice', 'data-testid': 'advice' },
+    h('h3', {}, `${reason}: ${g.category.toLowerCase()}`),
+    h('p', {}, g.summary),
+    h('p', { class: 'hint' }, 'What to do:'),
+    h('ul', { class: 'todo' }, g.whatToDo.map((x) => h('li', {}, x))));
 }

@@ -14,8 +14,10 @@ export function mount(root, ctx) {
   const chart = h('div', { class: 'chart', 'data-testid': 'deferrals-chart' });
   const breakdown = h('div', { class: 'grid2' });
   const incidents = h('div');
+  const refused = h('div');
   root.append(
     h('h2', {}, 'At a glance'), cards,
+    h('h2', {}, 'Refused for good: what to do'), refused,
     h('h2', {}, 'Queue depth by status'), queue,
     h('h2', {}, 'Deferrals over time by ', h('label', {}, h('span', { class: 'sr-only' }, 'group by '), groupBy)), chart,
     breakdown,
@@ -26,13 +28,14 @@ export function mount(root, ctx) {
     const w = await ctx.timeWindow();
     // Hours up to a week (168 steps); days beyond, where hours would be a comb of 720 steps.
     const bucket = w.to - w.from > 7 * DAY_MS ? 'day' : 'hour';
-    const [sum, depth, freq] = await Promise.all([api.summary(w.from, w.to), api.deliveryCounts(), api.frequency(w.from, w.to, bucket)]);
+    const [sum, depth, freq, guide] = await Promise.all([api.summary(w.from, w.to), api.deliveryCounts(), api.frequency(w.from, w.to, bucket), api.reasonGuide()]);
     const key = JSON.stringify([sum, depth, freq, groupBy.value]);
     if (key === last) return;
     last = key;
 
     cards.replaceChildren(
       card('Deferrals', fmtNumber(sum.deferrals?.total ?? 0), 'deferrals-total'),
+      card('Refused for good', fmtNumber(sum.refusals?.total ?? 0), 'refusals-total'),
       card('Delivered after retry', fmtPercent(sum.retrySuccess?.rate), 'retry-rate'),
       card('Incidents resolved', fmtNumber(sum.resolution?.count ?? 0), 'incidents-resolved'),
       card('Open incidents', fmtNumber(sum.resolution?.open?.length ?? 0), 'incidents-open'),
@@ -50,11 +53,12 @@ export function mount(root, ctx) {
     if (series.length === 0) chart.replaceChildren(h('p', { class: 'empty' }, 'No deferrals in this window.'));
     else timeChart(chart, buckets.map((b) => b.at / 1000), series);
 
+    refused.replaceChildren(refusalTable(sum.refusals, guide));
     breakdown.replaceChildren(
       h('section', {}, h('h2', {}, 'Deferrals by enhanced code'),
         table([{ key: 0, label: 'code' }, { key: 1, label: 'deferrals', num: true }], counts(sum.deferrals?.byEnhanced), { testid: 'by-enhanced' })),
       h('section', {}, h('h2', {}, 'Deferrals by reason'),
-        table([{ key: 0, label: 'reason' }, { key: 1, label: 'deferrals', num: true }], counts(sum.deferrals?.byReason), { testid: 'by-reason' })),
+        table([{ key: 0, label: 'reason', cell: ([r]) => reasonLabel(r, guide) }, { key: 1, label: 'deferrals', num: true }], counts(sum.deferrals?.byReason), { testid: 'by-reason' })),
     );
     incidents.replaceChildren(table([
       { key: 'domain', label: 'destination', cell: (d) => link(`#/destinations?domain=${encodeURIComponent(d.domain)}`, d.domain) },
@@ -66,6 +70,26 @@ export function mount(root, ctx) {
   };
   groupBy.addEventListener('change', () => void refresh());
   return refresh;
+}
+
+/** A reason's name with its meaning beside it, so `notaccept` or `authfailure` needs no manual. */
+function reasonLabel(reason, guide) {
+  const g = guide?.[reason];
+  return g ? h('span', { title: g.summary }, h('code', {}, reason), ' ', h('span', { class: 'muted' }, `(${g.category.toLowerCase()})`)) : reason;
+}
+
+/**
+ * Permanent failures by reason, largest first, each with what the guide says to do first and the
+ * domains that refused most; the reason links to the recipients it hit (the touched segment).
+ */
+function refusalTable(refusals, guide) {
+  const rows = counts(refusals?.byReason).map(([reason, n]) => ({ reason, n, g: guide?.[reason], top: refusals.topDomainsByReason?.[reason] ?? [] }));
+  return table([
+    { key: 'reason', label: 'reason', cell: (r) => link(`#/segments?kind=touched&reason=${encodeURIComponent(r.reason)}`, reasonLabel(r.reason, guide)) },
+    { key: 'n', label: 'refused', num: true },
+    { key: 'todo', label: 'what to do', cell: (r) => (r.g ? h('ul', { class: 'todo' }, r.g.whatToDo.slice(0, 2).map((x) => h('li', {}, x))) : '—') },
+    { key: 'top', label: 'most from', cell: (r) => h('span', {}, r.top.slice(0, 3).flatMap((d, i) => [i ? ', ' : '', link(`#/destinations?domain=${encodeURIComponent(d.domain)}`, d.domain), ` (${fmtNumber(d.count)})`])) },
+  ], rows, { testid: 'refusals', empty: 'No permanent failures in this window.' });
 }
 
 /**

@@ -5,16 +5,20 @@ export const title = 'Segments';
 const FIELDS = ['kind', 'enhanced', 'reason', 'domain'];
 // The metrics' segment kinds (src/metrics/metrics-store.ts): waiting deliveries, addresses out of
 // use, and every recipient with an outcome in the window.
-const KINDS = ['deferred', 'held', 'unavailable', 'suppressed', 'touched'];
+// touched first: the API's default, and the one that is never empty once anything failed
+const KINDS = ['touched', 'deferred', 'held', 'unavailable', 'suppressed'];
 
 /** Affected recipients filtered by status, code, reason, domain and the window; CSV export of the same filter. */
 export function mount(root, ctx) {
   const inputs = {
     kind: h('select', { name: 'kind', id: 'seg-kind' }, KINDS.map((k) => h('option', { value: k }, k))),
-    enhanced: h('input', { name: 'enhanced', id: 'seg-enhanced', placeholder: '4.3.2', size: 8 }),
-    reason: h('input', { name: 'reason', id: 'seg-reason', placeholder: 'notaccept', size: 12 }),
-    domain: h('input', { name: 'domain', id: 'seg-domain', placeholder: 'example.com', size: 16 }),
+    enhanced: h('input', { name: 'enhanced', id: 'seg-enhanced', placeholder: 'any', size: 8 }),
+    reason: h('input', { name: 'reason', id: 'seg-reason', placeholder: 'any', size: 12, list: 'seg-reasons' }),
+    domain: h('input', { name: 'domain', id: 'seg-domain', placeholder: 'any', size: 16 }),
   };
+  // the reasons as suggestions: the filter takes one of them, and nobody should have to know them by heart
+  const reasons = h('datalist', { id: 'seg-reasons' });
+  api.reasonGuide().then((g) => reasons.replaceChildren(...Object.keys(g).sort().map((r) => h('option', { value: r }, g[r].category))), () => {});
   for (const f of FIELDS) if (ctx.params.get(f)) inputs[f].value = ctx.params.get(f);
   const csv = h('a', { href: '#', download: 'affected.csv', 'data-testid': 'csv-link' }, 'Export CSV');
   const results = h('div');
@@ -22,7 +26,7 @@ export function mount(root, ctx) {
   const form = h('form', { class: 'filters', 'aria-label': 'Segment filters' },
     FIELDS.map((f) => h('label', { for: inputs[f].id }, f === 'enhanced' ? 'enhanced code' : f === 'kind' ? 'status' : f, inputs[f])),
     h('button', { type: 'submit' }, 'Apply'), csv);
-  root.append(h('h2', {}, 'Affected recipients'), form, count, results);
+  root.append(h('h2', {}, 'Affected recipients'), form, reasons, count, results);
 
   const query = async () => {
     const w = await ctx.timeWindow();

@@ -9,10 +9,12 @@ const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'
 /** The hour × weekday heatmap of deferrals, in viridis steps with the count in every cell that has one (zero is left blank so the pattern stands out). */
 export function mount(root, ctx) {
   const grid = h('div');
-  root.append(h('h2', {}, 'Deferrals by weekday and hour (server time zone)'), grid);
+  const heading = h('h2', {}, 'Deferrals by weekday and hour');
+  root.append(heading, grid);
   let last = '';
   return async () => {
     const w = await ctx.timeWindow();
+    heading.textContent = `Deferrals by weekday and hour (${w.timeZone ?? 'UTC'})`;
     const sum = await api.summary(w.from, w.to);
     const key = JSON.stringify(sum.timeOfDay);
     if (key === last) return;
