@@ -24,6 +24,12 @@ export function table(columns, rows, { caption, empty = 'Nothing here yet.', tes
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : c.class }, c.label)))),
     h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => {
       const v = c.cell ? c.cell(r) : r[c.key];
+      // server replies can be long: clamped to three lines, the whole text on hover, click to expand
+      if (c.class === 'reply' && typeof v === 'string' && v.length > 160) {
+        const clamp = h('span', { class: 'clamp', title: v, tabindex: 0 }, v);
+        clamp.addEventListener('click', () => clamp.classList.toggle('open'));
+        return h('td', { class: 'reply', 'data-col': c.key }, clamp);
+      }
       return h('td', { class: c.num ? 'num' : c.class, 'data-col': c.key }, v instanceof Node ? v : fmtValue(v));
     })))));
 }

@@ -38,20 +38,25 @@ export function mount(root, ctx) {
           { key: 'lastReply', label: 'last reply', class: 'reply', cell: (d) => d.lastOutcome?.response ?? d.lastReply ?? '—' },
           { key: 'nextAttemptAt', label: 'next attempt', cell: (d) => fmtTime(d.nextAttemptAt) },
         ], rows, { testid: 'domain-deliveries', empty: 'No deliveries to this domain.' }),
+        rows.length >= 100
+          ? h('p', { class: 'hint', 'data-testid': 'domain-deliveries-more' }, 'The 100 newest deliveries. For all of them, export the recipients this domain touched: ',
+            link(`#/segments?kind=touched&domain=${encodeURIComponent(domain)}`, `segments for ${domain}`), '.')
+          : '',
       );
     }
 
     const ranked = list(sum.destinations, 'destinations');
     ranking.replaceChildren(
       h('h2', {}, 'Problematic servers'),
-      h('p', { class: 'hint' }, 'Most time unavailable in the window first, then most deferrals. Pick one to see its deliveries.'),
+      h('p', { class: 'hint' }, 'Most time unavailable in the window first, then most deferrals, then refusals. "Gave up" counts deliveries that failed after their retries ran out; "refused" counts permanent refusals (blocks, unknown users…), which the Overview explains. Pick one to see its deliveries.'),
       table([
         { key: 'rank', label: '#', num: true, cell: (d) => ranked.indexOf(d) + 1 },
         { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), d.domain) },
         { key: 'mxHosts', label: 'MX hosts', cell: (d) => (d.mxHosts ?? []).join(', ') },
         { key: 'unavailableSeconds', label: 'unavailable', num: true, cell: (d) => fmtDuration(d.unavailableSeconds) },
         { key: 'deferrals', label: 'deferrals', num: true },
-        { key: 'failures', label: 'failures', num: true },
+        { key: 'failures', label: 'gave up', num: true },
+        { key: 'refusals', label: 'refused', num: true },
         { key: 'retries', label: 'retries', num: true },
         { key: 'incidents', label: 'incidents', num: true },
         { key: 'open', label: 'incident open', cell: (d) => (d.open ? 'yes' : 'no') },
@@ -67,7 +72,7 @@ export function mount(root, ctx) {
         { key: 'mxHost', label: 'MX host' },
         { key: 'attemptCount', label: 'attempts', num: true },
         { key: 'successCount', label: 'successes', num: true },
-        { key: 'failureCount', label: 'failures', num: true },
+        { key: 'failureCount', label: 'failed attempts', num: true },
         { key: 'consecutiveFailures', label: 'failures in a row', num: true },
         { key: 'lastReply', label: 'last reply', class: 'reply' },
         { key: 'lastAt', label: 'last seen', cell: (d) => fmtTime(d.lastAt) },
