@@ -79,3 +79,22 @@ test('rebound token create | list | revoke on a SQLite file: made, listed by id 
   assert.match(again.stderr, /no token/);
   void store.close();
 });
+
+describe('the first start on PostgreSQL', { skip: skip ?? false }, () => {
+  test("prints the new token and how to make more, without the database URL's password", async (t) => {
+    const { spawnServe } = await import('./spawn-serve.ts');
+    const schema = newSchemaName();
+    t.after(() => dropSchema(schema));
+    // trust authentication here ignores the password; the point is that it is never echoed
+    const url = new URL(PG_URL);
+    url.password = 'S3cretPW-0123';
+    url.searchParams.set('schema', schema);
+    const db = url.toString();
+    const serve = await spawnServe(['--db', db, '--relay', 'smtp://127.0.0.1:9'], { REBOUND_API_TOKEN: '' });
+    t.after(() => serve.stop());
+    for (let i = 0; i < 200 && !serve.stderr().includes('More: rebound token create'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(serve.stderr(), /rbd_\w+/);
+    assert.match(serve.stderr(), /More: rebound token create --db 'postgres:\/\/[^':]+:…@[^']+schema=\w+' \(password left out\)/);
+    assert.ok(!serve.stderr().includes('S3cretPW') && !serve.stdout().includes('S3cretPW'), 'the password is not printed');
+  });
+});

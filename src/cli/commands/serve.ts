@@ -6,6 +6,12 @@ import { UsageError } from '../usage-error.ts';
 import { RuleFileError } from '../../classify/index.ts';
 import { PolicyFileError } from '../../policy/load-policy.ts';
 import { StoreOpenError } from '../../store/open-store.ts';
+import { redactUrl } from '../../store/postgres/postgres-store.ts';
+
+/** The --db to show back: a PostgreSQL URL's password never reaches the terminal or its scrollback. */
+function dbForDisplay(db: string): string {
+  return /^postgres(ql)?:\/\//.test(db) ? `'${redactUrl(db)}' (password left out)` : db;
+}
 
 interface Options {
   config?: string;
@@ -60,7 +66,7 @@ export function registerServe(program: Command): void {
         throw err instanceof WebhooksConfigError || err instanceof RuleFileError || err instanceof PolicyFileError || err instanceof StoreOpenError ? new UsageError(err.message) : err;
       });
       if (server.firstToken) {
-        process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${config.db}\n\n`);
+        process.stderr.write(`\nNo API token was configured, so one was made and stored (hashed). It is shown only now:\n\n  ${server.firstToken}\n\nUse it as "Authorization: Bearer TOKEN". More: rebound token create --db ${dbForDisplay(config.db)}\n\n`);
       }
       process.stderr.write(config.role === 'worker'
         ? 'rebound: worker node: delivering from the shared store; no HTTP API or bounce SMTP here (--role worker)\n'
