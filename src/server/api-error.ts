@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { storeUnavailable } from '../store/unavailable.ts';
 
 /** An API failure with its status; rendered as `{ error, details }`. */
 export class ApiError extends Error {
@@ -36,6 +37,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send({ error: `${field}: ${why}`, details: { field, problems: fe.validation.map((v) => ({ field: fieldOf(fe.validationContext, v), message: v.params?.additionalProperty ? 'unknown field' : v.message })) } });
     }
     const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+    const unavailable = status === 500 ? storeUnavailable(err) : null;
+    if (unavailable) {
+      // nothing was written (every write is one transaction); the client may try again
+      request.log.error({ event: 'http.store_unavailable', err }, 'request failed: the database is unavailable');
+      return reply.code(503).header('retry-after', '10').send({ error: `${unavailable}; nothing was recorded, try again later`, details: { code: (err as { code?: string }).code ?? null } });
+    }
     if (status === 500) {
       request.log.error({ event: 'http.error', err }, 'request failed');
       return reply.code(500).send({ error: 'internal error', details: {} });

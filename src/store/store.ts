@@ -103,6 +103,8 @@ export interface Store {
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
   /** The latest engine time written to deliveries or addresses (epoch ms), null when empty. */
   latestTime(): Promise<number | null>;
+  /** Resolves when the database answers a trivial query; rejects with its error when it does not. */
+  ping(): Promise<void>;
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
   getAddress(email: string): Promise<AddressRecord | null>;
   listAddressReports(email: string): Promise<AddressReportRecord[]>;

@@ -279,6 +279,10 @@ export class PostgresStore implements Store {
     })).map(rowToDelivery);
   }
 
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   async latestTime(): Promise<number | null> {
     const [r] = await this.read(deliveries.selectLatestTime);
     return r?.t === null || r?.t === undefined ? null : Number(r.t);

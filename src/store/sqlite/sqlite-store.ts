@@ -401,6 +401,10 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async latestTime(): Promise<number | null> {
     const [r] = this.all(deliveries.selectLatestTime);
     return r?.t === null || r?.t === undefined ? null : Number(r.t);
