@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { keyOf, locate } from './yaml-location.ts';
+import { keyOf, locate, yamlProblem } from './yaml-location.ts';
 import { policyFileSchema } from './schema.ts';
 import { compilePolicy, PolicyError } from './compile-policy.ts';
 import type { Policy } from './types.ts';
@@ -35,7 +35,7 @@ export function loadPolicyText(text: string, file = 'policy'): Policy {
   if (doc.errors.length > 0) {
     throw new PolicyFileError(file, doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return { key: '', line: pos?.line ?? null, column: pos?.col ?? null, message: `YAML: ${e.message.split('\n')[0]}` };
+      return { key: '', line: pos?.line ?? null, column: pos?.col ?? null, message: `not valid YAML: ${yamlProblem(e).what}` };
     }));
   }
   let data: unknown;

@@ -19,3 +19,22 @@ export function locate(doc: Document, lc: LineCounter, path: ReadonlyArray<Prope
   }
   return null;
 }
+
+/**
+ * A YAML syntax error as a person reads it: the yaml package's first line without its trailing
+ * " at line 3, column 1:" (which promised a code frame the one-line messages dropped), and the
+ * position apart, so callers write `file:line:column: what`.
+ */
+export function yamlProblem(err: { message: string; linePos?: ReadonlyArray<{ line: number; col: number }> }): { what: string; line: number | null; column: number | null } {
+  const first = err.message.split('\n')[0] ?? '';
+  const what = first.replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+  const pos = err.linePos?.[0];
+  const m = /at line (\d+), column (\d+)/.exec(first);
+  return { what, line: pos?.line ?? (m ? Number(m[1]) : null), column: pos?.col ?? (m ? Number(m[2]) : null) };
+}
+
+/** `file:3:1: what` (or `file: what` with no position). */
+export function yamlProblemText(file: string, err: { message: string; linePos?: ReadonlyArray<{ line: number; col: number }> }): string {
+  const p = yamlProblem(err);
+  return `${file}${p.line === null ? '' : `:${p.line}:${p.column}`}: not valid YAML: ${p.what}`;
+}

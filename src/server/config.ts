@@ -1,3 +1,4 @@
+import { yamlProblemText } from '../policy/yaml-location.ts';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -142,7 +143,7 @@ export function loadServeConfig(flags: Partial<Record<keyof ServeConfig, unknown
     try {
       parsed = parseYaml(text);
     } catch (err) {
-      throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+      throw new ConfigError(yamlProblemText(file, err as Error));
     }
     if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`${file}: expected a mapping of settings`);
     fromFile = (parsed ?? {}) as Record<string, unknown>;

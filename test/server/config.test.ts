@@ -38,6 +38,9 @@ describe('serve settings: flags > environment > file > defaults', () => {
     assert.throws(() => loadServeConfig({}, {}, file('prot: 80\n')), /unknown setting "prot"/);
     assert.throws(() => loadServeConfig({}, {}, file('- a\n- b\n')), /expected a mapping/);
     assert.throws(() => loadServeConfig({}, {}, '/nonexistent/rebound.yaml'), /cannot read config file/);
+    // a syntax error says where and what, and ends there (no colon promising a snippet)
+    assert.throws(() => loadServeConfig({}, {}, file('port: 8025\nrelay: [smtp://a\nlogLevel: info\n')), /rebound\.yaml:3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
+    assert.throws(() => loadServeConfig({}, {}, file('port: 1\nport: 2\n')), /rebound\.yaml:2:1: not valid YAML: Map keys must be unique$/);
   });
 
   test('garbage config files and environment values give a ConfigError or a valid config, never anything else', () => {

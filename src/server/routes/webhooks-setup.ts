@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { keyOf, locate } from '../../policy/yaml-location.ts';
+import { keyOf, locate, yamlProblemText } from '../../policy/yaml-location.ts';
 import { z } from 'zod';
 import type { Classifier } from '../../classify/index.ts';
 import type { Clock } from '../../engine/clock.ts';
@@ -52,7 +52,7 @@ export function loadWebhooksConfig(file: string): WebhooksConfig {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new WebhooksConfigError(doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]}`).join('\n'));
+    throw new WebhooksConfigError(doc.errors.map((e) => yamlProblemText(file, e)).join('\n'));
   }
   let parsed: unknown;
   try {
