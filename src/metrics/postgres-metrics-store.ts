@@ -208,7 +208,8 @@ export class PostgresMetricsStore implements MetricsStore {
       from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER, enhanced: q.enhanced ?? null, reason: q.reason ?? null, domain: q.domain ?? null,
     };
     const { text, values: args } = toNumbered(s, values);
-    const client = await this.store.pool.connect();
+    const { client, release } = await this.store.checkout();
+    let failure: unknown;
     try {
       // DECLARE takes no bind parameters: the filter values go in as literals, quoted by pg
       const sqlText = text.replace(/\$(\d+)/g, (_m, n: string) => literal(client, args[Number(n) - 1]));
@@ -226,10 +227,13 @@ export class PostgresMetricsStore implements MetricsStore {
         if (rows.length < SEGMENT_FETCH) break;
       }
       await client.query('COMMIT');
+    } catch (err) {
+      failure = err;
+      throw err;
     } finally {
       // a consumer that stops early lands here too: the transaction (and its cursor) goes with it
       await client.query('ROLLBACK').catch(() => {});
-      client.release();
+      release(failure);
     }
   }
 }

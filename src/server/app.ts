@@ -43,7 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 60_000,
     // an address may be 254 octets, and percent-encoded UTF-8 triples that: fastify's default of
     // 100 refused real addresses with a 414 (ids are bounded by their own schemas)
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // malformed URLs and over-long parameters are refused before routing; same JSON shape
     frameworkErrors: (err: { statusCode?: number; code?: string; message: string }, _req: unknown, reply: { code(n: number): { send(b: unknown): void } }) =>
       // the message quotes the URL: a long one is not echoed back whole

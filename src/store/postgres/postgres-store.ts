@@ -1,3 +1,4 @@
+import { storeUnavailable } from '../unavailable.ts';
 import pg from 'pg';
 import type { Change, ClaimRequest, DeliveryQuery, RecordItem, RecordState, Store, SubmitWrite } from '../store.ts';
 import type {
@@ -39,6 +40,12 @@ const MAX_TRIES = 5;
 const ROWS_PER_INSERT = 200;
 
 /** `postgres://user:secret@host/db` → `postgres://user:…@host/db`, for messages and logs. */
+/** A checked-out pool client and how to give it back (with the error that broke it, if one did). */
+export interface CheckedOut {
+  client: Client;
+  release: (err?: unknown) => void;
+}
+
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
 }
@@ -69,17 +76,42 @@ export class PostgresStore implements Store {
   }
 
   private async connect(): Promise<void> {
-    let client: Client;
+    let held: CheckedOut;
     try {
-      client = await this.pool.connect();
+      held = await this.checkout();
     } catch (err) {
       throw new Error(`cannot reach PostgreSQL at ${redactUrl(this.url)}: ${(err as Error).message}`, { cause: err });
     }
     try {
-      await migrate(client, migrations, this.schema);
+      await migrate(held.client, migrations, this.schema);
     } finally {
-      client.release();
+      held.release();
     }
+  }
+
+  /**
+   * A pool client for several statements. While it is checked out the pool no longer listens for
+   * its errors, and a connection the server ends between two statements (a restart, an
+   * administrator's pg_terminate_backend) would emit an 'error' nobody hears and stop the
+   * process. The listener here keeps the error, and `release` destroys such a client instead of
+   * handing a dead connection to the next caller.
+   */
+  async checkout(): Promise<CheckedOut> {
+    const client = await this.pool.connect();
+    let broken: Error | null = null;
+    const onError = (err: Error) => { broken = err; };
+    client.on('error', onError);
+    let released = false;
+    return {
+      client,
+      release: (err?: unknown) => {
+        if (released) return;
+        released = true;
+        client.off('error', onError);
+        const fatal = broken ?? (storeUnavailable(err) ? (err as Error) : null);
+        client.release(fatal ?? undefined);
+      },
+    };
   }
 
   /** Resolves once connected and migrated (for code beside the store that uses `pool` directly). */
@@ -97,18 +129,20 @@ export class PostgresStore implements Store {
   async transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
     await this.ready;
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const { client, release } = await this.checkout();
+      let failure: unknown;
       try {
         await client.query('BEGIN');
         const out = await work(client);
         await client.query('COMMIT');
         return out;
       } catch (err) {
+        failure = err;
         await client.query('ROLLBACK').catch(() => {});
         if (attempt < MAX_TRIES && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
         throw err;
       } finally {
-        client.release();
+        release(failure);
       }
     }
   }
@@ -377,13 +411,41 @@ export class PostgresStore implements Store {
   async listen(onWork: () => void): Promise<void> {
     await this.ready;
     if (this.listener) throw new Error('already listening');
+    await this.openListener(onWork);
+  }
+
+  /**
+   * The LISTEN connection. When the server ends it (a restart, a terminated backend) it is opened
+   * again a second later, and `onWork` runs once, since a notification may have been missed
+   * meanwhile; until then the scheduler's own polling still finds the work.
+   */
+  private async openListener(onWork: () => void): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
-    client.on('error', () => {});
+    let lost = false;
+    const reopen = () => {
+      if (lost || this.closed) return;
+      lost = true;
+      this.listener = null;
+      client.end().catch(() => {});
+      const retry = () => {
+        if (this.closed) return;
+        this.openListener(onWork).then(onWork, () => setTimeout(retry, 1000).unref());
+      };
+      setTimeout(retry, 1000).unref();
+    };
+    client.on('error', reopen);
+    client.on('end', reopen);
     client.on('notification', (n) => {
       if (n.channel === this.channel) onWork();
     });
-    await client.connect();
-    await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    } catch (err) {
+      lost = true; // the caller retries (or reports) this one; the listeners above must not
+      await client.end().catch(() => {});
+      throw err;
+    }
     this.listener = client;
   }
 

@@ -113,4 +113,28 @@ describe('PostgreSQL store: migrations and connection', { skip: skip ?? false },
     await woken;
     assert.ok(woke >= 1);
   });
+
+  test('a listener whose connection the server ends opens it again and still hears notifications', async (t) => {
+    const schema = newSchemaName();
+    t.after(() => dropSchema(schema));
+    const store = new PostgresStore(PG_URL, { schema, channel: schema });
+    t.after(() => store.close());
+    let woke = 0;
+    await store.listen(() => { woke++; });
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    t.after(() => admin.end());
+    const listening = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE query = $1", [`LISTEN "${schema}"`])).rows[0].n);
+    assert.equal(await listening(), 1);
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1", [`LISTEN "${schema}"`]);
+    // reopened about a second later (wall time: it is a reconnect, not a schedule)
+    for (let i = 0; i < 100 && (await listening()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await listening(), 1, 'the LISTEN connection is back');
+    for (let i = 0; i < 100 && woke === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const before = woke;
+    assert.ok(before >= 1, 'the reopened listener wakes the scheduler once, for what it may have missed');
+    await admin.query('SELECT pg_notify($1, $2)', [schema, '']);
+    for (let i = 0; i < 100 && woke === before; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(woke, before + 1);
+  });
 });
