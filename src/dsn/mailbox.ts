@@ -90,26 +90,62 @@ async function startsLikeMbox(path: string): Promise<boolean> {
 const SEPARATOR = Buffer.from('\n\nFrom ', 'latin1');
 const SEPARATOR_CRLF = Buffer.from('\r\n\r\nFrom ', 'latin1');
 
-/** The messages of an mbox file, streamed: memory holds one message at a time. */
-async function* mboxMessages(path: string): AsyncGenerator<Buffer> {
-  let pending: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path)) {
-    pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
-    for (;;) {
-      const lf = pending.indexOf(SEPARATOR, 1);
-      const crlf = pending.indexOf(SEPARATOR_CRLF, 1);
+/** Longest separator, less one byte: a separator may begin in the last this-many bytes of a chunk. */
+const HOLD_BACK = SEPARATOR_CRLF.length - 1;
+
+/**
+ * The messages of an mbox file, streamed: memory holds at most one message's first
+ * MAX_MESSAGE_BYTES (all a bounce parser reads) and one chunk. Each chunk is searched once, with
+ * the few bytes before it held back so a separator split across two reads is still found; the
+ * bytes of a runaway message past the cap are counted and dropped, never copied again.
+ */
+export async function* mboxMessages(path: string, options: { chunkBytes?: number; maxMessageBytes?: number } = {}): AsyncGenerator<Buffer> {
+  const max = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  let parts: Buffer[] = [];
+  let kept = 0;
+  let seen = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  const keep = (b: Buffer): void => {
+    if (b.length === 0) return;
+    if (kept < max) {
+      const take = b.subarray(0, max - kept);
+      parts.push(take);
+      kept += take.length;
+    }
+    seen += b.length;
+  };
+  const finish = (): Buffer => {
+    const message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    parts = [];
+    kept = 0;
+    seen = 0;
+    return message;
+  };
+  for await (const chunk of createReadStream(path, options.chunkBytes ? { highWaterMark: options.chunkBytes } : {})) {
+    const buf = carry.length === 0 ? (chunk as Buffer) : Buffer.concat([carry, chunk as Buffer]);
+    let pos = 0;
+    for (let from = 0; ;) {
+      const lf = buf.indexOf(SEPARATOR, from);
+      const crlf = buf.indexOf(SEPARATOR_CRLF, from);
       const at = lf === -1 ? crlf : crlf === -1 ? lf : Math.min(lf, crlf);
       if (at === -1) break;
+      // a separator at the very start of a message would make an empty one: not a boundary
+      if (at === pos && seen === 0) {
+        from = at + 1;
+        continue;
+      }
       const cut = at === crlf ? at + 4 : at + 2;
-      yield pending.subarray(0, cut);
-      pending = pending.subarray(cut);
+      keep(buf.subarray(pos, cut));
+      yield finish();
+      pos = cut;
+      from = cut;
     }
-    if (pending.length > MAX_MESSAGE_BYTES) {
-      // one runaway message: keep its start, which is all a bounce parser reads anyway
-      pending = pending.subarray(0, MAX_MESSAGE_BYTES);
-    }
+    const hold = Math.max(pos, buf.length - HOLD_BACK);
+    keep(buf.subarray(pos, hold));
+    carry = Buffer.from(buf.subarray(hold));
   }
-  if (pending.length > 0) yield pending;
+  keep(carry);
+  if (seen > 0) yield finish();
 }
 
 /**

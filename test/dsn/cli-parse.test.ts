@@ -110,3 +110,16 @@ test('rebound parse without a path is a usage error with exit code 2', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /missing required argument|give at least one/);
 });
+
+test('parse exits 1 only when nothing at all could be read, and a long path keeps its file name in the table', () => {
+  const none = run('/nonexistent/rebound-parse-test');
+  assert.equal(none.status, 1);
+  assert.match(none.stdout, /1 message: none; 1 unreadable/);
+  const mixed = run('/nonexistent/rebound-parse-test', join(fixtures, 'sendmail-dsn-two-recipients.eml'));
+  assert.equal(mixed.status, 0, 'one good file: the run is a success with a note');
+  const deep = mkdtempSync(join(tmpdir(), 'rebound-a-rather-long-directory-name-for-the-table-'));
+  const file = join(deep, 'bounce-number-0042.eml');
+  writeFileSync(file, readFileSync(join(fixtures, 'sendmail-dsn-two-recipients.eml')));
+  const row = run(file).stdout.split('\n')[1]!;
+  assert.match(row, /^…\S*bounce-number-0042\.eml /);
+});

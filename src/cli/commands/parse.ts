@@ -71,6 +71,11 @@ function cell(s: string | null | undefined, width: number): string {
   return v.length > width ? v.slice(0, width - 1) + '…' : v.padEnd(width);
 }
 
+/** A path cut from the left: its end (the file name, the #N of an mbox) is what tells rows apart. */
+function sourceCell(s: string, width: number): string {
+  return s.length > width ? '…' + s.slice(-(width - 1)) : s.padEnd(width);
+}
+
 interface Tally {
   messages: number;
   errors: number;
@@ -129,10 +134,10 @@ export function registerParse(program: Command): void {
         for (const r of parsed.recipients) count(tally.byReason, r.reason);
         let text: string;
         if (opts.jsonl) text = jsonlLine(found.source, parsed) + '\n';
-        else if (parsed.error !== null) text = `${cell(found.source, 40)} error: ${parsed.error}\n`;
-        else if (parsed.recipients.length === 0) text = `${cell(found.source, 40)} ${cell(parsed.kind, 9)} ${cell(parsed.mta, 14)} ${cell('(no recipient)', 32)}\n`;
+        else if (parsed.error !== null) text = `${sourceCell(found.source, 40)} error: ${parsed.error}\n`;
+        else if (parsed.recipients.length === 0) text = `${sourceCell(found.source, 40)} ${cell(parsed.kind, 9)} ${cell(parsed.mta, 14)} ${cell('(no recipient)', 32)}\n`;
         else {
-          text = parsed.recipients.map((r, i) => `${cell(i === 0 ? found.source : '', 40)} ${cell(i === 0 ? parsed.kind : '', 9)} ${cell(i === 0 ? parsed.mta : '', 14)} ${cell(r.recipient || '(none named)', 32)} ${cell(r.status, 7)} ${cell(r.reason, 15)} ${r.action}`).join('\n') + '\n';
+          text = parsed.recipients.map((r, i) => `${sourceCell(i === 0 ? found.source : '', 40)} ${cell(i === 0 ? parsed.kind : '', 9)} ${cell(i === 0 ? parsed.mta : '', 14)} ${cell(r.recipient || '(none named)', 32)} ${cell(r.status, 7)} ${cell(r.reason, 15)} ${r.action}`).join('\n') + '\n';
         }
         const sharesTerminal = showProgress && out.isTTY === true;
         if (sharesTerminal) progress.clear();
@@ -141,5 +146,8 @@ export function registerParse(program: Command): void {
       }
       progress.clear();
       if (!opts.jsonl) out.write(summary(tally));
+      // the run goes on past a bad file, but a run where nothing at all could be read is a failure a
+      // script must be able to see
+      if (tally.messages > 0 && tally.errors === tally.messages) process.exitCode = 1;
     });
 }
