@@ -42,17 +42,24 @@ const durationText = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const duration = byKind<number>({ string: durationText, number: durationText }, 'a duration like "90s", "20m", "7d"');
 const positiveDuration = duration.refine((ms) => ms >= 1000, 'must be at least 1s');
 
+// Every key of a backoff object may be left out, as everywhere in a policy file: the built-in
+// schedule's values fill in (20m doubling, at most 4h, at least 5m, full jitter), and a longer
+// `initial` than 4h raises the cap to it.
+const DEFAULT_INITIAL_MS = 20 * 60_000;
+const DEFAULT_MAX_MS = 4 * 3_600_000;
 const backoff = z.strictObject({
-  initial: positiveDuration,
+  initial: positiveDuration.optional(),
   factor: z.number().min(1).max(10).default(2),
-  max: positiveDuration,
+  max: positiveDuration.optional(),
   min: positiveDuration.optional(),
   jitter: z.enum(['full', 'none']).default('full'),
 }).transform((b, ctx): Schedule => {
-  const min = b.min ?? Math.min(b.initial, 300_000);
-  if (b.max < b.initial) ctx.addIssue({ code: 'custom', message: 'max must not be shorter than initial', path: ['max'] });
-  if (min > b.initial) ctx.addIssue({ code: 'custom', message: 'min must not be longer than initial', path: ['min'] });
-  return { kind: 'backoff', initial: b.initial, factor: b.factor, max: b.max, min, jitter: b.jitter };
+  const initial = b.initial ?? DEFAULT_INITIAL_MS;
+  const max = b.max ?? Math.max(initial, DEFAULT_MAX_MS);
+  const min = b.min ?? Math.min(initial, 300_000);
+  if (max < initial) ctx.addIssue({ code: 'custom', message: 'max must not be shorter than initial', path: ['max'] });
+  if (min > initial) ctx.addIssue({ code: 'custom', message: 'min must not be longer than initial', path: ['min'] });
+  return { kind: 'backoff', initial, factor: b.factor, max, min, jitter: b.jitter };
 });
 
 const intervalsText = z.string().transform((s, ctx): Schedule => {

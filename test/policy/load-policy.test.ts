@@ -171,3 +171,10 @@ test('any text either loads or fails with PolicyFileError', () => {
     }
   }), { numRuns: 1500 });
 });
+
+test('a backoff object may leave out any key, like every key of a policy file: the built-in values fill in', () => {
+  const p = loadPolicyText('retry: { schedule: { initial: 30m } }\n');
+  assert.deepEqual(p.rules.find((r) => r.id === 'default/retryable')!.schedule, { kind: 'backoff', initial: 30 * 60_000, factor: 2, max: 4 * 3_600_000, min: 5 * 60_000, jitter: 'full' });
+  const long = loadPolicyText('rules:\n  - id: slow\n    match: { enhanced: "4.2.2" }\n    retry: { initial: 6h }\n');
+  assert.deepEqual(long.rules[0]!.schedule, { kind: 'backoff', initial: 6 * 3_600_000, factor: 2, max: 6 * 3_600_000, min: 5 * 60_000, jitter: 'full' });
+});
