@@ -24,6 +24,13 @@ test('rebound address suppress, show and reactivate change and report one addres
   assert.match(shown.stdout, /jane@example\.org: suppressed \(complaint\)/);
   const r = rebound('address', 'reactivate', 'jane@example.org', '--json');
   assert.equal(JSON.parse(r.stdout).status, 'active');
-  assert.equal(rebound('address', 'reactivate', 'nobody@example.org').status, 2);
+  // an address nothing was ever recorded against is active: reactivating it changes nothing, and says so
+  const never = rebound('address', 'reactivate', 'nobody@example.org');
+  assert.equal(never.status, 0);
+  assert.match(never.stderr, /nobody@example\.org is already active: nothing changed/);
+  assert.match(never.stdout, /nobody@example\.org: active \(no deferral, failure or report recorded\)/);
+  // an internationalised domain is the same address in either form, as in the API
+  assert.equal(rebound('address', 'suppress', 'anna@Bücher.example').status, 0);
+  assert.match(rebound('address', 'show', 'anna@xn--bcher-kva.example').stdout, /anna@xn--bcher-kva\.example: suppressed/);
   assert.equal(rebound('address', 'show', 'not an address').status, 2);
 });

@@ -1,3 +1,4 @@
+import { addressKey } from '../../engine/address-key.ts';
 import type { Command } from 'commander';
 import { Engine } from '../../engine/engine.ts';
 import { RealClock } from '../../engine/clock.ts';
@@ -57,10 +58,10 @@ export function registerAddress(program: Command): void {
       await withEngine(opts, false, async (engine) => {
         const e = checkEmail(email);
         const before = await engine.store.getAddress(e);
-        if (!before) throw new UsageError(`${e} is not known: nothing to reactivate`);
-        // the same end state is success for a script; the API answers 409 here, being REST
-        if (before.status === 'active') process.stderr.write(`${e} is already active: nothing changed\n`);
-        const a = before.status === 'active' ? before : await engine.reactivateAddress(e);
+        // an address with no row has had no trouble: it is active, as `show` says. The same end state
+        // is success for a script; the API answers 409 here, being REST
+        if (!before || before.status === 'active') process.stderr.write(`${e} is already active: nothing changed\n`);
+        const a = !before || before.status === 'active' ? before : await engine.reactivateAddress(e);
         process.stdout.write(opts.json ? JSON.stringify(a, isoTimes) + '\n' : render(e, a) + '\n');
       });
     });
@@ -83,7 +84,7 @@ export function registerAddress(program: Command): void {
 }
 
 function checkEmail(email: string): string {
-  const e = email.trim().toLowerCase();
+  const e = addressKey(email);
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(e) || e.length > 320) throw new UsageError(`not an email address: ${JSON.stringify(email.slice(0, 100))}`);
   return e;
 }
@@ -99,7 +100,7 @@ async function withEngine(opts: DbOption, create: boolean, fn: (engine: Engine) 
 }
 
 function render(email: string, a: AddressRecord | null): string {
-  if (!a) return `${email}: active (never seen)`;
+  if (!a) return `${email}: active (no deferral, failure or report recorded)`;
   const lines = [`${email}: ${a.status}${a.reason ? ` (${a.reason})` : ''}`];
   if (a.status === 'unavailable' && a.until !== null) lines.push(`  active again at ${new Date(a.until).toISOString()}`);
   lines.push(`  deferrals ${a.deferralCount}, failures ${a.failureCount}, hard bounces ${a.hardBounceCount}`);
