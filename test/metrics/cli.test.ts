@@ -67,3 +67,22 @@ test('rebound report on a store whose time runs ahead of the wall clock (serve -
   const top = s.destinations.find((d) => d.domain === 'b.example');
   assert.ok(top && top.unavailableSeconds >= 5 * 3600, JSON.stringify(s.destinations));
 });
+
+test('rebound segment export right after rebound address suppress, on a store ahead of the wall clock, lists the address', async (t) => {
+  const { SqliteStore } = await import('../../src/store/sqlite/sqlite-store.ts');
+  const { Engine } = await import('../../src/engine/engine.ts');
+  const { TestClock } = await import('../../src/engine/clock.ts');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-segment-ahead-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'r.db');
+  // as after `rebound demo --keep`: the engine ran two days ahead of the wall clock
+  const store = new SqliteStore(db);
+  await new Engine({ store, clock: new TestClock(Date.now() + 2 * 86_400_000) }).submit({ from: 'a@sender.test', raw: 'Subject: x\r\n\r\ny\r\n' }, ['x@example.test']);
+  await store.close();
+  assert.equal(spawnSync(bin, ['address', 'suppress', 'gone@example.test', '--db', db], { encoding: 'utf8' }).status, 0);
+  const out = spawnSync(bin, ['segment', 'export', '--db', db, '--kind', 'suppressed', '--format', 'jsonl'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(out.stdout.trim().split('\n').map((l) => JSON.parse(l).recipient), ['gone@example.test']);
+});

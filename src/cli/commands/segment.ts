@@ -43,7 +43,9 @@ export function registerSegment(program: Command): void {
         try {
           q = parseMetricsQuery({
             from: opts.from ?? '0', to: opts.to, enhanced: opts.enhanced, reason: opts.reason, domain: opts.domain, kind: opts.kind, format: opts.format,
-          }, await storeNow(store));
+            // the window ends after "now": a row written at the store's latest instant (an address
+            // suppressed a moment ago, under a clock ahead of the wall) is inside it
+          }, (await storeNow(store)) + 1);
         } catch (err) {
           if (err instanceof MetricsQueryError) throw new UsageError(err.message);
           throw err;
