@@ -124,6 +124,14 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.equal(shown.statusCode, 200, shown.body);
     const suppressed = await s.server.app.inject({ method: 'POST', url: `/v1/addresses/${encodeURIComponent(long)}/suppress`, headers: auth() });
     assert.equal((suppressed.json() as { status: string }).status, 'suppressed');
+    const annaId = (sent.json() as { deliveries: Array<{ id: string; recipient: string }> }).deliveries.find((d) => d.recipient.startsWith('anna@'))!.id;
+    const listed = await s.server.app.inject({ method: 'GET', url: `/v1/deliveries?recipient=${encodeURIComponent('anna@bücher.example')}`, headers: auth() });
+    assert.deepEqual((listed.json() as { deliveries: Array<{ id: string }> }).deliveries.map((d) => d.id), [annaId]);
+    const bounced = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), ...json }, payload: { reply: '550 5.1.1 no such user', recipient: 'anna@bücher.example', deliveryId: annaId } });
+    assert.equal(bounced.statusCode, 202, bounced.body);
+    // only ASCII letters are folded: a Unicode case mapping onto ASCII (the Kelvin sign) would reach another mailbox
+    const kelvin = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: ['\u212Aate@example.test'], subject: 's', text: 't' } });
+    assert.deepEqual((kelvin.json() as { deliveries: Array<{ recipient: string }> }).deliveries.map((d) => d.recipient), ['\u212Aate@example.test']);
     for (const form of ['anna@bücher.example', 'anna@xn--bcher-kva.example', 'ANNA@BÜCHER.EXAMPLE']) {
       const idn = await s.server.app.inject({ method: 'GET', url: `/v1/addresses/${encodeURIComponent(form)}`, headers: auth() });
       assert.equal(idn.statusCode, 200, `${form}: ${idn.body}`);

@@ -1,3 +1,4 @@
+import { addressKey } from '../../engine/address-key.ts';
 import type { FastifyInstance } from 'fastify';
 import type { BounceEvent } from '../../classify/bounce-event.ts';
 import { bounceToEvents, parseBounce } from '../../dsn/index.ts';
@@ -73,7 +74,7 @@ export async function bounceRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       if (b.deliveryId !== undefined) {
         const d = await ctx.store.getDelivery(b.deliveryId);
         if (!d) throw new ApiError(404, `no delivery ${b.deliveryId}`, { field: 'body.deliveryId' });
-        if (d.recipient !== b.recipient.trim().toLowerCase()) throw new ApiError(409, `delivery ${b.deliveryId} is for another recipient`, { field: 'body.recipient', deliveryRecipient: d.recipient });
+        if (d.recipient !== addressKey(b.recipient)) throw new ApiError(409, `delivery ${b.deliveryId} is for another recipient`, { field: 'body.recipient', deliveryRecipient: d.recipient });
       }
       const classification = ctx.classifier.classify(b.reply);
       events = [{

@@ -47,7 +47,17 @@ export interface CheckedOut {
 }
 
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
+  // parsed as pg parses it: the userinfo ends at the last "@", and a password may also come as
+  // ?password=; what does not parse is cut after the scheme rather than risk echoing a secret
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '…';
+    for (const key of [...u.searchParams.keys()]) if (/pass|secret|token|key/i.test(key)) u.searchParams.set(key, '…');
+    return u.toString().replace(/%E2%80%A6/g, '…');
+  } catch {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+    return `${scheme}… (a URL that does not parse)`;
+  }
 }
 
 /**

@@ -22,10 +22,20 @@ async function rows(schema: string, sql: string): Promise<Array<Record<string, u
 
 test('a malformed postgres:// location is refused with a clear error that hides the password', () => {
   assert.throws(() => openStore('postgres://rebound:s3cret@[bad-host/db'), (err: Error) => {
-    assert.match(err.message, /not a usable PostgreSQL URL: postgres:\/\/rebound:…@/);
+    assert.match(err.message, /not a usable PostgreSQL URL: postgres:\/\/… \(a URL that does not parse\)/);
     assert.doesNotMatch(err.message, /s3cret/);
     return true;
   });
+});
+
+test('redactUrl hides a password in every form pg reads one: userinfo (up to the last "@"), a ?password= parameter', async () => {
+  const { redactUrl } = await import('../../../src/store/postgres/postgres-store.ts');
+  for (const [url, shown] of [
+    ['postgres://rebound:s3cret@db.example:5432/rebound?schema=a', 'postgres://rebound:…@db.example:5432/rebound?schema=a'],
+    ['postgres://rebound:s3c@ret@db.example/rebound', 'postgres://rebound:…@db.example/rebound'],
+    ['postgres://rebound@db.example/rebound?password=s3cret&schema=a', 'postgres://rebound@db.example/rebound?password=…&schema=a'],
+    ['postgres://db.example/rebound', 'postgres://db.example/rebound'],
+  ]) assert.equal(redactUrl(url!), shown);
 });
 
 describe('PostgreSQL store: migrations and connection', { skip: skip ?? false }, () => {
