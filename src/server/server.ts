@@ -101,7 +101,11 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
 
   let firstToken: string | null = null;
   if (config.apiTokens.length === 0 && (await tokens.count()) === 0) {
-    firstToken = (await tokens.create('first start')).token;
+    const made = await tokens.create('first start');
+    firstToken = made.token;
+    // shown only after a good start: a start that fails later must not leave a full-access token
+    // nobody was told, which would also keep the next start from making (and showing) one
+    started.push(() => tokens.revoke(made.info.id));
   }
 
   const smtp = options.transport ?? new SmtpTransport({

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -38,6 +38,11 @@ test('rebound backup copies a store that is open and being written, into one che
   assert.equal((await copy.getAddress('gone@example.org'))?.status, 'suppressed');
   assert.equal((await copy.countDeliveries()).queued, 50);
 
+  // a file of the user's that happens to sit beside the target is never touched
+  const to2 = join(dir, 'copy2.db');
+  writeFileSync(`${to2}.partial`, 'precious');
+  assert.equal(rebound('backup', '--db', db, '--to', to2).status, 0);
+  assert.equal(readFileSync(`${to2}.partial`, 'utf8'), 'precious');
   const again = rebound('backup', '--db', db, '--to', to);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /exists \(pass --force/);

@@ -25,7 +25,8 @@ test('serve whose SMTP port is taken exits non-zero naming the port, and leaves 
   await close(probe);
 
   const child = spawn(bin, ['serve', '--db', join(dir, 'r.db'), '--port', String(httpPort), '--smtp-port', String(portOf(taken)), '--relay', 'smtp://127.0.0.1:9'], {
-    env: { ...process.env, REBOUND_API_TOKEN: 'failed-start-token-0123456789', REBOUND_LOG_LEVEL: 'silent' },
+    // no token configured: the first start makes one, and must not keep it when the start fails
+    env: { ...process.env, REBOUND_API_TOKEN: '', REBOUND_LOG_LEVEL: 'silent' },
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -36,4 +37,9 @@ test('serve whose SMTP port is taken exits non-zero naming the port, and leaves 
   assert.match(stderr, new RegExp(`EADDRINUSE.*:${portOf(taken)}`));
   const again = await listen(httpPort); // the HTTP listener it had opened is closed again
   await close(again);
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(dir, 'r.db'), { readonly: true });
+  const tokens = (db.prepare('SELECT count(*) AS n FROM api_tokens').get() as { n: number }).n;
+  db.close();
+  assert.equal(tokens, 0, 'no full-access token nobody was shown is left behind');
 });

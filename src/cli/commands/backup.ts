@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openCommandStore } from '../open-db.ts';
@@ -30,12 +31,13 @@ export function registerBackup(program: Command): void {
       }
       if (existsSync(opts.to) && !opts.force) throw new UsageError(`${opts.to} exists (pass --force to replace it)`);
       const store = openCommandStore(opts.db);
-      const partial = `${opts.to}.partial`;
+      // a name of our own beside --to (the same file system, so the final rename is atomic) that
+      // cannot be a file of the user's: nothing but this run's own copy is ever removed
+      const partial = `${opts.to}.rebound-backup-${process.pid}-${randomBytes(6).toString('hex')}`;
       try {
         if (!(store instanceof SqliteStore)) throw new UsageError('rebound backup copies SQLite files; for PostgreSQL use pg_dump');
         const damage = store.quickCheck();
         if (damage) throw new UsageError(`the database is damaged (SQLite quick_check: ${damage}); a copy would be damaged too`);
-        rmSync(partial, { force: true });
         const started = Date.now();
         await store.db.backup(partial);
         // checked as a plain file: opening it as a store would run migrations on the backup
