@@ -24,14 +24,21 @@ export interface InboundOptions {
 }
 
 const MAX_CLIENTS = 200;
+/** Connections at once from one client address (Postfix allows 50 of its 100): one address cannot take every slot. */
+export const MAX_CLIENTS_PER_ADDRESS = 20;
 /**
- * The whole message must arrive within this much wall time after DATA. smtp-server's own idle
- * timeout never fires for a client that sends a byte every few seconds, and such a trickle
- * would hold one of the 200 connection slots for ever. RFC 5321 4.5.3.2 gives a sender 3
- * minutes per data block and 10 for the end of data; 10 minutes for the whole of a message
- * capped at a few megabytes is generous to any real MTA.
+ * smtp-server's idle timeout measures silence, so a client sending a NOOP or a byte every few
+ * seconds would hold a connection slot for ever. Two deadlines of wall time bound every
+ * connection instead:
+ * - a MAIL FROM must come within 2 minutes of the greeting or of the end of the previous
+ *   message (RFC 5321 4.5.3.2 gives a server 5 minutes for each command; a real MTA sends the
+ *   next one at once);
+ * - from MAIL FROM, the whole transaction (RCPT, DATA, the message) must end within 10 minutes
+ *   (3 minutes per data block and 10 for the end of data in 4.5.3.2: generous for a message
+ *   capped at a few megabytes).
  */
-export const DATA_DEADLINE_MS = 10 * 60_000;
+export const IDLE_DEADLINE_MS = 2 * 60_000;
+export const TRANSACTION_DEADLINE_MS = 10 * 60_000;
 
 const wallTimer = (ms: number, onExpire: () => void) => {
   const timer = setTimeout(onExpire, ms);
@@ -68,6 +75,19 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
   const limiter = new RateLimiter(options.ratePerMinute);
   const startTimer = options.startTimer ?? wallTimer;
   const domain = options.returnPathDomain.toLowerCase();
+  const perAddress = new Map<string, number>();
+  const deadlines = new Map<string, () => void>();
+  /** (Re)arms the one deadline a session has; when it passes, the client is told and disconnected. */
+  const arm = (session: SMTPServerSession, ms: number, event: string, why: string): void => {
+    deadlines.get(session.id)?.();
+    deadlines.set(session.id, startTimer(ms, () => {
+      deadlines.delete(session.id);
+      const connection = [...server.connections].find((c) => c.session === session);
+      options.logger.warn({ event, client: session.remoteAddress }, `${why}, connection closed`);
+      connection?.send(421, `4.4.2 ${options.returnPathDomain} ${why}, closing connection`);
+      connection?.close();
+    }));
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -76,12 +96,33 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
     logger: false,
     // connections at once, from everyone: a flood of idle ones cannot exhaust the process
     maxClients: MAX_CLIENTS,
+    onConnect(session: SMTPServerSession, callback: (err?: Error) => void) {
+      const n = perAddress.get(session.remoteAddress) ?? 0;
+      if (n >= MAX_CLIENTS_PER_ADDRESS) {
+        options.logger.warn({ event: 'smtp.too_many_connections', client: session.remoteAddress }, 'client over its connection limit');
+        return callback(smtpError(421, `4.7.0 Too many connections from your address (at most ${MAX_CLIENTS_PER_ADDRESS}), try again later`));
+      }
+      perAddress.set(session.remoteAddress, n + 1);
+      // counted until onClose, which smtp-server calls for every connection onConnect accepted
+      (session as SMTPServerSession & { counted?: boolean }).counted = true;
+      arm(session, IDLE_DEADLINE_MS, 'smtp.idle_timeout', `no message begun within ${IDLE_DEADLINE_MS / 60_000} minutes`);
+      callback();
+    },
+    onClose(session: SMTPServerSession) {
+      deadlines.get(session.id)?.();
+      deadlines.delete(session.id);
+      if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
+      const n = (perAddress.get(session.remoteAddress) ?? 1) - 1;
+      if (n > 0) perAddress.set(session.remoteAddress, n);
+      else perAddress.delete(session.remoteAddress);
+    },
     // the rate counts messages, at MAIL FROM: one connection sending many is counted for each
     onMailFrom(_address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error) => void) {
       if (!limiter.allow(session.remoteAddress)) {
         options.logger.warn({ event: 'smtp.rate_limited', client: session.remoteAddress }, 'client over its rate');
         return callback(smtpError(421, '4.7.0 Too many messages from your address, try again later'));
       }
+      arm(session, TRANSACTION_DEADLINE_MS, 'smtp.data_timeout', `message not received within ${TRANSACTION_DEADLINE_MS / 60_000} minutes of MAIL FROM`);
       callback();
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error) => void) {
@@ -102,22 +143,19 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
       });
       // a client that goes away mid-message destroys the stream with an error; nothing was accepted
       stream.on('error', () => {});
-      const cancelDeadline = startTimer(DATA_DEADLINE_MS, () => {
-        const connection = [...server.connections].find((c) => c.session === session);
-        options.logger.warn({ event: 'smtp.data_timeout', client: session.remoteAddress, receivedBytes: received }, 'message not received in time, connection closed');
-        connection?.send(421, `4.4.2 ${options.returnPathDomain} message not received within ${DATA_DEADLINE_MS / 60_000} minutes, closing connection`);
-        connection?.close();
-      });
-      stream.on('close', cancelDeadline);
+      // the message is in (whatever the answer): the next one must begin within the idle deadline
+      const done = (err?: Error) => {
+        arm(session, IDLE_DEADLINE_MS, 'smtp.idle_timeout', `no message begun within ${IDLE_DEADLINE_MS / 60_000} minutes`);
+        callback(err);
+      };
       stream.on('end', () => {
-        cancelDeadline();
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-          return callback(smtpError(552, `5.3.4 Message too big (limit ${options.maxBytes} bytes)`));
+          return done(smtpError(552, `5.3.4 Message too big (limit ${options.maxBytes} bytes)`));
         }
         const raw = Buffer.concat(chunks);
-        void handle(raw, session).then(() => callback(), (err: Error) => {
+        void handle(raw, session).then(() => done(), (err: Error) => {
           options.logger.error({ event: 'smtp.bounce_failed', err }, 'could not record a bounce');
-          callback(smtpError(451, '4.3.0 Could not record the bounce, try again later'));
+          done(smtpError(451, '4.3.0 Could not record the bounce, try again later'));
         });
       });
     },
