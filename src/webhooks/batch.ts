@@ -1,5 +1,6 @@
 import { NORMALIZERS } from './providers/index.ts';
 import { readPayload, DEFAULT_LIMITS } from './read-payload.ts';
+import { WebhookPayloadError } from './payload-error.ts';
 import type { NormalizeOptions, NormalizedBatch, NormalizedEvent, ProviderName, ResultCounts, WebhookResult } from './types.ts';
 
 /**
@@ -8,6 +9,7 @@ import type { NormalizeOptions, NormalizedBatch, NormalizedEvent, ProviderName, 
  * event inside a good batch becomes an "unknown" result and the rest still count.
  */
 export function normalizeWebhook(provider: ProviderName, raw: string | Uint8Array, options: NormalizeOptions): NormalizedBatch {
+  if (!Object.hasOwn(NORMALIZERS, provider)) throw new WebhookPayloadError(String(provider).slice(0, 40), `not a provider Rebound reads (one of ${Object.keys(NORMALIZERS).join(', ')})`);
   const payload = readPayload(provider, raw, options.limits ?? DEFAULT_LIMITS);
   const results = NORMALIZERS[provider](payload, options);
   return { provider, results, counts: countResults(results) };

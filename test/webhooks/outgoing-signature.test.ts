@@ -26,6 +26,15 @@ test('a changed body, another secret, or an old timestamp is refused', () => {
   assert.equal(failure(verify(h, body, 'whsec_other', { now: () => NOW })), 'bad-signature');
   assert.equal(failure(verify(h, body, 'whsec_test', { now: () => NOW + 6 * 60 * 1000 })), 'expired');
   assert.ok(verify(h, body, 'whsec_test', { now: () => NOW + 6 * 60 * 1000, toleranceMs: 10 * 60 * 1000 }).ok);
+  // the detail says which way the clock is off
+  assert.deepEqual(verify(h, body, 'whsec_test', { now: () => NOW + 6 * 60 * 1000 }), { ok: false, failure: 'expired', detail: 'signed 360 s ago' });
+  assert.deepEqual(verify(h, body, 'whsec_test', { now: () => NOW - 6 * 60 * 1000 }), { ok: false, failure: 'expired', detail: 'signed 360 s in the future' });
+});
+
+test('normalizeWebhook with a provider it does not read says so (it threw a TypeError)', async () => {
+  const { normalizeWebhook, WebhookPayloadError } = await import('../../src/webhooks/index.ts');
+  assert.throws(() => normalizeWebhook('hotmail' as never, '[]', { classify: () => ({}) as never, now: () => 0 }),
+    (err: Error) => err instanceof WebhookPayloadError && /hotmail webhook: not a provider Rebound reads \(one of ses, sendgrid, mailgun, postmark, sparkpost\)/.test(err.message));
 });
 
 test('a timestamp moved in the header no longer matches its v1', () => {

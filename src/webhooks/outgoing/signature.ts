@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual, VERIFIED, refuse } from '../signatures/verify-result.ts';
+import { constantTimeEqual, VERIFIED, refuse, signedWhen } from '../signatures/verify-result.ts';
 import type { VerifyResult } from '../signatures/verify-result.ts';
 
 /**
@@ -64,7 +64,7 @@ export function verify(
   const parsed = parseSignatureHeader(header);
   if (parsed === null) return refuse('malformed', `${SIGNATURE_HEADER} is not t=<seconds>,v1=<hex>`);
   const age = options.now() - parsed.timestamp * 1000;
-  if (Math.abs(age) > (options.toleranceMs ?? DEFAULT_TOLERANCE_MS)) return refuse('expired', `signed ${Math.round(age / 1000)} s from now`);
+  if (Math.abs(age) > (options.toleranceMs ?? DEFAULT_TOLERANCE_MS)) return refuse('expired', signedWhen(age));
   const list = typeof secrets === 'string' ? [secrets] : secrets;
   let match = false;
   for (const secret of list) {

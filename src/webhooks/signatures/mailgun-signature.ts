@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { field, recordOf } from '../fields.ts';
 import type { ReplayStore } from './replay-store.ts';
-import { VERIFIED, refuse } from './verify-result.ts';
+import { VERIFIED, refuse, signedWhen } from './verify-result.ts';
 import type { VerifyResult } from './verify-result.ts';
 
 /**
@@ -48,7 +48,7 @@ export async function verifyMailgunSignature(sig: MailgunSignature | null, optio
   const now = options.now();
   const signedAt = Number(sig.timestamp) * 1000;
   const maxAge = options.maxAgeMs ?? MAILGUN_MAX_AGE_MS;
-  if (Math.abs(now - signedAt) > maxAge) return refuse('expired', `signed ${Math.round((now - signedAt) / 1000)} s from now`);
+  if (Math.abs(now - signedAt) > maxAge) return refuse('expired', signedWhen(now - signedAt));
   // claimed only once the signature is good, so forged requests cannot fill the store
   const fresh = await options.replay.claim(`mailgun:${sig.token}`, signedAt + maxAge, now);
   return fresh ? VERIFIED : refuse('replayed', 'this token was already used');

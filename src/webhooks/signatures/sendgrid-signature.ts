@@ -1,6 +1,6 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { VERIFIED, refuse } from './verify-result.ts';
+import { VERIFIED, refuse, signedWhen } from './verify-result.ts';
 import type { VerifyResult } from './verify-result.ts';
 
 /**
@@ -45,7 +45,7 @@ export function verifySendGridSignature(
   if (!/^\d{1,12}$/.test(timestamp)) return refuse('malformed', 'timestamp header is not Unix seconds');
   if (signature.length > 512 || !/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return refuse('malformed', 'signature header is not base64');
   const age = options.now() - Number(timestamp) * 1000;
-  if (Math.abs(age) > (options.maxAgeMs ?? SENDGRID_MAX_AGE_MS)) return refuse('expired', `signed ${Math.round(age / 1000)} s from now`);
+  if (Math.abs(age) > (options.maxAgeMs ?? SENDGRID_MAX_AGE_MS)) return refuse('expired', signedWhen(age));
   let key: KeyObject;
   try {
     key = typeof options.publicKey === 'string' ? sendGridPublicKey(options.publicKey) : options.publicKey;

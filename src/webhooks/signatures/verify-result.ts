@@ -23,6 +23,12 @@ export function refuse(failure: VerifyFailure, detail: string): VerifyResult {
   return { ok: false, failure, detail };
 }
 
+/** "signed 1000 s ago" or "signed 30 s in the future", for a timestamp outside the window (`ageMs` = now − signed). */
+export function signedWhen(ageMs: number): string {
+  const s = Math.round(Math.abs(ageMs) / 1000);
+  return ageMs >= 0 ? `signed ${s} s ago` : `signed ${s} s in the future`;
+}
+
 /**
  * Compares two secrets in time that does not depend on where they differ or on their lengths
  * (both are hashed to 32 bytes first).
