@@ -47,6 +47,9 @@ test('rebound backup copies a store that is open and being written, into one che
   assert.equal(again.status, 2);
   assert.match(again.stderr, /exists \(pass --force/);
   assert.equal(rebound('backup', '--db', db, '--to', to, '--force').status, 0);
+  const nowhere = rebound('backup', '--db', db, '--to', join(dir, 'no-such-dir', 'x.db'));
+  assert.equal(nowhere.status, 2);
+  assert.match(nowhere.stderr, /cannot write the backup to .*no-such-dir\/x\.db: /);
   const pg = rebound('backup', '--db', 'postgres://127.0.0.1/rebound', '--to', join(dir, 'pg.db'));
   assert.equal(pg.status, 2);
   assert.match(pg.stderr, /pg_dump/);

@@ -39,7 +39,11 @@ export function registerBackup(program: Command): void {
         const damage = store.quickCheck();
         if (damage) throw new UsageError(`the database is damaged (SQLite quick_check: ${damage}); a copy would be damaged too`);
         const started = Date.now();
-        await store.db.backup(partial);
+        try {
+          await store.db.backup(partial);
+        } catch (err) {
+          throw new UsageError(`cannot write the backup to ${opts.to}: ${(err as Error).message}`);
+        }
         // checked as a plain file: opening it as a store would run migrations on the backup
         const copy = new Database(partial, { readonly: true });
         const copyDamage = sqliteQuickCheck(copy);
