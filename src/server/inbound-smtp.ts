@@ -77,6 +77,9 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
   const domain = options.returnPathDomain.toLowerCase();
   const perAddress = new Map<string, number>();
   const deadlines = new Map<string, () => void>();
+  // sessions inside a message transaction: its deadline runs from the first MAIL FROM and is not
+  // renewed by another one (MAIL FROM, RSET, MAIL FROM… would otherwise hold a slot for ever)
+  const inTransaction = new Set<string>();
   /** (Re)arms the one deadline a session has; when it passes, the client is told and disconnected. */
   const arm = (session: SMTPServerSession, ms: number, event: string, why: string): void => {
     deadlines.get(session.id)?.();
@@ -111,6 +114,7 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
     onClose(session: SMTPServerSession) {
       deadlines.get(session.id)?.();
       deadlines.delete(session.id);
+      inTransaction.delete(session.id);
       if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
       const n = (perAddress.get(session.remoteAddress) ?? 1) - 1;
       if (n > 0) perAddress.set(session.remoteAddress, n);
@@ -122,7 +126,10 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
         options.logger.warn({ event: 'smtp.rate_limited', client: session.remoteAddress }, 'client over its rate');
         return callback(smtpError(421, '4.7.0 Too many messages from your address, try again later'));
       }
-      arm(session, TRANSACTION_DEADLINE_MS, 'smtp.data_timeout', `message not received within ${TRANSACTION_DEADLINE_MS / 60_000} minutes of MAIL FROM`);
+      if (!inTransaction.has(session.id)) {
+        inTransaction.add(session.id);
+        arm(session, TRANSACTION_DEADLINE_MS, 'smtp.data_timeout', `message not received within ${TRANSACTION_DEADLINE_MS / 60_000} minutes of MAIL FROM`);
+      }
       callback();
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error) => void) {
@@ -145,6 +152,7 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
       stream.on('error', () => {});
       // the message is in (whatever the answer): the next one must begin within the idle deadline
       const done = (err?: Error) => {
+        inTransaction.delete(session.id);
         arm(session, IDLE_DEADLINE_MS, 'smtp.idle_timeout', `no message begun within ${IDLE_DEADLINE_MS / 60_000} minutes`);
         callback(err);
       };

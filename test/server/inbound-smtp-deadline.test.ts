@@ -136,3 +136,15 @@ test(`one client address may hold at most ${MAX_CLIENTS_PER_ADDRESS} connections
   }
   assert.ok(greeted, 'a slot is free again');
 });
+
+test('MAIL FROM, RSET, MAIL FROM… does not renew the transaction deadline: it runs from the first MAIL FROM until a message is finished', async (t) => {
+  const timers = manualTimers();
+  const l = await listener(t, timers);
+  const { socket, r } = await l.open();
+  await r.next('220');
+  await converse(socket, r, [['EHLO loop.example.test', '250'], ['MAIL FROM:<>', '250'], ['RSET', '250'], ['MAIL FROM:<>', '250'], ['RSET', '250'], ['MAIL FROM:<>', '250']]);
+  assert.deepEqual(timers.armed.map((a) => a.ms), [IDLE_DEADLINE_MS, TRANSACTION_DEADLINE_MS], 'armed once, at the first MAIL FROM');
+  timers.live()[0]!.fire();
+  assert.match(await r.next('421'), /^421 4\.4\.2 /);
+  await r.ended;
+});
