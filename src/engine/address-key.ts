@@ -24,3 +24,11 @@ export function addressKey(email: string): string {
 }
 
 const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/** A domain in the form addresses are kept in: lower case, an internationalised name as its A-label. */
+export function domainKey(domain: string): string {
+  const d = domain.trim().toLowerCase();
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(d)) return d;
+  return domainToASCII(d) || d;
+}

@@ -1,3 +1,4 @@
+import { domainKey } from '../engine/address-key.ts';
 import { z } from 'zod';
 import { REASONS } from '../classify/types.ts';
 import type { MetricsFilter } from './types.ts';
@@ -46,7 +47,9 @@ export function parseMetricsQuery(input: unknown, now: number): ParsedQuery {
   if (from >= to) throw new MetricsQueryError('from must be before to');
   if (q.enhanced !== undefined && !/^[245]\.\d{1,3}\.\d{1,3}$/.test(q.enhanced)) throw new MetricsQueryError(`enhanced must be a code such as 4.3.2, got ${JSON.stringify(q.enhanced.slice(0, 60))}`);
   if (q.reason !== undefined && !(REASONS as readonly string[]).includes(q.reason)) throw new MetricsQueryError(`reason must be one of ${REASONS.join(', ')}; got ${JSON.stringify(q.reason.slice(0, 60))}`);
-  if (q.domain !== undefined && !/^[a-z0-9.-]{1,253}$/i.test(q.domain)) throw new MetricsQueryError(`domain must be a domain name, got ${JSON.stringify(q.domain.slice(0, 60))}`);
+  // an internationalised name is accepted as written and looked up by its A-label, as addresses are
+  const domain = q.domain === undefined ? undefined : domainKey(q.domain);
+  if (domain !== undefined && !/^[a-z0-9.-]{1,253}$/i.test(domain)) throw new MetricsQueryError(`domain must be a domain name, got ${JSON.stringify(q.domain!.slice(0, 60))}`);
   if (q.tz !== undefined) {
     try {
       weekdayHourIn(q.tz);
@@ -64,7 +67,7 @@ export function parseMetricsQuery(input: unknown, now: number): ParsedQuery {
   const limit = q.limit === undefined ? 50 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new MetricsQueryError('limit must be an integer from 1 to 10000');
   return {
-    from, to, enhanced: q.enhanced ?? null, reason: q.reason ?? null, domain: q.domain?.toLowerCase() ?? null,
+    from, to, enhanced: q.enhanced ?? null, reason: q.reason ?? null, domain: domain ?? null,
     timeZone: q.tz ?? null, bucket, kind, format, limit,
   };
 }

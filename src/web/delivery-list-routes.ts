@@ -1,4 +1,4 @@
-import { addressKey } from '../engine/address-key.ts';
+import { addressKey, domainKey } from '../engine/address-key.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -56,7 +56,7 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
     const q = request.query as { domain?: string; recipient?: string; status?: DeliveryStatus; limit?: string };
     const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100)));
     let list = q.domain
-      ? await byDomain(store, q.domain.toLowerCase(), q.recipient || q.status ? 10_000 : limit)
+      ? await byDomain(store, domainKey(q.domain), q.recipient || q.status ? 10_000 : limit)
       : await store.listDeliveries({ recipient: q.recipient === undefined ? undefined : addressKey(q.recipient), status: q.status, limit, newestFirst: true });
     if (q.domain && q.recipient) list = list.filter((d) => d.recipient === addressKey(q.recipient!));
     if (q.domain && q.status) list = list.filter((d) => d.status === q.status);

@@ -127,6 +127,10 @@ describe('HTTP API: what each route does when the request is right', () => {
     const annaId = (sent.json() as { deliveries: Array<{ id: string; recipient: string }> }).deliveries.find((d) => d.recipient.startsWith('anna@'))!.id;
     const listed = await s.server.app.inject({ method: 'GET', url: `/v1/deliveries?recipient=${encodeURIComponent('anna@bücher.example')}`, headers: auth() });
     assert.deepEqual((listed.json() as { deliveries: Array<{ id: string }> }).deliveries.map((d) => d.id), [annaId]);
+    const byDomain = await s.server.app.inject({ method: 'GET', url: `/v1/deliveries?domain=${encodeURIComponent('Bücher.example')}`, headers: auth() });
+    assert.deepEqual((byDomain.json() as { deliveries: Array<{ id: string }> }).deliveries.map((d) => d.id), [annaId], byDomain.body);
+    const summary = await s.server.app.inject({ method: 'GET', url: `/v1/metrics/summary?domain=${encodeURIComponent('BÜCHER.example')}`, headers: auth() });
+    assert.equal(summary.statusCode, 200, summary.body);
     const bounced = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), ...json }, payload: { reply: '550 5.1.1 no such user', recipient: 'anna@bücher.example', deliveryId: annaId } });
     assert.equal(bounced.statusCode, 202, bounced.body);
     // only ASCII letters are folded: a Unicode case mapping onto ASCII (the Kelvin sign) would reach another mailbox
