@@ -1,3 +1,4 @@
+import { yamlProblem } from '../policy/yaml-location.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -38,7 +39,9 @@ export function loadRuleFile(path: string, stage: string, opts: { allowDisabled?
   try {
     content = parseYaml(source, { maxAliasCount: 100 });
   } catch (err) {
-    throw new RuleFileError(path, null, `not valid YAML/JSON: ${(err as Error).message}`, { cause: err });
+    // the same shape as the other settings files: where, then what, and nothing dangling
+    const where = yamlProblem(err as Error);
+    throw new RuleFileError(where.line === null ? path : `${path}:${where.line}:${where.column}`, null, `not valid YAML/JSON: ${where.what}`, { cause: err });
   }
   return validateRuleFile(path, content, { allowDisabled: opts.allowDisabled ?? false }).map((r) => ({ ...r, stage }));
 }
