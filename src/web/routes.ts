@@ -1,3 +1,4 @@
+import { metricsTimeZoneOf } from '../server/routes/metrics-context.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server/context.ts';
 import { deliveryListRoutes } from './delivery-list-routes.ts';
@@ -12,5 +13,5 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
   const accepts = ctx.acceptsToken;
   if (!accepts) throw new Error('the dashboard needs ServerContext.acceptsToken (set by buildApp)');
   await app.register(deliveryListRoutes, { store: ctx.store });
-  await app.register(dashboard, { accepts, now: () => ctx.engine.clock.now(), timeZone: (ctx as { metricsTimeZone?: string }).metricsTimeZone ?? process.env.REBOUND_METRICS_TZ ?? 'UTC' });
+  await app.register(dashboard, { accepts, now: () => ctx.engine.clock.now(), timeZone: metricsTimeZoneOf(ctx) });
 }

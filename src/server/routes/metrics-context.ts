@@ -20,6 +20,11 @@ interface MetricsSettings {
   metricsTopDomains?: number;
 }
 
+/** The zone the metrics use for days and the hour × weekday grid (the dashboard names it too). */
+export function metricsTimeZoneOf(ctx: ServerContext): string {
+  return (ctx as ServerContext & MetricsSettings).metricsTimeZone ?? process.env.REBOUND_METRICS_TZ ?? 'UTC';
+}
+
 const SYNC_EVERY_MS = 5_000;
 
 interface Shared {
@@ -37,7 +42,7 @@ function shared(ctx: ServerContext): Shared | null {
   if (!s) {
     const settings = ctx as ServerContext & MetricsSettings;
     const metrics = new Metrics({
-      store: ctx.store, metrics: metricsStoreFor(ctx.store), clock: ctx.engine.clock, timeZone: settings.metricsTimeZone ?? process.env.REBOUND_METRICS_TZ ?? 'UTC',
+      store: ctx.store, metrics: metricsStoreFor(ctx.store), clock: ctx.engine.clock, timeZone: metricsTimeZoneOf(ctx),
     });
     s = { metrics, registry: createPrometheusRegistry(metrics, { topDomains: settings.metricsTopDomains }) };
     perStore.set(ctx.store, s);
