@@ -199,15 +199,25 @@ export function decideOutcome(ctx: DecisionContext, item: OutcomeItem, state: Re
   };
 }
 
-/** The destination gate held a due delivery: its next attempt moves to `until`, no attempt spent. */
-export function decideHold(now: number, until: number, why: string, state: RecordState): Change | null {
+/**
+ * The destination gate held a due delivery: it waits in the queue under a lease nobody holds,
+ * never claimed before `until`. Its next attempt (its place in the schedule), its attempts and the
+ * account of its transitions (the events) stay as they are.
+ */
+export function decideHold(now: number, until: number, state: RecordState): Change | null {
   const d = state.delivery;
   if (!d || d.status === 'delivered' || d.status === 'failed') return null;
-  const nextAttemptAt = Math.max(until, d.nextAttemptAt ?? 0, now + 1);
-  return {
-    delivery: { ...d, nextAttemptAt, lockedBy: null, lockedUntil: null, updatedAt: now },
-    events: [deliveryEvent(d, 'delivery.retry_scheduled', now, { attempt: d.attempts + 1, nextAttemptAt, delayMs: nextAttemptAt - now, held: why })],
-  };
+  return { delivery: { ...d, lockedBy: null, lockedUntil: Math.max(until, now + 1), updatedAt: now }, events: [] };
+}
+
+/**
+ * When a delivery its destination's gate holds (a suspension, the wait for a probe, deliveries in
+ * flight, the rate) may next be claimed; null when it is not held. Its `nextAttemptAt` stays its
+ * place in the schedule.
+ */
+export function heldUntil(d: DeliveryRecord, now: number): number | null {
+  if (d.status !== 'queued' && d.status !== 'deferred') return null;
+  return d.lockedBy === null && d.lockedUntil !== null && d.lockedUntil > now ? d.lockedUntil : null;
 }
 
 /** The early warning: once, when a waiting delivery's warning time has come. */

@@ -40,8 +40,8 @@ export interface RecordResult {
 
 export interface HoldRequest {
   deliveryId: string;
+  /** Not claimed again before this time. */
   until: number;
-  why: string;
 }
 
 /**
@@ -175,11 +175,11 @@ export class Engine {
     return null;
   }
 
-  /** The destination gate held these due deliveries: each moves to its `until` without spending an attempt. */
+  /** The destination gate held these due deliveries: each waits in the queue until its `until`, its schedule and attempts untouched. */
   async hold(requests: readonly HoldRequest[]): Promise<RecordResult[]> {
     const now = this.clock.now();
     const items = requests.map((r) => ({ ...r, attemptId: null }));
-    const changes = await this.store.record(items, (item, state) => decideHold(now, item.until, item.why, state));
+    const changes = await this.store.record(items, (item, state) => decideHold(now, item.until, state));
     return items.map((item, i) => toResult(item.deliveryId, changes[i] ?? null));
   }
 

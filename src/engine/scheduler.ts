@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { ClaimedDelivery, MessageRecord } from '../store/types.ts';
-import type { Engine } from './engine.ts';
+import type { Engine, HoldRequest } from './engine.ts';
 import type { AttemptOutcome, DeliveryJob, Transport } from './transport.ts';
 import { openGate, type DestinationGate } from './destination-gate.ts';
 import { attemptId } from './ids.ts';
@@ -110,12 +110,12 @@ export class Scheduler {
   private async process(batch: ClaimedDelivery[], stats: RunStats): Promise<void> {
     const now = this.engine.clock.now();
     const admitted: Array<{ delivery: ClaimedDelivery; release: () => void }> = [];
-    const held: Array<{ deliveryId: string; until: number; why: string }> = [];
+    const held: HoldRequest[] = [];
     for (const d of batch) {
       try {
         const decision = await this.gate.admit(d.domain, now);
         if (decision.admit) admitted.push({ delivery: d, release: decision.release });
-        else held.push({ deliveryId: d.id, until: decision.until, why: decision.why });
+        else held.push({ deliveryId: d.id, until: decision.until });
       } catch (err) {
         this.onError(asError(err), `gate.admit ${d.domain}`);
         this.inFlight.delete(d.id); // left leased: tried again when the lease ends

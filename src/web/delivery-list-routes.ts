@@ -4,16 +4,18 @@ import type { Store } from '../store/store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { rowToDelivery } from '../store/rows.ts';
 import type { DeliveryRecord, DeliveryStatus } from '../store/types.ts';
+import { heldUntil } from '../engine/decide-outcome.ts';
+import type { Clock } from '../engine/clock.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
 const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
 
 /** A delivery as a list row: enough to find it and see how it stands, not its attempts. */
-function row(d: DeliveryRecord) {
+function row(d: DeliveryRecord, now: number) {
   return {
     id: d.id, recipient: d.recipient, domain: d.domain, status: d.status, attempts: d.attempts,
     lastReply: d.lastOutcome?.response ?? null, lastAt: iso(d.lastOutcome?.at ?? null),
-    nextAttemptAt: iso(d.nextAttemptAt), createdAt: iso(d.createdAt),
+    nextAttemptAt: iso(d.nextAttemptAt), waitingUntil: iso(heldUntil(d, now)), createdAt: iso(d.createdAt),
   };
 }
 
@@ -35,8 +37,8 @@ async function byDomain(store: Store, domain: string, limit: number): Promise<De
  * (`GET /v1/deliveries/counts`) and a delivery list by domain, recipient or status
  * (`GET /v1/deliveries?domain=&recipient=&status=&limit=`). Under /v1, so the API's auth applies.
  */
-export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
-  const { store } = opts;
+export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }): Promise<void> {
+  const { store, clock } = opts;
   app.get('/v1/deliveries/counts', {
     schema: { summary: 'How many deliveries are in each status (the queue depth)', querystring: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: { type: 'object', additionalProperties: { type: 'integer' } } } },
   }, async () => store.countDeliveries());
@@ -60,6 +62,7 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
       : await store.listDeliveries({ recipient: q.recipient === undefined ? undefined : addressKey(q.recipient), status: q.status, limit, newestFirst: true });
     if (q.domain && q.recipient) list = list.filter((d) => d.recipient === addressKey(q.recipient!));
     if (q.domain && q.status) list = list.filter((d) => d.status === q.status);
-    return { deliveries: list.slice(0, limit).map(row) };
+    const now = clock.now();
+    return { deliveries: list.slice(0, limit).map((d) => row(d, now)) };
   });
 }

@@ -12,6 +12,6 @@ import { dashboard } from './plugin.ts';
 export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const accepts = ctx.acceptsToken;
   if (!accepts) throw new Error('the dashboard needs ServerContext.acceptsToken (set by buildApp)');
-  await app.register(deliveryListRoutes, { store: ctx.store });
+  await app.register(deliveryListRoutes, { store: ctx.store, clock: ctx.engine.clock });
   await app.register(dashboard, { accepts, now: () => ctx.engine.clock.now(), timeZone: metricsTimeZoneOf(ctx) });
 }

@@ -172,9 +172,15 @@ describe('proof: delivery that protects receiving servers (real SMTP, SQLite, Te
     const attempts = all.reduce((n, d) => n + d!.attempts, 0);
     assert.equal(attempts, 1000 + rcptDuringOutage, 'attempts recorded = deliveries + the RCPTs refused during the outage');
     assert.equal(w.receiver.seen.rcpt, attempts);
-    const types = (await w.store.listEvents(0, 1_000_000)).map((e) => e.type);
+    const events = await w.store.listEvents(0, 1_000_000);
+    const types = events.map((e) => e.type);
     assert.ok(types.includes('destination.suspended'));
     assert.equal(types.filter((x) => x === 'destination.resumed').length, 1);
+    // a webhook consumer hears of the outage from the destination's events, not from every
+    // delivery at every hold: the deliveries' own events are their deferrals and deliveries
+    const perDelivery = events.filter((e) => e.type === 'delivery.retry_scheduled').length;
+    assert.equal(perDelivery, rcptDuringOutage, 'one retry_scheduled per deferral, none per hold');
+    t.diagnostic(`events: ${events.length} in all, ${perDelivery} delivery.retry_scheduled`);
     const dest = await w.store.getDestination('example.test');
     assert.equal(dest?.health, 'open');
   });

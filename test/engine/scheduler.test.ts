@@ -5,6 +5,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { Scheduler } from '../../src/engine/scheduler.ts';
 import { seededRandom } from '../../src/policy/schedule.ts';
 import type { DestinationGate, GateDecision } from '../../src/engine/destination-gate.ts';
+import { heldUntil } from '../../src/engine/decide-outcome.ts';
 import type { AttemptOutcome, DeliveryJob, Transport } from '../../src/engine/transport.ts';
 import { REPLIES, ScriptedTransport, tempStore, outcome, HOUR } from './helpers.ts';
 
@@ -44,7 +45,7 @@ test('a job carries the message, the attempt number and a stable attempt id', as
   ]);
 });
 
-test('a held delivery moves to the gate\'s time without spending an attempt', async (t) => {
+test('a held delivery waits in the queue until the gate\'s time: no attempt spent, schedule and events untouched', async (t) => {
   const { store, clock, engine } = setup(t);
   const until = clock.now() + 30 * 60_000;
   const observed: string[] = [];
@@ -55,13 +56,18 @@ test('a held delivery moves to the gate\'s time without spending an attempt', as
   };
   const transport = new ScriptedTransport(() => clock.now(), () => REPLIES.ok());
   const r = await engine.submit(MSG, ['a@sick.example', 'b@well.example']);
+  const due = (await store.getDelivery(r.deliveries[0]!.id))!.nextAttemptAt;
   const scheduler = new Scheduler({ engine, transport, gate });
   const stats = await scheduler.runOnce();
   assert.deepEqual([stats.held, stats.attempted], [1, 1]);
   const held = (await store.getDelivery(r.deliveries[0]!.id))!;
-  assert.deepEqual([held.status, held.attempts, held.nextAttemptAt, held.lockedBy], ['queued', 0, until, null]);
-  const ev = (await store.listEvents(0, 10)).find((e) => e.type === 'delivery.retry_scheduled')!;
-  assert.deepEqual([ev.data.held, ev.data.nextAttemptAt, ev.data.attempt], ['suspended: 421 at connect', until, 1]);
+  assert.deepEqual([held.status, held.attempts, held.nextAttemptAt, held.lockedBy, held.lockedUntil], ['queued', 0, due, null, until]);
+  assert.equal(heldUntil(held, clock.now()), until);
+  assert.equal(await engine.nextDueAt(), until, 'the run loop sleeps until the hold ends');
+  assert.deepEqual((await store.listEvents(0, 10)).filter((e) => e.deliveryId === held.id).map((e) => e.type), []);
+  // not claimed again before its time
+  clock.advance(until - clock.now() - 1);
+  assert.equal((await scheduler.runOnce()).claimed, 0);
   clock.set(until);
   await scheduler.runOnce();
   assert.equal((await store.getDelivery(r.deliveries[0]!.id))!.status, 'delivered');
@@ -72,8 +78,11 @@ test('a held delivery moves to the gate\'s time without spending an attempt', as
 test('a gate hold never moves a delivery earlier than its own schedule', async (t) => {
   const { store, clock, engine } = setup(t);
   const { deliveries: [d] } = await engine.submit(MSG, ['a@x.example']);
-  await engine.hold([{ deliveryId: d!.id, until: clock.now() - 1000, why: 'stale' }]);
-  assert.ok((await store.getDelivery(d!.id))!.nextAttemptAt! > clock.now());
+  const before = (await store.getDelivery(d!.id))!;
+  await engine.hold([{ deliveryId: d!.id, until: clock.now() - 1000 }]);
+  const after = (await store.getDelivery(d!.id))!;
+  assert.equal(after.nextAttemptAt, before.nextAttemptAt);
+  assert.ok(after.lockedUntil! > clock.now(), 'a stale hold still waits a moment rather than spinning');
 });
 
 test('a transport that throws leaves its deliveries leased; they are tried again after the lease', async (t) => {
@@ -106,7 +115,7 @@ test('outcomes for jobs the transport was not given are ignored', async (t) => {
   const { store, clock, engine } = setup(t);
   const { deliveries: [a] } = await engine.submit(MSG, ['a@x.example']);
   const { deliveries: [b] } = await engine.submit(MSG, ['b@y.example']);
-  await engine.hold([{ deliveryId: b!.id, until: clock.now() + HOUR, why: 'test' }]);
+  await engine.hold([{ deliveryId: b!.id, until: clock.now() + HOUR }]);
   const liar: Transport = {
     deliver: async (jobs) => [...jobs.map((j) => outcome(j, REPLIES.ok(), clock.now())), outcome({ deliveryId: b!.id, attemptId: `${b!.id}#1` }, REPLIES.ok(), clock.now())],
     close: async () => {},

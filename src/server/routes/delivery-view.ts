@@ -1,4 +1,5 @@
 import type { DeliveryRecord } from '../../store/types.ts';
+import { heldUntil } from '../../engine/decide-outcome.ts';
 import { iso, type ServerContext } from '../context.ts';
 
 /** A delivery as the API shows it: its attempts in order, times in ISO 8601 of the engine's clock. */
@@ -12,6 +13,7 @@ export async function deliveryView(ctx: ServerContext, d: DeliveryRecord) {
     })),
     attemptCount: d.attempts,
     nextAttemptAt: iso(d.nextAttemptAt),
+    waitingUntil: iso(heldUntil(d, ctx.engine.clock.now())),
     maxAttempts: d.maxAttempts, rule: d.rule, createdAt: iso(d.createdAt)!,
   };
 }

@@ -25,7 +25,8 @@ export const deliverySchema = {
     status: { type: 'string', enum: ['queued', 'deferred', 'delivered', 'failed'] },
     attempts: { type: 'array', items: attemptSchema },
     attemptCount: { type: 'integer', description: 'attempts counted against maxAttempts; reports about a final delivery are listed in attempts but not counted' },
-    nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+    nextAttemptAt: { type: ['string', 'null'], format: 'date-time', description: 'when the retry schedule makes it due' },
+    waitingUntil: { type: ['string', 'null'], format: 'date-time', description: 'due, but held in the queue until then by its destination (a suspension, the wait for a probe\'s outcome, deliveries in flight, the rate limit); null otherwise' },
     maxAttempts: { type: ['integer', 'null'] }, rule: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' },
   },
 } as const;

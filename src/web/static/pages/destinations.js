@@ -36,7 +36,7 @@ export function mount(root, ctx) {
           { key: 'status', label: 'status' },
           { key: 'attempts', label: 'attempts', num: true },
           { key: 'lastReply', label: 'last reply', class: 'reply', cell: (d) => d.lastOutcome?.response ?? d.lastReply ?? '—' },
-          { key: 'nextAttemptAt', label: 'next attempt', cell: (d) => fmtTime(d.nextAttemptAt) },
+          { key: 'nextAttemptAt', label: 'next attempt', cell: (d) => fmtTime(d.waitingUntil ?? d.nextAttemptAt) },
         ], rows, { testid: 'domain-deliveries', empty: 'No deliveries to this domain.' }),
         rows.length >= 100
           ? h('p', { class: 'hint', 'data-testid': 'domain-deliveries-more' }, 'The 100 newest deliveries. For all of them, export the recipients this domain touched: ',

@@ -76,6 +76,12 @@ export function mount(root, ctx) {
       ], deliveries, { testid: 'address-deliveries', empty: 'No deliveries to this address.' }));
   }
 
+  // a delivery its destination paces is due already: say when it may go, and why it waits
+  function nextAttempt(d) {
+    if (!d.waitingUntil) return fmtTime(d.nextAttemptAt);
+    return `${fmtTime(d.waitingUntil)} (due since ${fmtTime(d.nextAttemptAt)}; waiting for its destination's pace)`;
+  }
+
   function deliveryView(data, guide) {
     const d = data.delivery ?? data;
     const attempts = data.attempts ?? d.attempts ?? [];
@@ -86,7 +92,7 @@ export function mount(root, ctx) {
         h('dt', {}, 'recipient'), h('dd', {}, link(lookupHref(d.recipient), d.recipient)),
         h('dt', {}, 'status'), h('dd', { 'data-testid': 'delivery-status' }, d.status),
         h('dt', {}, 'attempts'), h('dd', {}, `${d.attemptCount ?? (Array.isArray(attempts) ? attempts.length : d.attempts)}${d.maxAttempts ? ` of at most ${d.maxAttempts}` : ''}`),
-        h('dt', {}, 'next attempt'), h('dd', {}, fmtTime(d.nextAttemptAt)),
+        h('dt', {}, 'next attempt'), h('dd', {}, nextAttempt(d)),
         h('dt', {}, 'policy rule'), h('dd', {}, d.rule ?? '—'),
         h('dt', {}, 'created'), h('dd', {}, fmtTime(d.createdAt))),
       advice(d.status === 'delivered' ? null : lastReason, guide),
