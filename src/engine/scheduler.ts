@@ -95,7 +95,7 @@ export class Scheduler {
       stats.claimed += batch.length;
       const fresh = batch.filter((d) => !this.inFlight.has(d.id));
       for (const d of fresh) this.inFlight.add(d.id);
-      const p: Promise<void> = this.process(fresh, stats)
+      const p: Promise<void> = this.process(fresh, stats, signal)
         .catch((err) => this.onError(asError(err), 'process'))
         .finally(() => {
           for (const d of fresh) this.inFlight.delete(d.id);
@@ -107,7 +107,7 @@ export class Scheduler {
     return stats;
   }
 
-  private async process(batch: ClaimedDelivery[], stats: RunStats): Promise<void> {
+  private async process(batch: ClaimedDelivery[], stats: RunStats, signal?: AbortSignal): Promise<void> {
     const now = this.engine.clock.now();
     const admitted: Array<{ delivery: ClaimedDelivery; release: () => void }> = [];
     const held: HoldRequest[] = [];
@@ -135,10 +135,10 @@ export class Scheduler {
       if (g) g.push(a);
       else groups.set(key, [a]);
     }
-    await Promise.all([...groups.values()].map((group) => this.attempt(group, messages, stats)));
+    await Promise.all([...groups.values()].map((group) => this.attempt(group, messages, stats, signal)));
   }
 
-  private async attempt(group: Array<{ delivery: ClaimedDelivery; release: () => void }>, messages: Map<string, MessageRecord>, stats: RunStats): Promise<void> {
+  private async attempt(group: Array<{ delivery: ClaimedDelivery; release: () => void }>, messages: Map<string, MessageRecord>, stats: RunStats, signal?: AbortSignal): Promise<void> {
     const jobs: DeliveryJob[] = [];
     for (const { delivery: d } of group) {
       const m = messages.get(d.messageId);
@@ -149,8 +149,7 @@ export class Scheduler {
     let outcomes: AttemptOutcome[] = [];
     let threw = false;
     try {
-      stats.attempted += jobs.length;
-      outcomes = jobs.length ? await this.transport.deliver(jobs) : [];
+      outcomes = jobs.length ? await this.transport.deliver(jobs, signal) : [];
     } catch (err) {
       // A transport must answer every job; one that throws leaves them leased until the lease ends.
       threw = true;
@@ -167,7 +166,18 @@ export class Scheduler {
       }
     }
     for (const { release } of group) release();
-    if (valid.length < jobs.length && !threw) this.onError(new Error(`transport answered ${valid.length} of ${jobs.length} jobs; the rest wait for their lease to end`), 'transport.deliver');
+    stats.attempted += valid.length;
+    const unanswered = jobs.filter((j) => !valid.some((o) => o.attemptId === j.attemptId));
+    if (unanswered.length && !threw) {
+      if (signal?.aborted) {
+        // stopping: what never went on the wire goes back to the queue now, not when the lease ends
+        try {
+          await this.engine.hold(unanswered.map((j) => ({ deliveryId: j.deliveryId, until: this.engine.clock.now() })));
+        } catch (err) {
+          this.onError(asError(err), 'give back unsent deliveries');
+        }
+      } else this.onError(new Error(`transport answered ${valid.length} of ${jobs.length} jobs; the rest wait for their lease to end`), 'transport.deliver');
+    }
     this.pending.push(...valid);
     await this.flush();
     stats.recorded += valid.length;

@@ -43,8 +43,12 @@ export interface AttemptOutcome {
 }
 
 export interface Transport {
-  /** Tries every job once. Must resolve with exactly one outcome per job; never rejects for SMTP failures. */
-  deliver(jobs: DeliveryJob[]): Promise<AttemptOutcome[]>;
+  /**
+   * Tries every job once. Must resolve with exactly one outcome per job, never rejecting for SMTP
+   * failures, with one exception: once `signal` aborts (the worker is stopping), jobs not yet on
+   * the wire are left out of the answer, and the scheduler gives them back to the queue untried.
+   */
+  deliver(jobs: DeliveryJob[], signal?: AbortSignal): Promise<AttemptOutcome[]>;
   close(): Promise<void>;
 }
 

@@ -121,12 +121,12 @@ export class SmtpTransport implements Transport {
     this.resolver = options.mode.kind === 'direct' ? options.mode.resolver ?? systemResolver() : null;
   }
 
-  async deliver(jobs: DeliveryJob[]): Promise<AttemptOutcome[]> {
+  async deliver(jobs: DeliveryJob[], signal?: AbortSignal): Promise<AttemptOutcome[]> {
     const outcomes = new Map<string, AttemptOutcome>();
     await Promise.all(this.plan(jobs).map(async (unit) => {
-      for (const outcome of await this.run(unit)) outcomes.set(outcome.attemptId, outcome);
+      for (const outcome of await this.run(unit, signal)) outcomes.set(outcome.attemptId, outcome);
     }));
-    return jobs.map((job) => outcomes.get(job.attemptId)!);
+    return jobs.flatMap((job) => outcomes.get(job.attemptId) ?? []);
   }
 
   async close(): Promise<void> {
@@ -160,9 +160,11 @@ export class SmtpTransport implements Transport {
     }));
   }
 
-  private async run(unit: Unit): Promise<AttemptOutcome[]> {
+  /** One transaction's jobs; none of them (an empty answer) when `signal` aborted before it went on the wire. */
+  private async run(unit: Unit, signal?: AbortSignal): Promise<AttemptOutcome[]> {
     const started = performance.now();
     const finish = (verdictOf: (job: DeliveryJob) => Verdict) => unit.jobs.map((job) => this.outcome(job, verdictOf(job), started));
+    if (signal?.aborted) return [];
     const hops = await this.hops(unit.domain);
     if (!Array.isArray(hops)) return finish(() => hops);
     let last: Verdict = { phase: 'connect', reply: null, networkError: { code: 'ENOTFOUND', message: 'no host to try' }, destination: null };
@@ -170,6 +172,7 @@ export class SmtpTransport implements Transport {
       // connections are pooled per host, sized by the recipient domain's limits
       const limits = limitsFor(this.policy, unit.domain);
       const poolLimits = { maxConnections: limits.connections, maxMessagesPerConnection: limits.messagesPerConnection, idleMs: limits.idleMs };
+      if (signal?.aborted) return [];
       let session: SmtpSession;
       try {
         session = await this.pool.acquire(hop.target, poolLimits);
@@ -178,6 +181,11 @@ export class SmtpTransport implements Transport {
         // a host that cannot be reached or will not talk: the next MX may
         if (last.phase === 'connect' || last.phase === 'greeting' || last.phase === 'ehlo' || last.phase === 'starttls') continue;
         break;
+      }
+      // the wait for a connection can be long (the pool's limit per host): a stop during it sends nothing
+      if (signal?.aborted) {
+        this.pool.release(session, session.usable);
+        return [];
       }
       let replies = await session.transaction(unit.from, unit.jobs.map((j) => j.recipient), unit.raw, unit.dsn);
       if (session.transactions > 1 && staleConnection(replies)) {

@@ -12,11 +12,11 @@ export class RoutingTransport implements Transport {
     private readonly resend: Transport,
   ) {}
 
-  async deliver(jobs: DeliveryJob[]): Promise<AttemptOutcome[]> {
+  async deliver(jobs: DeliveryJob[], signal?: AbortSignal): Promise<AttemptOutcome[]> {
     const esp: DeliveryJob[] = [];
     const own: DeliveryJob[] = [];
     for (const job of jobs) (resendUrlOf(job.raw) !== null ? esp : own).push(job);
-    const [a, b] = await Promise.all([own.length ? this.smtp.deliver(own) : [], esp.length ? this.resend.deliver(esp) : []]);
+    const [a, b] = await Promise.all([own.length ? this.smtp.deliver(own, signal) : [], esp.length ? this.resend.deliver(esp, signal) : []]);
     return [...a, ...b];
   }
 

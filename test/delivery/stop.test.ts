@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { classify } from '../../src/classify/index.ts';
+import { TestClock } from '../../src/engine/clock.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { Scheduler } from '../../src/engine/scheduler.ts';
+import { SmtpTransport } from '../../src/delivery/transport/smtp-transport.ts';
+import { parseRelayUrl } from '../../src/delivery/transport/relay-url.ts';
+import { defaultPolicy } from '../../src/policy/index.ts';
+import { tempStore } from '../engine/helpers.ts';
+import { policyWith } from './helpers/policy.ts';
+
+/**
+ * SIGTERM while deliveries wait for a connection: the transaction on the wire finishes and is
+ * recorded; the ones still waiting for the host's one connection never reach it and go back to
+ * the queue at once, untried (found by the verification run: 30 RCPTs went out after the signal).
+ */
+test('stopping: jobs waiting for a connection are given back untried; the one on the wire is recorded', async (t) => {
+  let rcptSeen = 0;
+  let letRcptThrough: () => void = () => {};
+  const rcptHeld = new Promise<void>((resolve) => { letRcptThrough = resolve; });
+  let firstRcpt: () => void = () => {};
+  const rcptArrived = new Promise<void>((resolve) => { firstRcpt = resolve; });
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onRcptTo(_address, _session, callback) {
+      rcptSeen++;
+      firstRcpt();
+      void rcptHeld.then(() => callback());
+    },
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => callback());
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+
+  const { store, cleanup } = tempStore();
+  const clock = new TestClock();
+  const engine = new Engine({ store, clock, policy: defaultPolicy() });
+  const transport = new SmtpTransport({
+    mode: { kind: 'relay', relay: parseRelayUrl(`smtp://127.0.0.1:${port}`) },
+    clock, classify, ehloName: 'rebound.test',
+    policy: policyWith({ default: { concurrency: 1, initialConcurrency: 1 } }),
+    timeouts: { connectMs: 5000, greetingMs: 5000, idleMs: 5000 },
+  });
+  t.after(async () => {
+    await transport.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await cleanup();
+  });
+
+  const { deliveries } = await engine.submit({ from: 'news@sender.test', raw: 'Subject: stop\r\n\r\nhello\r\n' }, ['a@one.test', 'b@one.test', 'c@one.test', 'd@one.test', 'e@one.test']);
+  const stop = new AbortController();
+  const running = new Scheduler({ engine, transport }).runOnce(stop.signal);
+  await rcptArrived;
+  stop.abort(); // SIGTERM: one transaction is on the wire, four wait for the relay's one connection
+  letRcptThrough();
+  const stats = await running;
+
+  assert.equal(rcptSeen, 1, 'nothing started after the stop');
+  assert.equal(stats.attempted, 1);
+  const after = await Promise.all(deliveries.map((d) => store.getDelivery(d.id)));
+  assert.deepEqual(after.map((d) => d!.status).sort(), ['delivered', 'queued', 'queued', 'queued', 'queued']);
+  for (const d of after.filter((x) => x!.status === 'queued')) {
+    assert.equal(d!.attempts, 0, 'no attempt counted for a delivery never tried');
+    assert.equal(d!.lockedBy, null, 'given back, not left leased');
+    assert.ok((d!.lockedUntil ?? 0) <= clock.now() + 1, 'claimable again at once, not after the lease');
+  }
+  const events = await store.listEvents(0, 100);
+  assert.deepEqual(events.filter((e) => e.type.startsWith('delivery.')).map((e) => e.type), ['delivery.delivered']);
+
+  // the next start sends them
+  const next = await new Scheduler({ engine, transport }).runOnce();
+  clock.advance(1);
+  const again = await new Scheduler({ engine, transport }).runOnce();
+  assert.equal(next.attempted + again.attempted, 4);
+  assert.equal((await store.countDeliveries()).delivered, 5);
+});
