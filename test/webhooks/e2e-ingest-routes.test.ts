@@ -112,6 +112,20 @@ test('a bad SendGrid signature is a 401 and nothing is recorded', async (t) => {
   assert.equal(await state.claimIngestKey('sendgrid', 'sg-9', clock.now()), true, 'the refused event id was never stored');
 });
 
+test('an ESP batch larger than the API body limit (1 MiB here) is taken, up to the 10 MiB the normalizer reads', async (t) => {
+  const { clock, post } = await setup(t);
+  const events = Array.from({ length: 12_000 }, (_, i) => ({ event: 'open', email: `r${i}@example.org`, sg_event_id: `big-${i}`, timestamp: 1767603660, useragent: 'x'.repeat(200) }));
+  const body = JSON.stringify(events);
+  assert.ok(body.length > 3_000_000);
+  const res = await post('sendgrid', body, sendgridHeaders(body, clock));
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).ignored, 12_000);
+  const huge = JSON.stringify([{ event: 'open', email: 'a@example.org', sg_event_id: 'h', timestamp: 1767603660, useragent: 'x'.repeat(11 * 1024 * 1024) }]);
+  const refused = await post('sendgrid', huge, sendgridHeaders(huge, clock));
+  assert.equal(refused.status, 413);
+  assert.match((await refused.json()).error, /larger than the limit/);
+});
+
 test('unknown event types are kept and counted, not dropped silently', async (t) => {
   const { state, clock, post } = await setup(t);
   const body = JSON.stringify([{ event: 'teleported', email: 'a@example.org', sg_event_id: 'u-1', timestamp: 1767603660 }, { event: 'teleported', email: 'b@example.org', sg_event_id: 'u-2', timestamp: 1767603660 }]);
@@ -170,6 +184,29 @@ test('an SNS SubscriptionConfirmation is confirmed by fetching its SubscribeURL,
   const unsigned = { ...good, Signature: 'AAAA' };
   assert.equal((await post('ses', JSON.stringify(unsigned))).status, 401);
   assert.equal(confirmed.length, 1);
+});
+
+test('an SNS certificate that cannot be fetched is a 503 with Retry-After (SNS retries only server errors), and nothing is recorded', async (t) => {
+  let up = false;
+  const clock = new TestClock(Date.now());
+  // the certificate's host is unreachable until `up`
+  const down = await setup(t, {
+    secrets: { ses: { certs: new SnsCertCache({ fetch: async () => { if (!up) throw new Error('connect ETIMEDOUT'); return snsSigner.certPem; }, now: () => clock.now() }) } },
+  });
+  down.clock.set(Date.now());
+  const env = JSON.parse(readFileSync(new URL('ses/subscription-confirmation.json', fixtures), 'utf8')) as Record<string, string>;
+  const msg = snsSigner.sign({ ...env, Timestamp: new Date(down.clock.now() - 1000).toISOString(), SigningCertURL: CERT_URL });
+  const res = await down.post('ses', JSON.stringify(msg), { 'content-type': 'text/plain' });
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get('retry-after'), '60');
+  const body = await res.json();
+  assert.match(body.error, /could not be fetched.*nothing was recorded/);
+  assert.equal(body.details.failure, 'cert-unavailable');
+  assert.deepEqual(down.confirmed, []);
+  up = true;
+  const retried = await down.post('ses', JSON.stringify(msg), { 'content-type': 'text/plain' });
+  assert.equal(retried.status, 200, 'the retry SNS sends is taken once the certificate can be had');
+  assert.equal(down.confirmed.length, 1);
 });
 
 test('the SubscribeURL check accepts SNS hosts only, over https, for ConfirmSubscription', () => {

@@ -187,3 +187,82 @@ test("turned on for a store that has been running, the endpoints get events from
   await second.runOnce();
   assert.deepEqual(hooks.received.map((r) => JSON.parse(r.body).recipient), ['new@example.org', 'while-down@example.org']);
 });
+
+test('a store restored from a backup numbers new events as the lost ones were, yet their ids differ, so a receiver deduplicating by id keeps them', async (t) => {
+  const { store, state, clock, engine, open } = setup(t);
+  const receiver = await startReceiver();
+  t.after(() => receiver.close());
+  const endpoints = [{ url: receiver.url(), secret: SECRET, types: ['*'] }];
+  await engine.suppressAddress('one@example.org');
+  await dispatcher(store, state, clock, endpoints).runOnce();
+  const backup = join(mkdtempSync(join(tmpdir(), 'rebound-backup-')), 'backup.db');
+  t.after(() => rmSync(join(backup, '..'), { recursive: true, force: true }));
+  await store.db.backup(backup);
+  await engine.suppressAddress('lost@example.org'); // written after the backup: lost in the restore
+  await dispatcher(store, state, clock, endpoints).runOnce();
+
+  const restored = new SqliteStore(backup, { durability: 'normal' });
+  t.after(() => restored.close());
+  const restoredState = new SqliteWebhookStore(restored.db);
+  await new Engine({ store: restored, clock, random: seededRandom(3) }).suppressAddress('after@example.org');
+  await dispatcher(restored, restoredState, clock, endpoints).runOnce();
+
+  const bodies = receiver.received.map((r) => JSON.parse(r.body));
+  assert.deepEqual(bodies.map((b) => [b.seq, b.recipient]), [[1, 'one@example.org'], [2, 'lost@example.org'], [2, 'after@example.org']]);
+  const ids = receiver.received.map((r) => r.headers['rebound-event-id']);
+  assert.deepEqual(ids, bodies.map((b) => b.id), 'the header and the body carry the same id');
+  assert.equal(new Set(ids).size, 3, `three events, three ids: ${ids.join(' ')}`);
+  assert.match(String(ids[2]), /^2-[0-9a-f]{12}$/);
+});
+
+test('the same event sent again keeps its id', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver((_, n) => (n === 1 ? { status: 500 } : { status: 200 }));
+  t.after(() => receiver.close());
+  await engine.suppressAddress('gone@example.org');
+  const d = dispatcher(store, state, clock, [{ url: receiver.url(), secret: SECRET, types: ['*'] }]);
+  await d.runOnce();
+  clock.advance(3_600_000);
+  await d.runOnce();
+  const [a, b] = receiver.received;
+  assert.equal(a!.headers['rebound-event-id'], b!.headers['rebound-event-id']);
+  assert.equal(a!.body, b!.body);
+});
+
+test('a POST is retried for three days by default, the last try at the end of that window, then it is a dead letter', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver(() => ({ status: 503 }));
+  t.after(() => receiver.close());
+  await engine.suppressAddress('gone@example.org');
+  const start = clock.now();
+  const d = new OutgoingDispatcher({ store, state, clock, wallClock: () => clock.now(), endpoints: [{ url: receiver.url(), secret: SECRET, types: ['*'] }], random: seededRandom(9), post: fetchPoster(5_000) });
+  const tries: number[] = [];
+  for (let i = 0; i < 500 && (await d.deadLetters()).length === 0; i++) {
+    const before = receiver.received.length;
+    await d.runOnce();
+    if (receiver.received.length > before) tries.push(clock.now() - start);
+    const next = await state.nextOutgoingDueAt();
+    if (next === null) break;
+    clock.set(Math.max(next, clock.now()));
+  }
+  const DAY = 86_400_000;
+  assert.equal((await d.deadLetters()).length, 1);
+  assert.ok(tries.at(-2)! < 3 * DAY, 'still trying on the third day');
+  assert.equal(tries.at(-1), 3 * DAY, 'the last try at the end of the window');
+  assert.ok(tries.every((at, i) => i === 0 || at - tries[i - 1]! <= 3_600_000), 'never more than an hour between tries');
+  t.diagnostic(`${tries.length} tries over three days`);
+});
+
+test('while a secret is rotated every POST carries one v1 per secret, and a receiver holding either accepts it', async (t) => {
+  const { store, state, clock, engine } = setup(t);
+  const receiver = await startReceiver();
+  t.after(() => receiver.close());
+  const [endpoint] = parseEndpoints([{ url: receiver.url(), secret: [SECRET, 'whsec_the_new_one_0123'] }]);
+  await engine.suppressAddress('gone@example.org');
+  await dispatcher(store, state, clock, [endpoint!]).runOnce();
+  const r = receiver.received[0]!;
+  const header = r.headers['rebound-signature'] as string;
+  assert.equal(header.split(',').filter((p) => p.startsWith('v1=')).length, 2);
+  for (const secret of [SECRET, 'whsec_the_new_one_0123']) assert.equal(verify(header, r.body, secret, { now: () => clock.now() }).ok, true);
+  assert.throws(() => parseEndpoints([{ url: receiver.url(), secret: [SECRET, 'short'] }]), /16 characters/);
+});

@@ -94,7 +94,7 @@ test('two nodes dispatching from one PostgreSQL database post each event once, r
   clock.advance(60_000);
   await Promise.all([one.runOnce(), two.runOnce()]);
 
-  const posted = hooks.received.map((r) => Number(r.headers['rebound-event-id']));
+  const posted = hooks.received.map((r) => String(r.headers['rebound-event-id']));
   assert.equal(posted.length, 23, 'twenty events, three of them posted twice because they failed once');
   assert.equal(new Set(posted).size, 20);
   const attempts = hooks.received.map((r) => `${r.headers['rebound-event-id']}#${r.headers['rebound-attempt']}`);

@@ -5,6 +5,7 @@ import type { WebhookStore } from '../../store/webhook-store.ts';
 import { dedupeBatch, normalizeWebhook, PROVIDERS, WebhookPayloadError } from '../../webhooks/index.ts';
 import type { ControlMessage, ProviderName } from '../../webhooks/index.ts';
 import { ApiError } from '../api-error.ts';
+import { DEFAULT_LIMITS } from '../../webhooks/read-payload.ts';
 import { errorSchema } from './schemas.ts';
 import type { ServerContext } from '../context.ts';
 import { verifyProvider, type ProviderSecrets } from './webhooks-verify.ts';
@@ -79,10 +80,14 @@ export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookI
   // own clock, whatever speed the engine's runs at (--time-scale)
   const now = deps.wallClock ?? Date.now;
   // The raw bytes are what SendGrid signs: JSON is parsed here, after the check, from the same text.
+  // An ESP's batch may be larger than the API's body limit, and a 413 would be refused again on
+  // every retry until the ESP gives up: these routes take what the normalizer reads (10 MiB).
+  const bodyLimit = Math.max(deps.bodyLimit, DEFAULT_LIMITS.maxBytes);
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: deps.bodyLimit }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
 
   app.post<{ Params: { provider: string } }>('/v1/webhooks/:provider', {
+    bodyLimit,
     // documents the route in /openapi.json; the provider is checked below (404 names the known ones)
     // and the body is the provider's own format, read after its signature is verified
     schema: {
@@ -95,7 +100,7 @@ export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookI
           type: 'object',
           properties: Object.fromEntries(['received', 'applied', 'duplicates', 'unknown', 'ignored', 'confirmed'].map((k) => [k, { type: 'integer' }]).concat([['provider', { type: 'string' }]])),
         },
-        400: errorSchema, 401: errorSchema, 404: errorSchema, 413: errorSchema,
+        400: errorSchema, 401: errorSchema, 404: errorSchema, 413: errorSchema, 503: errorSchema,
       },
     } as FastifySchema,
     attachValidation: true,
@@ -114,6 +119,12 @@ export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookI
     const verified = await verifyProvider(provider, webhooks.secrets, { raw, payload, headers: request.headers, now });
     if (!verified.ok) {
       request.log.warn({ event: 'webhook.refused', provider, failure: verified.failure }, 'webhook signature refused');
+      // SNS retries only server-side errors: a certificate we could not fetch is our outage, not a
+      // bad signature, and a 401 would make Amazon drop the notification for good
+      if (verified.failure === 'cert-unavailable') {
+        void reply.header('retry-after', '60');
+        throw new ApiError(503, 'webhook not checked: the signing certificate could not be fetched; nothing was recorded, send it again', { failure: verified.failure });
+      }
       throw new ApiError(401, `webhook refused: ${verified.failure}`, { failure: verified.failure });
     }
     try {

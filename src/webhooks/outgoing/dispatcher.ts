@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../engine/clock.ts';
 import { retryDelay, type RandomSource } from '../../policy/schedule.ts';
 import type { Schedule } from '../../policy/types.ts';
@@ -5,7 +6,7 @@ import type { Store } from '../../store/store.ts';
 import type { EventRecord } from '../../store/types.ts';
 import type { OutgoingRecord, WebhookStore } from '../../store/webhook-store.ts';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
-import { DEFAULT_OUTGOING_MAX_ATTEMPTS, DEFAULT_OUTGOING_SCHEDULE, wantsEvent, type OutgoingEndpoint } from './endpoints.ts';
+import { DEFAULT_OUTGOING_MAX_AGE_MS, DEFAULT_OUTGOING_SCHEDULE, wantsEvent, type OutgoingEndpoint } from './endpoints.ts';
 import { fetchPoster, type Poster } from './http-post.ts';
 
 export interface DispatcherOptions {
@@ -19,7 +20,9 @@ export interface DispatcherOptions {
   post?: Poster;
   /** Waits between tries, through the policy's own retry function. */
   schedule?: Schedule;
-  /** Tries in all before a POST goes to the dead-letter list. */
+  /** Engine time from a POST's first try after which it goes to the dead-letter list (default 3 days). */
+  maxAgeMs?: number;
+  /** Tries in all before a POST goes to the dead-letter list (default: no limit but the age). */
   maxAttempts?: number;
   random?: RandomSource;
   /** Outbox events taken in per step, and POSTs made per step. */
@@ -43,11 +46,33 @@ export interface DispatchStats {
   dead: number;
 }
 
-/** The JSON body an endpoint receives for one event. */
+/**
+ * The id an endpoint deduplicates by: the outbox sequence number and a digest of what the event
+ * says. The number alone is not enough: a store restored from a backup issues again the numbers
+ * of the events written after that backup, for other events, and a receiver that had seen them
+ * would drop the new ones as repeats. The same event sent again keeps its id.
+ */
+export function eventKey(e: EventRecord): string {
+  const digest = createHash('sha256').update(JSON.stringify([e.type, e.at, e.deliveryId, e.recipient, e.domain, e.data])).digest('hex');
+  return `${e.id}-${digest.slice(0, 12)}`;
+}
+
+/** The JSON body an endpoint receives for one event: `id` to deduplicate by, `seq` to order by. */
 export function eventBody(e: EventRecord): string {
   return JSON.stringify({
-    id: e.id, type: e.type, at: new Date(e.at).toISOString(), deliveryId: e.deliveryId, recipient: e.recipient, domain: e.domain, data: e.data,
+    id: eventKey(e), seq: e.id, type: e.type, at: new Date(e.at).toISOString(), deliveryId: e.deliveryId, recipient: e.recipient, domain: e.domain, data: e.data,
   });
+}
+
+/** The body's `id` (rows queued before ids had a digest carry the bare number). */
+function idOfBody(row: OutgoingRecord): string {
+  try {
+    const id = (JSON.parse(row.body) as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') return String(id);
+  } catch {
+    // a body is always JSON Rebound wrote; fall through to the row's number all the same
+  }
+  return String(row.eventId);
 }
 
 /**
@@ -68,6 +93,7 @@ export class OutgoingDispatcher {
   private readonly post: Poster;
   private readonly schedule: Schedule;
   private readonly maxAttempts: number;
+  private readonly maxAgeMs: number;
   private readonly random: RandomSource;
   private readonly batchSize: number;
   private readonly idleMs: number;
@@ -84,14 +110,15 @@ export class OutgoingDispatcher {
     this.wallClock = options.wallClock ?? Date.now;
     this.post = options.post ?? fetchPoster();
     this.schedule = options.schedule ?? DEFAULT_OUTGOING_SCHEDULE;
-    this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTGOING_MAX_ATTEMPTS;
+    this.maxAttempts = options.maxAttempts ?? Infinity;
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_OUTGOING_MAX_AGE_MS;
     this.random = options.random ?? Math.random;
     this.batchSize = options.batchSize ?? 200;
     this.idleMs = options.idleMs ?? 5_000;
     this.cursor = options.cursor ?? 'outgoing-webhooks';
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.onError = options.onError ?? (() => {});
-    if (!(this.maxAttempts >= 1) || !(this.batchSize >= 1)) throw new RangeError('maxAttempts and batchSize must be positive');
+    if (!(this.maxAttempts >= 1) || !(this.maxAgeMs >= 0) || !(this.batchSize >= 1)) throw new RangeError('maxAttempts and batchSize must be positive, maxAgeMs not negative');
   }
 
   /**
@@ -147,7 +174,7 @@ export class OutgoingDispatcher {
       const headers = {
         'content-type': 'application/json',
         [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(endpoint.secret, timestamp, row.body),
-        'rebound-event-id': String(row.eventId),
+        'rebound-event-id': idOfBody(row),
         'rebound-event-type': row.eventType,
         'rebound-attempt': String(attempts),
       };
@@ -164,15 +191,23 @@ export class OutgoingDispatcher {
       }
     }
     const now = this.clock.now();
-    const delay = endpoint && attempts < this.maxAttempts ? retryDelay(this.schedule, attempts, this.random) : null;
+    const delay = endpoint && attempts < this.maxAttempts ? this.nextDelay(attempts, row.createdAt, now) : null;
     if (delay === null) {
       await this.state.updateOutgoing(row.id, { status: 'dead', attempts, nextAttemptAt: null, lastError: error }, now);
       stats.dead++;
       this.onError(new Error(`webhook ${row.endpoint} event ${row.eventId} dead after ${attempts} attempt(s): ${error}`), 'outgoing.dead');
       return;
     }
-    await this.state.updateOutgoing(row.id, { status: 'pending', attempts, nextAttemptAt: now + Math.max(1, delay), lastError: error }, now);
+    await this.state.updateOutgoing(row.id, { status: 'pending', attempts, nextAttemptAt: now + delay, lastError: error }, now);
     stats.retried++;
+  }
+
+  /** The wait before the next try, or null when the retry window is over; the last try falls at its end. */
+  private nextDelay(attempts: number, createdAt: number, now: number): number | null {
+    const end = createdAt + this.maxAgeMs;
+    const wait = retryDelay(this.schedule, attempts, this.random);
+    if (wait === null || now >= end) return null;
+    return Math.min(Math.max(1, wait), end - now);
   }
 
   /** The dead-letter list: POSTs that ran out of attempts, oldest first. */

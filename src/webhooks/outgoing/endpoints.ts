@@ -9,7 +9,8 @@ import type { Schedule } from '../../policy/types.ts';
  */
 export interface OutgoingEndpoint {
   url: string;
-  secret: string;
+  /** One secret, or several while one is being rotated: every POST carries a `v1` for each. */
+  secret: string | string[];
   types: string[];
 }
 
@@ -20,7 +21,10 @@ const typePattern = z.string().refine(
 
 export const endpointSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
-  secret: z.string().min(16, 'a webhook secret needs at least 16 characters'),
+  secret: z.union([
+    z.string().min(16, 'a webhook secret needs at least 16 characters'),
+    z.array(z.string().min(16, 'a webhook secret needs at least 16 characters')).min(1).max(5),
+  ]),
   types: z.array(typePattern).min(1).default(['*']),
 });
 
@@ -40,7 +44,8 @@ export function wantsEvent(endpoint: OutgoingEndpoint, type: string): boolean {
 
 /**
  * Retries of an outgoing POST: exponential backoff with full jitter, 30 s doubling up to 1 h,
- * eight attempts (about 2 h 10 min of trying at most before the dead-letter list).
+ * for three days from the first try (an endpoint down over a weekend still gets its events;
+ * Stripe and Svix keep trying about as long), then the dead-letter list.
  */
 export const DEFAULT_OUTGOING_SCHEDULE: Schedule = { kind: 'backoff', initial: 30_000, factor: 2, max: 3_600_000, min: 5_000, jitter: 'full' };
-export const DEFAULT_OUTGOING_MAX_ATTEMPTS = 8;
+export const DEFAULT_OUTGOING_MAX_AGE_MS = 3 * 24 * 3_600_000;
