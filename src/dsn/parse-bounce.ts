@@ -19,12 +19,21 @@ export interface ParseBounceOptions {
   limits?: Partial<MimeLimits>;
   /** The local-part prefix of your VERP return paths ("bounces" in bounces+jane=example.org@…). */
   verpPrefix?: string;
+  /**
+   * The SMTP envelope's recipients when the bounce came over SMTP (the return path it was sent
+   * to): read for VERP before the headers, which a bounce need not carry.
+   */
+  envelopeTo?: readonly string[];
 }
 
 /** Where the address a bounce was delivered to (the return path it went back to) is written. */
 const ENVELOPE_HEADERS = ['delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'to'];
 
-function verpRecipientOf(msg: BounceMessage, prefix: string | undefined): string | null {
+function verpRecipientOf(msg: BounceMessage, prefix: string | undefined, envelopeTo: readonly string[]): string | null {
+  for (const address of envelopeTo.slice(0, 100)) {
+    const recipient = parseVerp(address, prefix === undefined ? {} : { prefix });
+    if (recipient) return recipient;
+  }
   for (const name of ENVELOPE_HEADERS) {
     for (const value of msg.headers.getAll(name)) {
       const address = mailboxAddress(value);
@@ -58,7 +67,7 @@ export function parseBounceWith(raw: Buffer | string, options: ParseBounceOption
   }
   if (msg.headers.size === 0) return failed('not an email: no header fields at the start', msg.notes);
   try {
-    const parsed = analyze(msg, options.classify, 0, verpRecipientOf(msg, options.verpPrefix));
+    const parsed = analyze(msg, options.classify, 0, verpRecipientOf(msg, options.verpPrefix, options.envelopeTo ?? []));
     return parsed.isBounce ? notActedOn(msg, parsed) : parsed;
   } catch (err) {
     // a format module tripping over a message it half-matched must not take the caller down

@@ -25,6 +25,20 @@ function srsOriginal(address: string): string | null {
 }
 
 /**
+ * The VERP return path for one recipient: `jane@example.org` → `bounces+jane=example.org@rp.example`,
+ * which `parseVerp` reads back. Null when the recipient cannot be carried that way (a local part
+ * parseVerp would refuse, a non-ASCII domain, or a local part over RFC 5321's 64 octets).
+ */
+export function verpAddress(recipient: string, returnPathDomain: string, prefix = 'bounces'): string | null {
+  const at = recipient.lastIndexOf('@');
+  if (at <= 0) return null;
+  const local = `${prefix}+${recipient.slice(0, at)}=${recipient.slice(at + 1)}`;
+  if (local.length > 64 || !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/.test(local)) return null;
+  const address = `${local}@${returnPathDomain}`;
+  return parseVerp(address, { prefix }) === null ? null : address;
+}
+
+/**
  * The recipient encoded in a VERP return path: `bounces+jane=example.org@mail.sender.tld` →
  * `jane@example.org`. Accepts "+" or "-" after the prefix; the last "=" in the rest separates
  * the recipient's local part from its domain. Null when the address is not VERP-shaped.

@@ -21,6 +21,11 @@ export interface ServeConfig {
   rules: string | null;
   /** Domain of the VERP return path; the inbound SMTP listener accepts mail for it only. */
   returnPathDomain: string;
+  /**
+   * MAIL FROM of outgoing mail: `from`, the message's sender (bounces go to the sender's own
+   * mailbox), or `verp`, bounces+recipient@returnPathDomain (bounces come back to the listener).
+   */
+  envelopeSender: 'from' | 'verp';
   /** Largest HTTP body and largest inbound bounce email, in bytes. */
   bodyLimit: number;
   smtpMaxBytes: number;
@@ -57,6 +62,7 @@ export const DEFAULTS: ServeConfig = {
   policy: null,
   rules: null,
   returnPathDomain: 'bounces.localhost',
+  envelopeSender: 'from',
   bodyLimit: 1024 * 1024,
   smtpMaxBytes: 10 * 1024 * 1024,
   smtpRatePerMinute: 120,
@@ -90,6 +96,7 @@ const schema = z.strictObject({
   policy: z.string().min(1).nullable(),
   rules: z.string().min(1).nullable(),
   returnPathDomain: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name'),
+  envelopeSender: z.enum(['from', 'verp']),
   bodyLimit: z.number().int().min(1024),
   smtpMaxBytes: z.number().int().min(1024),
   smtpRatePerMinute: z.number().int().min(1),
@@ -106,7 +113,7 @@ const schema = z.strictObject({
 const ENV: Record<keyof ServeConfig, string> = {
   db: 'REBOUND_DB', host: 'REBOUND_HOST', port: 'REBOUND_PORT', smtpPort: 'REBOUND_SMTP_PORT', relay: 'REBOUND_RELAY',
   timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY', rules: 'REBOUND_RULES',
-  returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
+  returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', envelopeSender: 'REBOUND_ENVELOPE_SENDER', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
   role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',
   batchSize: 'REBOUND_BATCH_SIZE',

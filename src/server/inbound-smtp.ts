@@ -171,7 +171,8 @@ export async function startInboundSmtp(options: InboundOptions): Promise<{ port:
 
   async function handle(raw: Buffer, session: SMTPServerSession): Promise<void> {
     const at = options.clock.now();
-    const parsed = parseBounce(raw, options.classify ? { classify: options.classify } : {});
+    const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+    const parsed = parseBounce(raw, { ...(options.classify ? { classify: options.classify } : {}), envelopeTo });
     const events = parsed.error ? [] : bounceToEvents(parsed, { at, source: 'dsn' });
     const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), client: session.remoteAddress };
     if (events.length === 0) {

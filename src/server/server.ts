@@ -111,6 +111,7 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   const smtp = options.transport ?? new SmtpTransport({
     mode: config.relay ? { kind: 'relay', relay: parseRelayUrl(config.relay) } : { kind: 'direct' },
     clock, classify, policy,
+    ...(config.envelopeSender === 'verp' ? { returnPath: { domain: config.returnPathDomain } } : {}),
   });
   // Webhooks (ESP events in, Rebound's events out, the resend hook) run only when configured;
   // a bad webhooks file stops the start rather than leaving providers unverified.

@@ -51,3 +51,20 @@ test('the VERP prefix option restricts which return paths are read', () => {
 test('a bounce delivered to a plain address has no VERP recipient', () => {
   assert.equal(parseBounce(notice('bounces@mail.sender.tld')).verpRecipient, null);
 });
+
+test('verpAddress writes what parseVerp reads back, and declines what it could not carry', async () => {
+  const { verpAddress } = await import('../../src/dsn/verp.ts');
+  const fc = (await import('fast-check')).default;
+  assert.equal(verpAddress('jane@example.org', 'rp.sender.tld'), 'bounces+jane=example.org@rp.sender.tld');
+  assert.equal(verpAddress('a+b=c@example.org', 'rp.sender.tld', 'bb'), 'bb+a+b=c=example.org@rp.sender.tld');
+  assert.equal(parseVerp('bb+a+b=c=example.org@rp.sender.tld', { prefix: 'bb' }), 'a+b=c@example.org');
+  assert.equal(verpAddress(`${'x'.repeat(60)}@example.org`, 'rp.sender.tld'), null, 'over 64 octets');
+  assert.equal(verpAddress('"quoted local"@example.org', 'rp.sender.tld'), null);
+  assert.equal(verpAddress('anna@bücher.example', 'rp.sender.tld'), null);
+  const local = fc.stringMatching(/^[a-z0-9][a-z0-9.+_-]{0,20}$/);
+  const domain = fc.stringMatching(/^[a-z0-9]{1,10}\.(?:example|test|org)$/);
+  fc.assert(fc.property(local, domain, (l, d) => {
+    const address = verpAddress(`${l}@${d}`, 'rp.sender.tld');
+    if (address !== null) assert.equal(parseVerp(address, { prefix: 'bounces' }), `${l}@${d}`);
+  }));
+});

@@ -173,3 +173,24 @@ describe('inbound SMTP for bounce emails', () => {
     assert.match((await other.quarantinedRaw(kept[0]!.id))!.toString(), /Not a bounce either/);
   });
 });
+
+describe('VERP: bounces that come back to the listener', () => {
+  test('with envelopeSender verp, MAIL FROM names the recipient in the return-path domain, and a bounce naming nobody in its text still reaches the right address', async (t) => {
+    const s = await startTestServer(t, { envelopeSender: 'verp' });
+    const auth = { authorization: 'Bearer test-token-0123456789abcdef' };
+    const res = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth, 'content-type': 'application/json' }, payload: { from: 'news@sender.test', to: ['Jane.Doe@example.test', 'bob@other.test'], subject: 'hi', text: 'hello' } });
+    assert.equal(res.statusCode, 202, res.body);
+    const deadline = Date.now() + 15_000;
+    while (s.receiver.seen.messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(s.receiver.seen.messages.map((m) => m.from).sort(), ['bounces+bob=other.test@bounces.sender.test', 'bounces+jane.doe=example.test@bounces.sender.test']);
+
+    // a qmail-style notice that quotes a reply but no address, sent to the return path it came from
+    const notice = ['From: MAILER-DAEMON@mx.example.test', 'To: bounces+jane.doe=example.test@bounces.sender.test', 'Subject: failure notice', '',
+      'Hi. This is the mail delivery program at mx.example.test.', 'I was not able to deliver your message.', '', 'Remote host said: 550 5.1.1 Mailbox does not exist', ''].join('\r\n');
+    const info = await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces+jane.doe=example.test@bounces.sender.test'] }, raw: notice.replace('To: bounces+jane.doe=example.test@bounces.sender.test\r\n', 'To: undisclosed-recipients:;\r\n') });
+    assert.match(info.response, /^250/);
+    const a = await s.server.engine.getAddress('jane.doe@example.test');
+    assert.equal(a?.status, 'suppressed', 'the envelope recipient of the bounce named the address');
+    assert.equal((await s.server.engine.getAddress('bob@other.test'))?.status ?? 'active', 'active');
+  });
+});

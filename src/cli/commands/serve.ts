@@ -24,6 +24,7 @@ interface Options {
   policy?: string;
   rules?: string;
   returnPathDomain?: string;
+  envelopeSender?: string;
   logLevel?: string;
   role?: string;
   webhooks?: string;
@@ -45,6 +46,7 @@ export function registerServe(program: Command): void {
     .option('--policy <file>', 'retry policy YAML (default built in; $REBOUND_POLICY)')
     .option('--rules <file>', 'classification rules (YAML or JSON) merged over the shipped ones ($REBOUND_RULES)')
     .option('--return-path-domain <domain>', 'domain whose bounces the SMTP listener accepts ($REBOUND_RETURN_PATH_DOMAIN)')
+    .option('--envelope-sender <from|verp>', 'MAIL FROM: the message\'s sender, or a VERP address in the return-path domain so bounces reach the SMTP listener (default from; $REBOUND_ENVELOPE_SENDER)')
     .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
     .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
     .option('--webhooks <file>', 'webhooks YAML: ESP providers taken in, endpoints sent to, resend hook ($REBOUND_WEBHOOKS)')
@@ -54,7 +56,7 @@ export function registerServe(program: Command): void {
       try {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
-          policy: opts.policy, rules: opts.rules, returnPathDomain: opts.returnPathDomain, logLevel: opts.logLevel,
+          policy: opts.policy, rules: opts.rules, returnPathDomain: opts.returnPathDomain, envelopeSender: opts.envelopeSender, logLevel: opts.logLevel,
           role: opts.role, webhooks: opts.webhooks, batchSize: opts.batchSize,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {

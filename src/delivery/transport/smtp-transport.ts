@@ -11,6 +11,7 @@ import { resolveRoute, systemResolver, type DnsResolver, type Route } from './mx
 import type { RelayTarget } from './relay-url.ts';
 import { SessionFailure, type SessionTarget, type DsnRequest, type SessionTimeouts, type SmtpSession, type TransactionReplies } from './smtp-session.ts';
 import { stampReboundId } from './stamp-header.ts';
+import { verpAddress } from '../../dsn/verp.ts';
 
 /** The classifier's signature (src/classify): a reply text or a network error, with the step it came at. */
 export type Classifier = (input: string | Error, opts: { phase?: SmtpPhase }) => Classification;
@@ -55,6 +56,13 @@ export interface SmtpTransportOptions {
    * bounce is matched to its delivery by the recipient it names.
    */
   recipientsPerTransaction?: 'one' | 'many';
+  /**
+   * The envelope sender (MAIL FROM), where bounces go. Absent: the message's own sender. Given: a
+   * VERP address in this domain per recipient (`bounces+jane=example.org@domain`), so a bounce
+   * comes back to Rebound's inbound SMTP naming the recipient even when its text does not; a
+   * shared transaction, or an address VERP cannot carry, uses `bounces@domain`.
+   */
+  returnPath?: { domain: string; prefix?: string };
   /** Addresses tried per delivery when hosts refuse the connection (Postfix smtp_mx_address_limit). */
   maxAddresses?: number;
   /** How long an MX answer is reused (wall time). */
@@ -138,9 +146,17 @@ export class SmtpTransport implements Transport {
     return this.pool.stats();
   }
 
+  /** MAIL FROM for a transaction carrying these jobs. */
+  private envelopeFrom(jobs: readonly DeliveryJob[]): string {
+    const rp = this.options.returnPath;
+    if (!rp) return jobs[0]!.from;
+    const prefix = rp.prefix ?? 'bounces';
+    return (jobs.length === 1 ? verpAddress(jobs[0]!.recipient, rp.domain, prefix) : null) ?? `${prefix}@${rp.domain}`;
+  }
+
   private plan(jobs: DeliveryJob[]): Unit[] {
     if (this.options.recipientsPerTransaction !== 'many') {
-      return jobs.map((job) => ({ domain: job.domain, from: job.from, jobs: [job], raw: stampReboundId(job.raw, [job.deliveryId]), dsn: dsnFor(job) }));
+      return jobs.map((job) => ({ domain: job.domain, from: this.envelopeFrom([job]), jobs: [job], raw: stampReboundId(job.raw, [job.deliveryId]), dsn: dsnFor(job) }));
     }
     const groups = new Map<string, DeliveryJob[]>();
     for (const job of jobs) {
@@ -151,7 +167,7 @@ export class SmtpTransport implements Transport {
     }
     return [...groups.values()].map((group) => ({
       domain: group[0]!.domain,
-      from: group[0]!.from,
+      from: this.envelopeFrom(group),
       jobs: group,
       raw: stampReboundId(group[0]!.raw, group.map((j) => j.deliveryId)),
       // nodemailer sends one ORCPT for every RCPT, and an ENVID names one delivery: a shared
