@@ -51,6 +51,8 @@ export interface WebhookStore {
   nextOutgoingDueAt(): Promise<number | null>;
   updateOutgoing(id: number, change: Pick<OutgoingRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>, at: number): Promise<void>;
   listOutgoing(status: OutgoingStatus, limit: number): Promise<OutgoingRecord[]>;
+  /** Dead letters back to pending, due at `at` with a fresh retry window: one by row id, or every one. Returns how many. */
+  redeliverDead(id: number | 'all', at: number): Promise<number>;
 
   /** Records a provider event id; false when it was recorded before (the event was applied already). */
   claimIngestKey(provider: string, eventId: string, at: number): Promise<boolean>;

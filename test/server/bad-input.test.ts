@@ -82,7 +82,7 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'GET', url: '/v1/messages/msg_nope' }, 404, 'params.id');
     await expectRejected(t, s, { method: 'GET', url: '/v1/addresses/nobody@example.test' }, 404, 'params.email');
     await expectRejected(t, s, { method: 'GET', url: '/v1/addresses/not-an-address' }, 400, 'params.email');
-    await expectRejected(t, s, { method: 'POST', url: '/v1/addresses/nobody@example.test/reactivate' }, 404, 'params.email');
+    await expectRejected(t, s, { method: 'POST', url: '/v1/addresses/nobody@example.test/reactivate' }, 409, 'params.email');
     // nothing but the address is taken: a field or parameter that would be ignored is refused
     await expectRejected(t, s, { method: 'POST', url: '/v1/addresses/nobody@example.test/suppress', headers: json, payload: { why: 'asked' } }, 400, 'body.why');
     await expectRejected(t, s, { method: 'GET', url: '/v1/addresses/nobody@example.test?verbose=1' }, 400, 'querystring.verbose');

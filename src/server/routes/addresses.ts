@@ -42,7 +42,7 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
   }, async (request) => {
     const { email: e } = request.params as { email: string };
     const a = await ctx.engine.getAddress(e) ?? await neverTroubled(ctx, e);
-    if (!a) throw new ApiError(404, `no address ${e}`, { field: 'params.email' });
+    if (!a) throw new ApiError(409, `${e} is already active (never sent to nor reported)`, { field: 'params.email', status: 'active' });
     if (a.status === 'active') throw new ApiError(409, `${e} is already active`, { field: 'params.email', status: a.status });
     const after = await ctx.engine.reactivateAddress(e);
     request.log.info({ event: 'address.reactivated', email: after.email }, 'address reactivated by hand');

@@ -11,6 +11,7 @@ import { destinationRoutes } from './destinations.ts';
 import { metricsApi, prometheusApi, segmentsApi } from './metrics-context.ts';
 import { webRoutes } from '../../web/routes.ts';
 import { webhookIngestRoutes } from './webhooks-ingest.ts';
+import { outgoingWebhookRoutes } from './webhooks-outgoing.ts';
 
 /** A route plugin: one file each, registered with the server's context as its options. */
 export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
@@ -30,4 +31,5 @@ export const routes: RoutePlugin[] = [
   prometheusApi,
   webRoutes,
   webhookIngestRoutes,
+  outgoingWebhookRoutes,
 ];

@@ -73,6 +73,11 @@ export class PostgresWebhookStore implements WebhookStore {
     return (await this.q(sql.selectOutgoingByStatus, { status, limit })).rows.map(rowToOutgoing);
   }
 
+  async redeliverDead(id: number | 'all', at: number): Promise<number> {
+    const r = id === 'all' ? await this.q(sql.redeliverAllDeadOutgoing, { at }) : await this.q(sql.redeliverDeadOutgoing, { id, at });
+    return r.rowCount ?? 0;
+  }
+
   async claimIngestKey(provider: string, eventId: string, at: number): Promise<boolean> {
     return (await this.q(sql.insertIngestKey, { provider, eventId, at })).rowCount === 1;
   }

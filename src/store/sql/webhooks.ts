@@ -49,6 +49,18 @@ export const selectOutgoingByStatus = statement('select-webhook-deliveries-by-st
 SELECT id, endpoint, event_id, event_type, body, status, attempts, next_attempt_at, last_error, created_at, updated_at
 FROM webhook_deliveries WHERE status = @status ORDER BY id LIMIT @limit`);
 
+/**
+ * A dead letter sent again: pending from now, with a fresh retry window (the window counts from
+ * `created_at`) and its try count back at zero; the last error stays until a try replaces it.
+ */
+export const redeliverDeadOutgoing = statement('redeliver-dead-webhook-delivery', ['id', 'at'], `
+UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @at, created_at = @at, updated_at = @at
+WHERE id = @id AND status = 'dead'`);
+
+export const redeliverAllDeadOutgoing = statement('redeliver-all-dead-webhook-deliveries', ['at'], `
+UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @at, created_at = @at, updated_at = @at
+WHERE status = 'dead'`);
+
 /** Inserts the key; zero changes means the provider event was applied before. */
 export const insertIngestKey = statement('insert-ingest-key', ['provider', 'eventId', 'at'], `
 INSERT INTO ingest_events (provider, event_id, at) VALUES (@provider, @eventId, @at)

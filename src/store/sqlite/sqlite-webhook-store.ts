@@ -66,6 +66,10 @@ export class SqliteWebhookStore implements WebhookStore {
     return (this.stmt(sql.selectOutgoingByStatus).all({ status, limit }) as Row[]).map(rowToOutgoing);
   }
 
+  async redeliverDead(id: number | 'all', at: number): Promise<number> {
+    return (id === 'all' ? this.stmt(sql.redeliverAllDeadOutgoing).run({ at }) : this.stmt(sql.redeliverDeadOutgoing).run({ id, at })).changes;
+  }
+
   async claimIngestKey(provider: string, eventId: string, at: number): Promise<boolean> {
     return this.stmt(sql.insertIngestKey).run({ provider, eventId, at }).changes === 1;
   }

@@ -64,8 +64,8 @@ export function eventBody(e: EventRecord): string {
   });
 }
 
-/** The body's `id` (rows queued before ids had a digest carry the bare number). */
-function idOfBody(row: OutgoingRecord): string {
+/** The id an endpoint sees for this row: the body's `id` (rows queued before ids had a digest carry the bare number). */
+export function outgoingEventId(row: OutgoingRecord): string {
   try {
     const id = (JSON.parse(row.body) as { id?: unknown }).id;
     if (typeof id === 'string' || typeof id === 'number') return String(id);
@@ -174,7 +174,7 @@ export class OutgoingDispatcher {
       const headers = {
         'content-type': 'application/json',
         [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(endpoint.secret, timestamp, row.body),
-        'rebound-event-id': idOfBody(row),
+        'rebound-event-id': outgoingEventId(row),
         'rebound-event-type': row.eventType,
         'rebound-attempt': String(attempts),
       };
