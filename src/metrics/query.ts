@@ -24,6 +24,10 @@ const raw = z.strictObject({
   from: text, to: text, enhanced: text, reason: text, domain: text, tz: text, bucket: text, kind: text, format: text, limit: text,
 });
 
+export type QueryParam = keyof typeof raw.shape;
+/** The window and filters every metrics route and segment takes; each route adds its own (bucket, tz, limit, kind, format). */
+export const WINDOW_PARAMS: readonly QueryParam[] = ['from', 'to', 'enhanced', 'reason', 'domain'];
+
 export interface ParsedQuery extends MetricsFilter {
   timeZone: string | null;
   bucket: 'hour' | 'day';
@@ -36,11 +40,14 @@ export interface ParsedQuery extends MetricsFilter {
  * The query string (or CLI flags) every metrics route and command shares. Default window: the
  * last 7 days up to `now`. Errors name the parameter and what it accepts.
  */
-export function parseMetricsQuery(input: unknown, now: number): ParsedQuery {
+export function parseMetricsQuery(input: unknown, now: number, accepts: readonly QueryParam[] = Object.keys(raw.shape) as QueryParam[]): ParsedQuery {
   const parsed = raw.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new MetricsQueryError(`bad query: ${parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (known: ${Object.keys(raw.shape).join(', ')})` : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
+    throw new MetricsQueryError(`bad query: ${parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (known: ${accepts.join(', ')})` : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
   }
+  // a parameter another route reads would be silently ignored here: refused like a misspelt one
+  const foreign = Object.keys(parsed.data).filter((k) => parsed.data[k as QueryParam] !== undefined && !accepts.includes(k as QueryParam));
+  if (foreign.length) throw new MetricsQueryError(`bad query: ${foreign.map((k) => JSON.stringify(k)).join(', ')} does not apply here (this one takes: ${accepts.join(', ')})`);
   const q = parsed.data;
   const to = q.to ? instant(q.to, 'to') : now;
   const from = q.from ? instant(q.from, 'from') : to - 7 * DAY_MS;

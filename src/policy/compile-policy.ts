@@ -40,11 +40,12 @@ export function compilePolicy(file: PolicyFile = {}, origins: string[] = []): Po
   const retry = { ...base.retry, ...file.retry };
   const defaults: Defaults = { schedule: retry.schedule!, maxAttempts: retry.maxAttempts!, maxAge: retry.maxAge! };
   const rules: PolicyRule[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   (file.rules ?? []).forEach((r, i) => {
     const id = r.id ?? `rule-${i + 1}`;
-    if (seen.has(id)) throw new PolicyError(`"${id}" is used by an earlier rule (${origins[i] ?? 'file'})`, ['rules', i, 'id']);
-    seen.add(id);
+    const earlier = seen.get(id);
+    if (earlier !== undefined) throw new PolicyError(`"${id}" is used by an earlier rule (${origins[earlier] ?? `rules[${earlier}]`})`, ['rules', i, 'id']);
+    seen.set(id, i);
     rules.push(compileRule(r, id, origins[i] ?? `rules[${i}]`, defaults));
   });
   for (const r of base.rules ?? []) rules.push(compileRule(r, r.id!, 'built-in', defaults));

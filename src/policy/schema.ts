@@ -105,7 +105,9 @@ const match = z.strictObject({
 const rule = z.strictObject({
   id: z.string().min(1).max(100).regex(/^[\w./:@-]+$/, 'letters, digits and ._/:@- only').optional(),
   match: match.default({}),
-  retry,
+  // left out: the file's own `retry.schedule`, as `retry: true` (a rule that only changes the
+  // limits, or `exhausted`, need not repeat the schedule)
+  retry: retry.optional().default(true),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   maxAge: positiveDuration.optional(),
   exhausted: z.enum(['unavailable', 'none']).optional(),

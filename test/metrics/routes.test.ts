@@ -55,10 +55,19 @@ test('each metric has its own route, and a bad query is a 400 that names the par
   assert.equal(tod.timeZone, 'Asia/Tokyo');
   assert.equal(tod.counts[0][18], 4); // Monday 09:00 UTC is 18:00 in Tokyo: the first attempts of all four deferred deliveries
   for (const [query, word] of [['enhanced=x', 'enhanced'], ['from=yesterday', 'from'], ['tz=Mars/Olympus', 'time zone'], ['from=10&to=5', 'before'], ['domain=%3Cscript%3E', 'domain'], ['colour=red', 'unknown parameter "colour"'], ['reason=bogus', 'reason must be one of']]) {
-    const res = await a.server.inject(`/v1/metrics/summary?${query}`);
+    const res = await a.server.inject(`/v1/metrics/${query.startsWith('tz=') ? 'time-of-day' : 'summary'}?${query}`);
     assert.equal(res.statusCode, 400, query);
     assert.match(res.json().error, new RegExp(word!));
   }
+  // a parameter another route reads is refused, not silently ignored
+  for (const [path, query] of [['summary', 'kind=held'], ['summary', 'format=csv'], ['summary', 'tz=UTC'], ['deferrals', 'limit=3'], ['destinations', 'bucket=day']]) {
+    const res = await a.server.inject(`/v1/metrics/${path}?${query}`);
+    assert.equal(res.statusCode, 400, `${path}?${query}`);
+    assert.match(res.json().error, /does not apply here \(this one takes: from, to, enhanced, reason, domain/);
+  }
+  const segment = await a.server.inject('/v1/segments/affected?limit=1');
+  assert.equal(segment.statusCode, 400);
+  assert.match(segment.json().error, /"limit" does not apply here/);
 });
 
 test('segments stream as CSV with formula-looking cells defused, and as JSON', async (t) => {

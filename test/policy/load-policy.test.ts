@@ -136,9 +136,8 @@ test('a YAML syntax error names its line', () => {
 
 test('structural mistakes are errors, not defaults', () => {
   assert.match(issues('- just\n- a list\n').message, /mapping/);
-  assert.match(issues('rules:\n  - { id: a, retry: false }\n  - { id: a, retry: false }\n').message, /used by an earlier rule/);
+  assert.match(issues('rules:\n  - { id: a, retry: false }\n  - { id: a, retry: false }\n').message, /p\.yaml:3:\d+: rules\[1\]\.id: "a" is used by an earlier rule \(p\.yaml:2\)/);
   assert.match(issues('destinations:\n  default: { concurrency: 2, initialConcurrency: 5 }\n').message, /initialConcurrency/);
-  assert.match(issues('rules:\n  - match: {}\n').message, /rules\[0\]\.retry/);
   assert.match(issues('rules:\n  - { retry: 5 }\n').message, /expected false, true, an interval string/);
   assert.match(issues('rules:\n  - { retry: "1h", match: { basic: 99 } }\n').message, /rules\[0\]\.match\.basic/);
   assert.match(issues('addresses: { coolOff: -1 }\n').message, /addresses\.coolOff/);
@@ -177,4 +176,22 @@ test('a backoff object may leave out any key, like every key of a policy file: t
   assert.deepEqual(p.rules.find((r) => r.id === 'default/retryable')!.schedule, { kind: 'backoff', initial: 30 * 60_000, factor: 2, max: 4 * 3_600_000, min: 5 * 60_000, jitter: 'full' });
   const long = loadPolicyText('rules:\n  - id: slow\n    match: { enhanced: "4.2.2" }\n    retry: { initial: 6h }\n');
   assert.deepEqual(long.rules[0]!.schedule, { kind: 'backoff', initial: 6 * 3_600_000, factor: 2, max: 6 * 3_600_000, min: 5 * 60_000, jitter: 'full' });
+});
+
+test('a rule without retry takes the file\'s retry schedule, as retry: true does', () => {
+  const p = loadPolicyText([
+    'retry: { schedule: { initial: 30m, max: 2h }, maxAttempts: 4 }',
+    'rules:',
+    '  - id: only-limits',
+    '    match: { reason: mailboxfull }',
+    '    maxAttempts: 2',
+    '  - id: said-true',
+    '    match: { reason: exceedlimit }',
+    '    retry: true',
+  ].join('\n'), 'p.yaml');
+  const [left, said] = p.rules;
+  assert.deepEqual(left!.schedule, said!.schedule);
+  assert.equal(left!.schedule.kind, 'backoff');
+  assert.equal(left!.maxAttempts, 2);
+  assert.equal(said!.maxAttempts, 4);
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Metrics } from '../../metrics/metrics.ts';
-import { MetricsQueryError, parseMetricsQuery, type ParsedQuery } from '../../metrics/query.ts';
+import { MetricsQueryError, parseMetricsQuery, WINDOW_PARAMS, type ParsedQuery, type QueryParam } from '../../metrics/query.ts';
 import { errorSchema } from './schemas.ts';
 
 export interface MetricsRoutesOptions {
@@ -13,13 +13,14 @@ export interface MetricsRoutesOptions {
  */
 export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOptions): Promise<void> {
   const { metrics } = opts;
-  const route = (path: string, summary: string, answer: (q: ParsedQuery) => Promise<unknown>): void => {
+  const route = (path: string, summary: string, own: readonly QueryParam[], answer: (q: ParsedQuery) => Promise<unknown>): void => {
+    const accepts = [...WINDOW_PARAMS, ...own];
     // The schema documents the query for /openapi.json; parseMetricsQuery checks it (attachValidation
     // keeps fastify's own check from answering first), so the CLI and the API give the same errors.
-    app.get(path, { schema: { summary, querystring: metricsQuerySchema(), response: { 200: OPEN_OBJECT, 400: errorSchema } }, attachValidation: true }, async (req, reply: FastifyReply) => {
+    app.get(path, { schema: { summary, querystring: metricsQuerySchema(own), response: { 200: OPEN_OBJECT, 400: errorSchema } }, attachValidation: true }, async (req, reply: FastifyReply) => {
       let q: ParsedQuery;
       try {
-        q = parseMetricsQuery(req.query, metrics.clock.now());
+        q = parseMetricsQuery(req.query, metrics.clock.now(), accepts);
       } catch (err) {
         if (err instanceof MetricsQueryError) return reply.code(400).send({ error: err.message, details: { field: 'querystring' } });
         throw err;
@@ -27,13 +28,13 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
       return answer(q);
     });
   };
-  route('/v1/metrics/summary', 'Deferrals, failures, suppressions and resolutions over the window (docs/metrics.md)', (q) => metrics.summary(q));
-  route('/v1/metrics/refusals', 'Permanent failures over the window by code and reason, with the domains that refused most per reason', (q) => metrics.refusals(q));
-  route('/v1/metrics/deferrals', 'Deferrals per hour or day (bucket) over the window', (q) => metrics.frequency(q, q.bucket));
-  route('/v1/metrics/destinations', 'Destinations by deferrals over the window, most first (limit)', (q) => metrics.destinations(q, q.limit).then((destinations) => ({ destinations })));
-  route('/v1/metrics/resolution', 'How deferred deliveries ended: delivered, failed or still waiting, and how long it took', (q) => metrics.resolution(q));
-  route('/v1/metrics/retry-success', 'Share of retries that delivered, by attempt number', (q) => metrics.retrySuccess(q));
-  route('/v1/metrics/time-of-day', 'Deferrals by weekday and hour in a time zone (tz)', async (q) => {
+  route('/v1/metrics/summary', 'Deferrals, failures, suppressions and resolutions over the window (docs/metrics.md)', [], (q) => metrics.summary(q));
+  route('/v1/metrics/refusals', 'Permanent failures over the window by code and reason, with the domains that refused most per reason', [], (q) => metrics.refusals(q));
+  route('/v1/metrics/deferrals', 'Deferrals per hour or day (bucket) over the window', ['bucket'], (q) => metrics.frequency(q, q.bucket));
+  route('/v1/metrics/destinations', 'Destinations by deferrals over the window, most first (limit)', ['limit'], (q) => metrics.destinations(q, q.limit).then((destinations) => ({ destinations })));
+  route('/v1/metrics/resolution', 'How deferred deliveries ended: delivered, failed or still waiting, and how long it took', [], (q) => metrics.resolution(q));
+  route('/v1/metrics/retry-success', 'Share of retries that delivered, by attempt number', [], (q) => metrics.retrySuccess(q));
+  route('/v1/metrics/time-of-day', 'Deferrals by weekday and hour in a time zone (tz)', ['tz'], async (q) => {
     const timeZone = q.timeZone ?? metrics.timeZone;
     return { timeZone, weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], counts: await metrics.timeOfDay(q, timeZone) };
   });
@@ -44,8 +45,17 @@ const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
 
 const text = (description: string) => ({ type: 'string', maxLength: 200, description });
 
-/** The query every metrics route and `GET /v1/segments/affected` shares (src/metrics/query.ts reads it). */
-export function metricsQuerySchema(extra: Record<string, unknown> = {}) {
+const OWN_PARAMS: Partial<Record<QueryParam, unknown>> = {
+  tz: text('IANA time zone for time-of-day (default: the server\'s, UTC unless configured)'),
+  bucket: { type: 'string', enum: ['hour', 'day'], description: 'bucket size (default hour)' },
+  limit: text('how many destinations (default 50)'),
+};
+
+/**
+ * The query of a metrics route or `GET /v1/segments/affected` for /openapi.json: the window and
+ * filters, the route's own parameters, and `extra` descriptions (src/metrics/query.ts reads it).
+ */
+export function metricsQuerySchema(own: readonly QueryParam[], extra: Record<string, unknown> = {}) {
   return {
     type: 'object',
     properties: {
@@ -54,9 +64,7 @@ export function metricsQuerySchema(extra: Record<string, unknown> = {}) {
       enhanced: text('only this enhanced status code, e.g. 4.3.2'),
       reason: text('only this reason, e.g. notaccept'),
       domain: text('only this receiving domain'),
-      tz: text('IANA time zone for time-of-day (default: the server\'s, UTC unless configured)'),
-      bucket: { type: 'string', enum: ['hour', 'day'], description: 'deferrals: bucket size (default hour)' },
-      limit: text('destinations: how many (default 50)'),
+      ...Object.fromEntries(own.filter((k) => OWN_PARAMS[k] !== undefined).map((k) => [k, OWN_PARAMS[k]])),
       ...extra,
     },
   };

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../metrics/metrics.ts';
-import { MetricsQueryError, parseMetricsQuery, type ParsedQuery } from '../../metrics/query.ts';
+import { MetricsQueryError, parseMetricsQuery, WINDOW_PARAMS, type ParsedQuery } from '../../metrics/query.ts';
 import { exportSegment } from '../../metrics/segment-export.ts';
 import { SEGMENT_KINDS } from '../../metrics/metrics-store.ts';
 import { metricsQuerySchema } from './metrics-routes.ts';
@@ -22,7 +22,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: SegmentRoutesOpt
     schema: {
       summary: 'The recipients a segment holds (deferred, held behind a suspended destination, unavailable, suppressed or touched in the window), streamed',
       produces: Object.values(CONTENT_TYPES),
-      querystring: metricsQuerySchema({
+      querystring: metricsQuerySchema([], {
         from: { type: 'string', maxLength: 200, description: 'window start: ISO 8601 or epoch milliseconds (default: all time)' },
         kind: { type: 'string', enum: [...SEGMENT_KINDS], description: 'which recipients (default touched)' },
         format: { type: 'string', enum: Object.keys(CONTENT_TYPES), description: 'csv, json or jsonl (default json)' },
@@ -35,7 +35,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: SegmentRoutesOpt
     try {
       // Segments default to all time: a recipient is currently deferred whenever it was last tried.
       const query = { from: '0', ...(req.query as Record<string, unknown>) };
-      q = parseMetricsQuery(query, opts.metrics.clock.now());
+      q = parseMetricsQuery(query, opts.metrics.clock.now(), [...WINDOW_PARAMS, 'kind', 'format']);
     } catch (err) {
       if (err instanceof MetricsQueryError) return reply.code(400).send({ error: err.message, details: { field: 'querystring' } });
       throw err;
