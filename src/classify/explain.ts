@@ -24,7 +24,7 @@ export interface Explanation {
 
 /** The seed's schedule for 4.3.2 (ARCHITECTURE.md, "The retry policy"). */
 export const SEED_432_SCHEDULE = 'first retry 1 h after the bounce, then 4 h, 12 h and 24 h later (five attempts over 41 h); if it still fails, mark the address unavailable for a cool-off instead of suppressing it';
-export const OTHER_TRANSIENT_SCHEDULE = 'exponential backoff per policy (with jitter, a maximum of 3–5 attempts and a maximum age)';
+export const OTHER_TRANSIENT_SCHEDULE = 'exponential backoff with jitter (the built-in policy: 5 attempts within 5 days; a policy file may say otherwise)';
 
 export function explain(classifier: Classifier, input: string): Explanation {
   const c = classifier.classify(input);

@@ -4,6 +4,9 @@ import { defaultDbPath, openStore, StoreOpenError } from '../store/open-store.ts
 import type { Store } from '../store/store.ts';
 import { UsageError } from './usage-error.ts';
 
+/** The `--db` option of every command that works on either store. */
+export const DB_OPTION = ['--db <path|url>', 'SQLite file or postgres://… (default: $REBOUND_DB, else ./data/rebound.db)'] as const;
+
 const isPostgres = (location: string): boolean => /^postgres(ql)?:\/\//.test(location);
 
 /**

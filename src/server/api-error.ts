@@ -22,6 +22,14 @@ function fieldOf(context: string | undefined, item: ValidationItem): string {
   return `${context ?? 'body'}${parts.join('')}`;
 }
 
+/** ajv's words, with the values an enum allows ("must be one of: queued, deferred…"), which ajv leaves out. */
+function messageOf(item: ValidationItem): string {
+  if (item.params?.additionalProperty) return 'unknown field';
+  const allowed = item.params?.allowedValues;
+  if (Array.isArray(allowed)) return `must be one of: ${allowed.map(String).join(', ')}`;
+  return item.message ?? 'invalid';
+}
+
 /**
  * Every error leaves as JSON `{ error, details }`: schema failures name the field, parser
  * failures say what could not be read, and anything unexpected is a 500 with no internals.
@@ -33,8 +41,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.validation) {
       const first = fe.validation[0] ?? {};
       const field = fieldOf(fe.validationContext, first);
-      const why = first.params?.additionalProperty ? 'unknown field' : first.message ?? 'invalid';
-      return reply.code(400).send({ error: `${field}: ${why}`, details: { field, problems: fe.validation.map((v) => ({ field: fieldOf(fe.validationContext, v), message: v.params?.additionalProperty ? 'unknown field' : v.message })) } });
+      return reply.code(400).send({ error: `${field}: ${messageOf(first)}`, details: { field, problems: fe.validation.map((v) => ({ field: fieldOf(fe.validationContext, v), message: messageOf(v) })) } });
     }
     const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
     const unavailable = status === 500 ? storeUnavailable(err) : null;

@@ -51,7 +51,8 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
       const op: Record<string, unknown> = {
         summary: schema.summary,
         parameters,
-        responses: Object.fromEntries(Object.entries({ 200: {}, ...schema.response }).map(([code, s]) => [code, {
+        // a route that declares no 2xx answers 200 with what it says; one that declares 202 does not answer 200
+        responses: Object.fromEntries(Object.entries({ ...(Object.keys(schema.response ?? {}).some((c) => c.startsWith('2')) ? {} : { 200: {} }), ...schema.response }).map(([code, s]) => [code, {
           description: STATUS_TEXT[code] ?? code,
           content: Object.fromEntries((code === '200' && schema.produces ? schema.produces : ['application/json']).map((type) => [type, { schema: s }])),
         }])),

@@ -6,6 +6,7 @@ import { rowToDelivery } from '../store/rows.ts';
 import type { DeliveryRecord, DeliveryStatus } from '../store/types.ts';
 import { heldUntil } from '../engine/decide-outcome.ts';
 import type { Clock } from '../engine/clock.ts';
+import { errors } from '../server/routes/schemas.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
 const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
@@ -40,7 +41,7 @@ async function byDomain(store: Store, domain: string, limit: number): Promise<De
 export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }): Promise<void> {
   const { store, clock } = opts;
   app.get('/v1/deliveries/counts', {
-    schema: { summary: 'How many deliveries are in each status (the queue depth)', querystring: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: { type: 'object', additionalProperties: { type: 'integer' } } } },
+    schema: { summary: 'How many deliveries are in each status (the queue depth)', querystring: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: { type: 'object', additionalProperties: { type: 'integer' } }, ...errors } },
   }, async () => store.countDeliveries());
 
   app.get('/v1/deliveries', {
@@ -53,6 +54,7 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
           status: { type: 'string', enum: [...STATUSES] }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$', description: '1 to 500 (default 100)' },
         },
       },
+      response: { ...errors },
     },
   }, async (request) => {
     const q = request.query as { domain?: string; recipient?: string; status?: DeliveryStatus; limit?: string };

@@ -52,7 +52,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
   // The figures are windows ending at the engine's "now", which is not the browser's under a
   // scaled or test clock.
   app.get('/web/clock', async (request, reply) => {
-    if (!ok(requestToken(request))) return reply.code(401).send({ error: 'a valid token is required' });
+    if (!ok(requestToken(request))) return reply.code(401).send({ error: 'a valid token is required', details: { field: 'headers.authorization' } });
     return { now: (options.now ?? Date.now)(), timeZone: options.timeZone ?? 'UTC' };
   });
 

@@ -71,7 +71,7 @@ test('rebound explain 4.3.2 prints the digits, the seed schedule, causes and wha
 test('rebound explain takes a whole reply, and other transient codes get exponential backoff', () => {
   const r = run(['explain', '421 4.7.0 Try again later, closing connection']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /exponential backoff per policy/);
+  assert.match(r.stdout, /exponential backoff with jitter \(the built-in policy: 5 attempts within 5 days/);
   const hard = run(['explain', '550 5.1.1 <jane@example.org>: Recipient address rejected: User unknown']);
   assert.match(hard.stdout, /Hard bounce/);
   assert.match(hard.stdout, /no: suppress the address/);

@@ -32,7 +32,7 @@ describe('rebound destinations', () => {
     const table = spawnSync(bin, ['destinations', '--db', db], { encoding: 'utf8' });
     assert.equal(table.status, 0, table.stderr);
     const lines = table.stdout.trim().split('\n');
-    assert.match(lines[0]!, /^domain\s+health\s+until\s+mx host\s+attempts\s+ok\s+failed\s+in a row\s+last reply$/);
+    assert.match(lines[0]!, /^domain\s+health\s+until\s+mx host\s+attempts\s+ok\s+failed\s+since ok\s+last reply$/);
     assert.match(lines[1]!, /^down\.test\s+suspended\s+2030-01-05T09:05:00Z /);
     assert.match(lines[2]!, /^fine\.test\s+open/);
     // the suspension ended an hour ago and no delivery has asked since: the next one probes

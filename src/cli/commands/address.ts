@@ -2,7 +2,7 @@ import { addressKey } from '../../engine/address-key.ts';
 import type { Command } from 'commander';
 import { Engine } from '../../engine/engine.ts';
 import { RealClock } from '../../engine/clock.ts';
-import { openCommandStore, storeNow } from '../open-db.ts';
+import { DB_OPTION, openCommandStore, storeNow } from '../open-db.ts';
 import type { AddressRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
 import { isoTimes } from '../json-times.ts';
@@ -15,7 +15,7 @@ interface DbOption {
 /** `rebound address show|reactivate|suppress EMAIL`: look at and act on one address's lifecycle. */
 export function registerAddress(program: Command): void {
   const address = program.command('address').description("one address's status (active, deferred, unavailable, suppressed), by hand");
-  const dbOption = ['--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)'] as const;
+  const dbOption = DB_OPTION;
 
   address.command('show')
     .description('status, cool-off, counts and recent deliveries of an address')

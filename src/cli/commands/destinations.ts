@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openCommandStore, storeNow } from '../open-db.ts';
+import { DB_OPTION, openCommandStore, storeNow } from '../open-db.ts';
 import type { DestinationRecord } from '../../store/types.ts';
 import { UsageError } from '../usage-error.ts';
 import { isoTimes } from '../json-times.ts';
@@ -18,7 +18,7 @@ export function registerDestinations(program: Command): void {
   program
     .command('destinations')
     .description('receiving destinations: health (open, suspended, probing), attempts, failures and the last reply')
-    .option('--db <path>', 'SQLite database (default: $REBOUND_DB, else ./data/rebound.db)')
+    .option(...DB_OPTION)
     .option('--health <state>', 'only destinations in this state (open, suspended, probing)')
     .option('--json', 'print JSON')
     .action(async (opts: Options) => {
@@ -42,7 +42,7 @@ export function registerDestinations(program: Command): void {
 /** A fixed-width table; the last reply is cut to keep one line per destination. */
 export function renderTable(rows: DestinationRecord[], now: number): string {
   if (rows.length === 0) return 'no destinations yet';
-  const header = ['domain', 'health', 'until', 'mx host', 'attempts', 'ok', 'failed', 'in a row', 'last reply'];
+  const header = ['domain', 'health', 'until', 'mx host', 'attempts', 'ok', 'failed', 'since ok', 'last reply'];
   const body = rows.map((d) => [
     d.domain,
     d.health,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openCommandStore, storeNow } from '../open-db.ts';
+import { DB_OPTION, openCommandStore, storeNow } from '../open-db.ts';
 import { openMetrics } from '../../metrics/open-metrics.ts';
 import { RealClock } from '../../engine/clock.ts';
 import { MetricsQueryError, parseMetricsQuery } from '../../metrics/query.ts';
@@ -24,7 +24,7 @@ export function openForMetrics(db: string | undefined) {
 
 export function metricsFilterOptions(cmd: Command, fromDefault = '7 days before --to'): Command {
   return cmd
-    .option('--db <path>', 'SQLite database or postgres://… (default: $REBOUND_DB, else ./data/rebound.db)')
+    .option(...DB_OPTION)
     .option('--from <time>', `window start: ISO 8601 or epoch ms (default: ${fromDefault})`)
     .option('--to <time>', 'window end: ISO 8601 or epoch ms (default: now)')
     .option('--enhanced <code>', 'only this enhanced code, e.g. 4.3.2')

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { PostgresTokenStore, SqliteTokenStore, type TokenScope, type TokenStore } from '../../server/token-store.ts';
-import { openCommandStore } from '../open-db.ts';
+import { DB_OPTION, openCommandStore } from '../open-db.ts';
 import { PostgresStore } from '../../store/postgres/postgres-store.ts';
 import { UsageError } from '../usage-error.ts';
 
-const DEFAULT_DB = './data/rebound.db';
 
 async function open(db: string | undefined, create = false): Promise<{ store: TokenStore; close: () => Promise<void> }> {
   // through the store, so a new database gets the whole schema (api_tokens is migration 0005 in both)
@@ -19,7 +18,7 @@ export function registerToken(program: Command): void {
   const token = program.command('token').description('API tokens for rebound serve (stored hashed)');
   token.command('create')
     .description('make a token and print it (the only time it is shown)')
-    .option('--db <path>', `SQLite file or postgres://… (default $REBOUND_DB, else ${DEFAULT_DB})`)
+    .option(...DB_OPTION)
     .option('--label <text>', 'what the token is for', 'cli')
     .option('--read-only', 'the token may only read (GET); writes answer 403')
     .action(async (opts: { db?: string; label: string; readOnly?: boolean }) => {
@@ -35,7 +34,7 @@ export function registerToken(program: Command): void {
     });
   token.command('list')
     .description('tokens by id, label and scope (never the tokens themselves)')
-    .option('--db <path>', `SQLite file or postgres://… (default $REBOUND_DB, else ${DEFAULT_DB})`)
+    .option(...DB_OPTION)
     .action(async (opts: { db?: string }) => {
       const { store, close } = await open(opts.db);
       try {
@@ -47,7 +46,7 @@ export function registerToken(program: Command): void {
   token.command('revoke')
     .description('delete a token by its id')
     .argument('<id>', 'token id, as listed')
-    .option('--db <path>', `SQLite file or postgres://… (default $REBOUND_DB, else ${DEFAULT_DB})`)
+    .option(...DB_OPTION)
     .action(async (id: string, opts: { db?: string }) => {
       const { store, close } = await open(opts.db);
       try {

@@ -7,7 +7,7 @@ const destination = {
   type: 'object',
   properties: {
     domain: { type: 'string' }, mxHost: { type: ['string', 'null'] }, health: { type: 'string', enum: ['open', 'suspended', 'probing'] },
-    suspendedUntil: { type: ['string', 'null'] }, consecutiveFailures: { type: 'integer' }, attemptCount: { type: 'integer' },
+    suspendedUntil: { type: ['string', 'null'] }, consecutiveFailures: { type: 'integer', description: 'failed attempts of any kind since the last success (not the destination-level count that suspends)' }, attemptCount: { type: 'integer' },
     successCount: { type: 'integer' }, failureCount: { type: 'integer' }, lastReply: { type: ['string', 'null'] },
     lastAt: { type: ['string', 'null'] }, updatedAt: { type: ['string', 'null'] },
   },

@@ -9,8 +9,13 @@ export interface PrometheusRouteOptions {
 
 /** `GET /metrics` in the Prometheus text format. */
 export async function prometheusRoutes(app: FastifyInstance, opts: PrometheusRouteOptions): Promise<void> {
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics in the text exposition format (docs/metrics.md)', produces: ['text/plain; version=0.0.4'] } as FastifySchema }, async (req, reply) => {
-    if (opts.authorize && !(await opts.authorize(req))) return reply.code(401).send({ error: 'a bearer token is required for /metrics' });
+  app.get('/metrics', {
+    schema: {
+      summary: 'Prometheus metrics in the text exposition format (docs/metrics.md)', produces: ['text/plain; version=0.0.4'],
+      ...(opts.authorize ? { security: [{ bearer: [] }] } : {}),
+    } as FastifySchema,
+  }, async (req, reply) => {
+    if (opts.authorize && !(await opts.authorize(req))) return reply.code(401).send({ error: 'a bearer token is required for /metrics', details: { field: 'headers.authorization' } });
     const body = await opts.registry.metrics();
     return reply.type(opts.registry.contentType).send(body);
   });
