@@ -20,7 +20,7 @@ const typePattern = z.string().refine(
 );
 
 export const endpointSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
   secret: z.union([
     z.string().min(16, 'a webhook secret needs at least 16 characters'),
     z.array(z.string().min(16, 'a webhook secret needs at least 16 characters')).min(1).max(5),
@@ -28,10 +28,15 @@ export const endpointSchema = z.strictObject({
   types: z.array(typePattern).min(1).default(['*']),
 });
 
-export const endpointsSchema = z.array(endpointSchema).refine(
-  (list) => new Set(list.map((e) => e.url)).size === list.length,
-  'each endpoint URL may appear once (the URL names the endpoint across restarts)',
-);
+export const endpointsSchema = z.array(endpointSchema).superRefine((list, ctx) => {
+  const first = new Map<string, number>();
+  list.forEach((e, i) => {
+    const earlier = first.get(e.url);
+    // reported at the repeat, where the mistake was made
+    if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'url'], message: `each endpoint URL may appear once (the URL names the endpoint across restarts); endpoints[${earlier}] has it` });
+    else first.set(e.url, i);
+  });
+});
 
 /** Parses the `webhooks.endpoints` configuration; throws a ZodError naming the bad field. */
 export function parseEndpoints(input: unknown): OutgoingEndpoint[] {
