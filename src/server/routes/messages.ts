@@ -6,6 +6,8 @@ import { ApiError } from '../api-error.ts';
 import { iso, type ServerContext } from '../context.ts';
 import { email, errors } from './schemas.ts';
 import { deliveryView } from './delivery-view.ts';
+import { submitForEsp } from '../../webhooks/resend/submit-for-esp.ts';
+import type { WebhookIngest } from './webhooks-ingest.ts';
 
 interface JsonMessage {
   from: string;
@@ -15,6 +17,7 @@ interface JsonMessage {
   text?: string;
   html?: string;
   headers?: Record<string, string>;
+  resendUrl?: string;
 }
 
 const jsonBody = {
@@ -32,6 +35,10 @@ const jsonBody = {
       type: 'object', maxProperties: 50,
       propertyNames: { pattern: '^[A-Za-z0-9-]{1,76}$' },
       additionalProperties: { type: 'string', maxLength: 998, pattern: '^[^\\r\\n]*$' },
+    },
+    resendUrl: {
+      type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$',
+      description: 'the message was sent through an ESP by the sender: Rebound records it, and a retry that falls due is a signed POST to this URL (docs/webhooks.md#the-resend-hook); needs a resend secret in the webhooks file',
     },
   },
 } as const;
@@ -118,8 +125,15 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
       message = { from: body.from, raw: await compose(body), originalMessageId: null };
       recipients = [...body.to, ...(body.cc ?? [])];
     }
+    const resendUrl = Buffer.isBuffer(request.body) ? undefined : (request.body as JsonMessage).resendUrl;
+    const webhooks = (ctx as ServerContext & { webhooks?: WebhookIngest }).webhooks;
+    if (resendUrl !== undefined && !webhooks?.resend) {
+      throw new ApiError(400, 'body.resendUrl: no resend secret is configured (resend: { secret } in the webhooks file), so Rebound could not sign its retries', { field: 'body.resendUrl' });
+    }
     try {
-      const result = await ctx.engine.submit(message, recipients);
+      const result = resendUrl !== undefined && webhooks
+        ? await submitForEsp(ctx.engine, webhooks.state, message, recipients, resendUrl)
+        : await ctx.engine.submit(message, recipients);
       request.log.info({ event: 'message.accepted', messageId: result.messageId, deliveries: result.deliveries.length }, 'message accepted');
       return reply.code(202).send({ id: result.messageId, deliveries: result.deliveries.map(({ id, recipient, status }) => ({ id, recipient, status })) });
     } catch (err) {

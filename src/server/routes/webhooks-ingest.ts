@@ -18,6 +18,8 @@ export interface WebhookIngest {
   state: WebhookStore;
   secrets: ProviderSecrets;
   confirmSubscription?: SubscriptionConfirmer;
+  /** A resend secret is configured: `POST /v1/messages` may register a message sent through an ESP (`resendUrl`). */
+  resend?: boolean;
 }
 
 export interface WebhookIngestDeps {

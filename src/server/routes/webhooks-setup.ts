@@ -111,5 +111,5 @@ export function webhookServices(config: WebhooksConfig, deps: { store: Store; cl
     ? new RoutingTransport(deps.smtp, new ResendTransport({ store: deps.store, targets: state, secret: config.resend.secret, classify: (t) => deps.classifier.classify(t), clock: deps.clock }))
     : deps.smtp;
   const dispatcher = new OutgoingDispatcher({ store: deps.store, state, endpoints: config.endpoints, clock: deps.clock, leaseMs: deps.leaseMs, onError: deps.onError });
-  return { ingest: { state, secrets }, transport, dispatcher };
+  return { ingest: { state, secrets, resend: config.resend !== undefined }, transport, dispatcher };
 }
