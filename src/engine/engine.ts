@@ -27,7 +27,8 @@ export interface EngineOptions {
 
 export interface SubmitResult {
   messageId: string;
-  deliveries: Array<Pick<DeliveryRecord, 'id' | 'recipient' | 'domain' | 'status'>>;
+  /** `rule` says why a delivery failed at once (`address/suppressed`, `address/unavailable`); null for a queued one. */
+  deliveries: Array<Pick<DeliveryRecord, 'id' | 'recipient' | 'domain' | 'status' | 'rule'>>;
 }
 
 /** What recording did: whether anything changed (false: a duplicate or unknown), and the events appended. */
@@ -90,7 +91,7 @@ export class Engine {
     if (written.deliveries.some((d) => d.status === 'queued')) for (const l of this.workListeners) l();
     return {
       messageId: written.message.id,
-      deliveries: written.deliveries.map(({ id, recipient, domain, status }) => ({ id, recipient, domain, status })),
+      deliveries: written.deliveries.map(({ id, recipient, domain, status, rule }) => ({ id, recipient, domain, status, rule: status === 'failed' ? rule : null })),
     };
   }
 

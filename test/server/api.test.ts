@@ -159,4 +159,17 @@ describe('HTTP API: what each route does when the request is right', () => {
     for (const name of ['from', 'to', 'enhanced', 'reason', 'domain', 'kind', 'format']) assert.ok(params.includes(name), name);
     assert.ok((doc.paths['/metrics']!.get as unknown as { responses: { 200: { content: Record<string, unknown> } } }).responses[200].content['text/plain; version=0.0.4']);
   });
+
+  test('a recipient refused at submission says why in the 202; a subject with a line break is a 400, not a folded header', async (t) => {
+    const s = await startTestServer(t);
+    const post = (payload: object) => s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), 'content-type': 'application/json' }, payload });
+    assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/addresses/gone%40example.test/suppress', headers: auth() })).statusCode, 200);
+    const res = await post({ from: 'news@sender.test', to: ['gone@example.test', 'here@example.test'], subject: 'hi', text: 'hello' });
+    assert.equal(res.statusCode, 202);
+    const byRecipient = Object.fromEntries((res.json() as { deliveries: Array<{ recipient: string; status: string; rule?: string }> }).deliveries.map((d) => [d.recipient, [d.status, d.rule ?? null]]));
+    assert.deepEqual(byRecipient, { 'gone@example.test': ['failed', 'address/suppressed'], 'here@example.test': ['queued', null] });
+    const folded = await post({ from: 'news@sender.test', to: ['here@example.test'], subject: 'hi\r\nBcc: victim@evil.test', text: 'hello' });
+    assert.equal(folded.statusCode, 400);
+    assert.equal(folded.json().details.field, 'body.subject');
+  });
 });

@@ -28,7 +28,7 @@ const jsonBody = {
     from: email,
     to: { type: 'array', minItems: 1, maxItems: 1000, items: email },
     cc: { type: 'array', maxItems: 1000, items: email },
-    subject: { type: 'string', maxLength: 998 },
+    subject: { type: 'string', maxLength: 998, pattern: '^[^\\r\\n]*$' },
     text: { type: 'string' },
     html: { type: 'string' },
     headers: {
@@ -47,7 +47,7 @@ const accepted = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    deliveries: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, recipient: { type: 'string' }, status: { type: 'string' } } } },
+    deliveries: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, recipient: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string', description: 'only on a delivery that failed at once: address/suppressed or address/unavailable' } } } },
   },
 } as const;
 
@@ -135,7 +135,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
         ? await submitForEsp(ctx.engine, webhooks.state, message, recipients, resendUrl)
         : await ctx.engine.submit(message, recipients);
       request.log.info({ event: 'message.accepted', messageId: result.messageId, deliveries: result.deliveries.length }, 'message accepted');
-      return reply.code(202).send({ id: result.messageId, deliveries: result.deliveries.map(({ id, recipient, status }) => ({ id, recipient, status })) });
+      return reply.code(202).send({ id: result.messageId, deliveries: result.deliveries.map(({ id, recipient, status, rule }) => ({ id, recipient, status, ...(rule ? { rule } : {}) })) });
     } catch (err) {
       if (err instanceof SubmitError) {
         const field = /sender/.test(err.message) ? (Buffer.isBuffer(request.body) ? 'body.From' : 'body.from') : 'body.to';
