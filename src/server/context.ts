@@ -2,6 +2,7 @@ import type { Classifier } from '../classify/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Store } from '../store/store.ts';
 import type { BounceWriter } from './bounce-writer.ts';
+import type { QuarantineStore } from './quarantine.ts';
 
 /** What every route plugin receives as its options: the running engine and its parts. */
 export interface ServerContext {
@@ -14,6 +15,8 @@ export interface ServerContext {
   bodyLimit: number;
   /** VERP return-path domain, for the ids in parsed bounce emails. */
   returnPathDomain: string;
+  /** Inbound emails the SMTP listener could not read as bounces, kept whole. */
+  quarantine?: QuarantineStore;
   /** Whether a token opens the API (configured or stored); set by buildApp, used by the dashboard's login. */
   acceptsToken?: (token: string) => boolean;
 }

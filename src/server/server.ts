@@ -148,7 +148,7 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   const bounces = new BounceWriter(engine, sqlite);
   const context = {
     engine, store, classifier, bounces, bodyLimit: config.bodyLimit, returnPathDomain: config.returnPathDomain,
-    metricsTimeZone: config.metricsTimeZone, metricsTopDomains: config.metricsTopDomains,
+    metricsTimeZone: config.metricsTimeZone, metricsTopDomains: config.metricsTopDomains, quarantine,
     ...(webhooks ? { webhooks: webhooks.ingest } : {}),
   };
   const app = await buildApp({ context, tokens: config.apiTokens, tokenStore: tokens, protectMetrics: config.metricsAuth === 'token', logger });

@@ -127,6 +127,20 @@ describe('inbound SMTP for bounce emails', () => {
     assert.equal(rows.length, 1);
     assert.match(rows[0]!.raw.toString(), /Just saying hi/);
     assert.deepEqual(JSON.parse(rows[0]!.envelope).to, ['bounces@bounces.sender.test']);
+
+    // and an operator sees it over the API, and fetches it whole
+    const auth = { authorization: 'Bearer test-token-0123456789abcdef' };
+    const list = await s.server.app.inject({ method: 'GET', url: '/v1/quarantine', headers: auth });
+    assert.equal(list.statusCode, 200);
+    const [q] = (list.json() as { quarantined: Array<{ id: string; why: string; size: number; envelope: { from: string } }> }).quarantined;
+    assert.equal(q!.envelope.from, 'someone@example.test');
+    assert.match(q!.why, /no bounced recipient/);
+    const one = await s.server.app.inject({ method: 'GET', url: `/v1/quarantine/${q!.id}`, headers: auth });
+    assert.match(String(one.headers['content-type']), /^message\/rfc822/);
+    assert.equal(one.body, raw);
+    assert.equal(q!.size, Buffer.byteLength(raw));
+    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/quarantine/q_0000000000000000', headers: auth })).statusCode, 404);
+    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/quarantine' })).statusCode, 401);
   });
 
   test('an email over the size limit is refused with 552 and nothing is recorded', async (t) => {

@@ -12,6 +12,7 @@ import { metricsApi, prometheusApi, segmentsApi } from './metrics-context.ts';
 import { webRoutes } from '../../web/routes.ts';
 import { webhookIngestRoutes } from './webhooks-ingest.ts';
 import { outgoingWebhookRoutes } from './webhooks-outgoing.ts';
+import { quarantineRoutes } from './quarantine.ts';
 
 /** A route plugin: one file each, registered with the server's context as its options. */
 export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
@@ -32,4 +33,5 @@ export const routes: RoutePlugin[] = [
   webRoutes,
   webhookIngestRoutes,
   outgoingWebhookRoutes,
+  quarantineRoutes,
 ];
