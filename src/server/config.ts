@@ -34,6 +34,8 @@ export interface ServeConfig {
   /** `open` or `token`: whether /metrics needs the bearer token. */
   metricsAuth: 'open' | 'token';
   logLevel: string;
+  /** A second HTTP listener with only `GET /healthz`, for a `worker` node (which has no API) and its probes; null: none. */
+  healthPort: number | null;
   /** `all` (one node), `api` (HTTP and bounce SMTP, no deliveries) or `worker` (deliveries only); several nodes share PostgreSQL. */
   role: 'api' | 'worker' | 'all';
   /** A webhooks file (YAML): ESP providers taken in, endpoints Rebound's events go to, the resend hook's secret. */
@@ -68,6 +70,7 @@ export const DEFAULTS: ServeConfig = {
   smtpRatePerMinute: 120,
   metricsAuth: 'open',
   logLevel: 'info',
+  healthPort: null,
   role: 'all',
   webhooks: null,
   metricsTimeZone: 'UTC',
@@ -102,6 +105,7 @@ const schema = z.strictObject({
   smtpRatePerMinute: z.number().int().min(1),
   metricsAuth: z.enum(['open', 'token']),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  healthPort: z.number().int().min(0).max(65535).nullable(),
   role: z.enum(['api', 'worker', 'all']),
   webhooks: z.string().min(1).nullable(),
   metricsTimeZone: z.string().refine(isTimeZone, 'an IANA time zone such as UTC or Europe/Paris'),
@@ -115,7 +119,7 @@ const ENV: Record<keyof ServeConfig, string> = {
   timeScale: 'REBOUND_TIME_SCALE', durability: 'REBOUND_DURABILITY', apiTokens: 'REBOUND_API_TOKEN', policy: 'REBOUND_POLICY', rules: 'REBOUND_RULES',
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', envelopeSender: 'REBOUND_ENVELOPE_SENDER', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
-  role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',
+  healthPort: 'REBOUND_HEALTH_PORT', role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',
   batchSize: 'REBOUND_BATCH_SIZE',
 };
 
@@ -127,7 +131,8 @@ export class ConfigError extends Error {
 function coerce(key: keyof ServeConfig, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const d = DEFAULTS[key];
-  if (typeof d === 'number') return value.trim() === '' ? NaN : Number(value);
+  // a number that is off by default
+  if (typeof d === 'number' || key === 'healthPort') return value.trim() === '' ? NaN : Number(value);
   if (Array.isArray(d)) return value.split(',').map((s) => s.trim()).filter(Boolean);
   return value;
 }

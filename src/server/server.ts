@@ -16,6 +16,7 @@ import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
+import { healthRoutes } from './routes/health.ts';
 import { BounceWriter } from './bounce-writer.ts';
 import type { ServeConfig } from './config.ts';
 import { startInboundSmtp } from './inbound-smtp.ts';
@@ -30,6 +31,8 @@ export interface RunningServer {
   tokens: TokenStore;
   httpPort: number;
   smtpPort: number;
+  /** The /healthz-only listener's port (`healthPort`), else null. */
+  healthPort: number | null;
   /** A token made at this start because none existed (shown once), else null. */
   firstToken: string | null;
   /** Graceful stop: no new work, in-flight attempts finished, bounces written, store closed. */
@@ -164,6 +167,14 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
     ratePerMinute: config.smtpRatePerMinute, bounces, quarantine, clock, logger, classify,
   }) : { port: 0, close: async () => {} };
 
+  // A worker node has no API; its probes get /healthz (the same check: the database answers) here.
+  const health = config.healthPort === null ? null : await buildApp({ context, tokens: config.apiTokens, tokenStore: tokens, logger, routes: [healthRoutes] });
+  if (health) {
+    started.push(() => health.close());
+    await health.listen({ host: config.host, port: config.healthPort! });
+  }
+  const healthPort = health ? (health.server.address() as { port: number }).port : null;
+
   const stop = new AbortController();
   // Submissions on other nodes wake this one's scheduler at once (it still polls as well).
   if (delivering && store instanceof PostgresStore) await store.listen(() => scheduler.wake());
@@ -174,15 +185,15 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   const dispatching = delivering && webhooks
     ? webhooks.dispatcher.run(stop.signal).catch((err: unknown) => logger.error({ event: 'webhooks.stopped', err }, 'outgoing webhooks stopped'))
     : Promise.resolve();
-  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, delivery: config.relay ? 'relay' : 'direct', webhooks: config.webhooks !== null }, 'rebound serve is up');
+  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, healthPort, delivery: config.relay ? 'relay' : 'direct', webhooks: config.webhooks !== null }, 'rebound serve is up');
 
   let closing: Promise<void> | null = null;
   return {
-    app, store, engine, tokens, httpPort, smtpPort: inbound.port, firstToken,
+    app, store, engine, tokens, httpPort, smtpPort: inbound.port, healthPort, firstToken,
     close() {
       closing ??= (async () => {
         logger.info({ event: 'server.stopping' }, 'stopping: no new work, finishing attempts in flight');
-        await Promise.all([app.close(), inbound.close()]);
+        await Promise.all([app.close(), inbound.close(), health?.close()]);
         stop.abort();
         await Promise.all([running, dispatching]);
         await bounces.drain();

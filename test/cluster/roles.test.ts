@@ -38,10 +38,15 @@ describe('API and worker nodes on one PostgreSQL database', { skip: skip ?? fals
     t.after(() => api.close());
     let delivered!: (ids: string[]) => void;
     const deliveredByWorker = new Promise<string[]>((resolve) => { delivered = resolve; });
-    const worker = await startServer({ ...base, role: 'worker' }, { logger: pino({ level: 'silent' }), transport: recordingTransport((j) => delivered(j.map((x) => x.deliveryId))) });
+    const worker = await startServer({ ...base, role: 'worker', healthPort: 0 }, { logger: pino({ level: 'silent' }), transport: recordingTransport((j) => delivered(j.map((x) => x.deliveryId))) });
     t.after(() => worker.close());
     assert.ok(api.httpPort > 0 && api.smtpPort > 0, 'the API node listens');
     assert.deepEqual([worker.httpPort, worker.smtpPort], [0, 0], 'the worker node does not');
+    // except, when asked, for its probes: /healthz and nothing else
+    assert.equal(api.healthPort, null);
+    const probe = `http://127.0.0.1:${worker.healthPort}`;
+    assert.deepEqual(await (await fetch(`${probe}/healthz`)).json(), { status: 'ok' });
+    assert.equal((await fetch(`${probe}/v1/messages/x`, { headers: { authorization: 'Bearer role-test-token-0123456789' } })).status, 404);
 
     const r = await api.engine.submit({ from: 'a@sender.test', raw: 'Subject: x\r\n\r\nhi\r\n' }, ['someone@example.test']);
     // The submission NOTIFYs the worker; no wall-clock wait in the test.

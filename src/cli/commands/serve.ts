@@ -27,6 +27,7 @@ interface Options {
   envelopeSender?: string;
   logLevel?: string;
   role?: string;
+  healthPort?: string;
   webhooks?: string;
   batchSize?: string;
 }
@@ -49,6 +50,7 @@ export function registerServe(program: Command): void {
     .option('--envelope-sender <from|verp>', 'MAIL FROM: the message\'s sender, or a VERP address in the return-path domain so bounces reach the SMTP listener (default from; $REBOUND_ENVELOPE_SENDER)')
     .option('--log-level <level>', 'pino level (default info; $REBOUND_LOG_LEVEL)')
     .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
+    .option('--health-port <n>', 'also serve GET /healthz alone on this port, for a worker node\'s probes (default none; $REBOUND_HEALTH_PORT)')
     .option('--webhooks <file>', 'webhooks YAML: ESP providers taken in, endpoints sent to, resend hook ($REBOUND_WEBHOOKS)')
     .option('--batch-size <n>', 'deliveries claimed at once and most in flight per worker (default 100; $REBOUND_BATCH_SIZE)')
     .action(async (opts: Options) => {
@@ -57,7 +59,7 @@ export function registerServe(program: Command): void {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
           policy: opts.policy, rules: opts.rules, returnPathDomain: opts.returnPathDomain, envelopeSender: opts.envelopeSender, logLevel: opts.logLevel,
-          role: opts.role, webhooks: opts.webhooks, batchSize: opts.batchSize,
+          role: opts.role, healthPort: opts.healthPort, webhooks: opts.webhooks, batchSize: opts.batchSize,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message);

@@ -8,7 +8,7 @@ const PING_TIMEOUT_MS = 2_000;
 /**
  * `/healthz`: open. 200 when the process is up and its database answers; 503 saying why when the
  * database does not (a load balancer then stops sending work that could not be recorded). A
- * `--role worker` node has no HTTP listener; its health is its log.
+ * `--role worker` node has no API; `--health-port` gives it a listener with this route alone.
  */
 export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/healthz', {
