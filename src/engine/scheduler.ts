@@ -53,6 +53,8 @@ export class Scheduler {
   private readonly inFlight = new Set<string>();
   private wakeSleep: AbortController | null = null;
   private woken = false;
+  /** Resolved (and replaced) whenever a group of attempts ends or work is submitted: the claim loop looks again. */
+  private progress = signalOnce();
   private pending: AttemptOutcome[] = [];
   private flushing: Promise<void> | null = null;
 
@@ -73,6 +75,14 @@ export class Scheduler {
   wake(): void {
     this.woken = true;
     this.wakeSleep?.abort();
+    this.moved();
+  }
+
+  /** Something changed that may let the claim loop take more: room freed, or new work. */
+  private moved(): void {
+    const p = this.progress;
+    this.progress = signalOnce();
+    p.resolve();
   }
 
   /**
@@ -83,13 +93,21 @@ export class Scheduler {
   async runOnce(signal?: AbortSignal): Promise<RunStats> {
     const stats: RunStats = { claimed: 0, attempted: 0, held: 0, recorded: 0 };
     await this.engine.sweep();
+    let swept = this.engine.clock.now();
     const running = new Set<Promise<void>>();
     for (;;) {
+      // under steady load this loop may not end for hours: the time-driven transitions still run
+      if (this.engine.clock.now() - swept >= this.idleMs) {
+        await this.engine.sweep();
+        swept = this.engine.clock.now();
+      }
       const room = this.maxInFlight - this.inFlight.size;
       const batch = room > 0 && !signal?.aborted ? await this.engine.claimDue(this.worker, Math.min(room, this.batchSize), this.leaseMs) : [];
       if (batch.length === 0) {
         if (running.size === 0) break;
-        await Promise.race(running);
+        // Not a whole batch: a slow server holding one group must not keep every other domain
+        // waiting. Any group that ends, new work, or the next due time (a hold ending) looks again.
+        await this.waitForProgress(signal);
         continue;
       }
       stats.claimed += batch.length;
@@ -100,11 +118,33 @@ export class Scheduler {
         .finally(() => {
           for (const d of fresh) this.inFlight.delete(d.id);
           running.delete(p);
+          this.moved();
         });
       running.add(p);
     }
     await this.flushing;
     return stats;
+  }
+
+  /** Until a group ends, work is submitted, or (with room to spare and not stopping) the next due time. */
+  private async waitForProgress(signal?: AbortSignal): Promise<void> {
+    const progress = this.progress.promise;
+    let until = Infinity;
+    if (!signal?.aborted && this.inFlight.size < this.maxInFlight) {
+      const next = await this.engine.nextDueAt().catch(() => null);
+      const now = this.engine.clock.now();
+      until = Math.max(now + 1, Math.min(next ?? Infinity, now + this.idleMs));
+    }
+    if (until === Infinity) return progress;
+    const timer = new AbortController();
+    const onAbort = () => timer.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([progress, this.engine.clock.sleepUntil(until, timer.signal).catch(() => {})]);
+    } finally {
+      timer.abort();
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private async process(batch: ClaimedDelivery[], stats: RunStats, signal?: AbortSignal): Promise<void> {
@@ -125,6 +165,7 @@ export class Scheduler {
       await this.engine.hold(held);
       stats.held += held.length;
       for (const h of held) this.inFlight.delete(h.deliveryId);
+      this.moved();
     }
     if (admitted.length === 0) return;
     const messages = await this.engine.getMessages(admitted.map((a) => a.delivery.messageId));
@@ -182,6 +223,7 @@ export class Scheduler {
     await this.flush();
     stats.recorded += valid.length;
     for (const { delivery } of group) this.inFlight.delete(delivery.id);
+    this.moved();
   }
 
   /** Records outcomes that arrived together in one transaction (groups finishing in the same tick share it). */
@@ -239,6 +281,12 @@ export class Scheduler {
       this.wakeSleep = null;
     }
   }
+}
+
+function signalOnce(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
 }
 
 function asError(err: unknown): Error {

@@ -80,3 +80,67 @@ test('stopping: jobs waiting for a connection are given back untried; the one on
   assert.equal(next.attempted + again.attempted, 4);
   assert.equal((await store.countDeliveries()).delivered, 5);
 });
+
+/**
+ * One slow receiving server must not hold up the others (found by the crash and protection
+ * acceptance run: 500 healthy deliveries waited 21 s behind one reply that took 20 s, because the
+ * claim loop waited for a whole batch). Here the slow server does not answer RCPT at all until
+ * the test lets it; every healthy delivery, including ones submitted meanwhile, goes out first.
+ */
+test('a server that stalls does not hold up deliveries to other domains, even ones submitted while it stalls', async (t) => {
+  let letSlowThrough: () => void = () => {};
+  const slowHeld = new Promise<void>((resolve) => { letSlowThrough = resolve; });
+  let slowSeen: () => void = () => {};
+  const slowArrived = new Promise<void>((resolve) => { slowSeen = resolve; });
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onRcptTo(address, _session, callback) {
+      if (address.address.endsWith('@slow.test')) {
+        slowSeen();
+        void slowHeld.then(() => callback());
+      } else callback();
+    },
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => callback());
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  const { store, cleanup } = tempStore();
+  const clock = new TestClock();
+  const engine = new Engine({ store, clock, policy: defaultPolicy() });
+  const transport = new SmtpTransport({
+    mode: { kind: 'relay', relay: parseRelayUrl(`smtp://127.0.0.1:${port}`) },
+    clock, classify, ehloName: 'rebound.test', timeouts: { connectMs: 5000, greetingMs: 5000, idleMs: 30_000 },
+  });
+  const stop = new AbortController();
+  t.after(async () => {
+    letSlowThrough();
+    stop.abort();
+    await transport.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await cleanup();
+  });
+  const message = { from: 'news@sender.test', raw: 'Subject: hol\r\n\r\nhello\r\n' };
+  await engine.submit(message, ['late@slow.test']);
+  await engine.submit(message, Array.from({ length: 20 }, (_, i) => `a${i}@ok.test`));
+  const running = new Scheduler({ engine, transport, batchSize: 100 }).run(stop.signal);
+  await slowArrived;
+  // submitted while the slow server holds its RCPT
+  await engine.submit(message, Array.from({ length: 20 }, (_, i) => `b${i}@ok.test`));
+  const deadline = Date.now() + 15_000;
+  let delivered = 0;
+  while (Date.now() < deadline) {
+    delivered = (await store.countDeliveries()).delivered;
+    if (delivered === 40) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(delivered, 40, 'every healthy delivery went out while the slow server still held its RCPT');
+  assert.equal((await store.countDeliveries()).queued, 1, 'the slow one is still under way');
+  letSlowThrough();
+  while ((await store.countDeliveries()).delivered < 41 && Date.now() < deadline + 5_000) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await store.countDeliveries()).delivered, 41);
+  stop.abort();
+  await running;
+});
