@@ -169,11 +169,14 @@ describe('the destination gate', () => {
     assert.equal(h.lastReply, 'ENOTFOUND: failed');
   });
 
-  test('a 421 at any step, a refused connection and a stalled greeting each suspend', async () => {
+  test('a 421 at any step, a refused connection, a stalled greeting and a connection lost mid-session each suspend', async () => {
     for (const o of [
       outcome(T0, '421 4.7.0 Too many connections, closing', 'mail'),
       outcome(T0, { network: 'ECONNREFUSED' }, 'connect'),
       outcome(T0, { network: 'ETIMEDOUT' }, 'greeting'),
+      // a server that takes the connection and then drops it, or stops answering, mid-session
+      outcome(T0, { network: 'ECONNRESET' }, 'rcpt'),
+      outcome(T0, { network: 'ETIMEDOUT' }, 'message'),
     ]) {
       const { gate, events } = gateWithEvents();
       await gate.observe('example.test', o);

@@ -33,6 +33,13 @@ export const SUSPENSION_TRIGGERS: SuspensionTrigger[] = [
     example: 'ECONNREFUSED: connect ECONNREFUSED 192.0.2.1:25 (or a timeout, a reset before the greeting, a failed TLS handshake)',
     when: { noReplyAt: ['connect', 'greeting', 'starttls'], notPermanent: true },
   },
+  // Postfix counts a connection lost in mid-session against the site (smtp_stream_except calls
+  // smtp_site_fail) as it does one never made: a server that drops every session is as down.
+  {
+    id: 'network/lost',
+    example: 'ECONNRESET: read ECONNRESET (the connection was reset while sending RCPT TO; or timed out waiting for a reply)',
+    when: { noReplyAt: ['ehlo', 'auth', 'mail', 'rcpt', 'data', 'message'], notPermanent: true },
+  },
   { id: 'reason/toomanyconn', example: '451 4.7.0 Too many concurrent SMTP connections from this IP', when: { reason: 'toomanyconn', class: 'transient' } },
 ];
 
