@@ -99,6 +99,7 @@ export function rowToDestination(r: Row): DestinationRecord {
   return {
     domain: String(r.domain), mxHost: str(r.mx_host), health: r.health as DestinationHealth,
     suspendedUntil: num(r.suspended_until), consecutiveFailures: Number(r.consecutive_failures),
+    strikes: Number(r.strikes ?? 0), level: Number(r.level ?? 0),
     attemptCount: Number(r.attempt_count), successCount: Number(r.success_count),
     failureCount: Number(r.failure_count), lastReply: str(r.last_reply), lastAt: num(r.last_at),
     updatedAt: Number(r.updated_at),

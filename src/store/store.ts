@@ -117,7 +117,7 @@ export interface Store {
    * For the destination gate: writes health and suspension (counters are kept by `record`), and
    * appends `events` (destination.suspended / destination.resumed) in the same transaction.
    */
-  updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number, events?: readonly NewEvent[]): Promise<void>;
+  updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'> & Partial<Pick<DestinationRecord, 'strikes' | 'level'>>, at: number, events?: readonly NewEvent[]): Promise<void>;
 
   close(): Promise<void>;
 }

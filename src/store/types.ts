@@ -98,7 +98,12 @@ export interface DestinationRecord {
   mxHost: string | null;
   health: DestinationHealth;
   suspendedUntil: number | null;
+  /** Failed attempts of any kind since the last success (the engine's count, for people). */
   consecutiveFailures: number;
+  /** The gate's destination-level failures in a row while open: `suspend.after` of them suspend it. */
+  strikes: number;
+  /** The gate's failed probes in a row in the current incident: the suspension's backoff exponent. */
+  level: number;
   attemptCount: number;
   successCount: number;
   failureCount: number;

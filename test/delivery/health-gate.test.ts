@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { HealthGate, TokenBucket, type DestinationHealth, type HealthEvent } from '../../src/delivery/health/index.ts';
+import { HealthGate, TokenBucket, healthStoreFor, type DestinationHealth, type HealthEvent } from '../../src/delivery/health/index.ts';
+import { tempStore } from '../engine/helpers.ts';
 import { policyWith } from './helpers/policy.ts';
 import type { GateDecision } from '../../src/engine/destination-gate.ts';
 import { HOUR, MIN, outcome } from './helpers/outcomes.ts';
@@ -245,5 +246,41 @@ describe('the destination gate', () => {
     assert.equal(saved.at(-1)?.at, T0);
     await gate.observe('other.test', outcome(T0 + 1, DOWN));
     assert.equal(saved.length, 1, 'an outcome that changes nothing is not written');
+  });
+
+  test('a restart forgets neither the failures in a row nor a long incident\'s backoff (real SQLite store)', async (t) => {
+    const { store, cleanup } = tempStore();
+    t.after(cleanup);
+    const policy = policyWith({ suspend: { after: 5 } });
+    const events: HealthEvent[] = [];
+    const start = () => new HealthGate({ policy, store: healthStoreFor(store), onEvent: (e) => events.push(e) });
+    // three 421s, a kill -9, two more: five in a row, as the receiver saw them
+    let gate = start();
+    for (let i = 0; i < 3; i++) await gate.observe('example.test', outcome(T0 + i, DOWN));
+    gate = start();
+    await gate.admit('example.test', T0 + 10);
+    for (let i = 3; i < 5; i++) await gate.observe('example.test', outcome(T0 + i * 10, DOWN));
+    assert.deepEqual(events.map((e) => e.type), ['destination.suspended'], 'suspended at the fifth, across the restart');
+    assert.equal((await store.getDestination('example.test'))!.health, 'suspended');
+
+    // two failed probes, a restart: the third suspension is still four times the first
+    const first = events[0]!.type === 'destination.suspended' ? events[0]!.until - (T0 + 40) : 0;
+    let at = T0 + 40 + first;
+    for (let probe = 0; probe < 2; probe++) {
+      assert.equal((await gate.admit('example.test', at)).admit, true);
+      await gate.observe('example.test', outcome(at, DOWN));
+      const last = events.at(-1)!;
+      at = last.type === 'destination.suspended' ? last.until : at;
+    }
+    gate = start();
+    assert.equal((await gate.admit('example.test', at)).admit, true, 'the probe after the restart');
+    await gate.observe('example.test', outcome(at, DOWN));
+    const third = events.at(-1)!;
+    assert.equal(third.type === 'destination.suspended' && third.until - at, Math.min(8 * first, 4000_000), 'the backoff goes on from where it was');
+    // a delivery the server takes ends it all: the stored counts start again
+    assert.equal((await gate.admit('example.test', third.type === 'destination.suspended' ? third.until : at)).admit, true);
+    await gate.observe('example.test', outcome(third.type === 'destination.suspended' ? third.until : at, OK, 'message'));
+    const after = (await store.getDestination('example.test'))!;
+    assert.deepEqual([after.health, after.strikes, after.level], ['open', 0, 0]);
   });
 });

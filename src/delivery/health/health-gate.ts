@@ -91,8 +91,8 @@ export class HealthGate implements DestinationGate {
   async observe(domain: string, outcome: AttemptOutcome): Promise<void> {
     const live = this.live.get(domain.toLowerCase()) ?? (await this.load(domain.toLowerCase(), outcome.at));
     const limits = this.limitsOf(live);
-    const before = live.health.health;
-    if (before === 'probing' && live.probesOut > 0) live.probesOut--;
+    const before = { health: live.health.health, strikes: live.health.strikes, level: live.health.level };
+    if (before.health === 'probing' && live.probesOut > 0) live.probesOut--;
     const event = recordOutcome(live.health, outcome, limits, this.options.triggers);
     if (suspensionTrigger(outcome, this.options.triggers)) live.window = limits.initialConnections;
     else if (outcome.classification.class === 'success') live.window = Math.min(limits.connections, live.window + 1);
@@ -102,7 +102,8 @@ export class HealthGate implements DestinationGate {
       live.probesOut = 0;
     }
     if (event) this.options.onEvent?.(event);
-    if (event || live.health.health !== before) await this.options.store?.save(live.health, event ? [event] : [], outcome.at);
+    const h = live.health;
+    if (event || h.health !== before.health || h.strikes !== before.strikes || h.level !== before.level) await this.options.store?.save(h, event ? [event] : [], outcome.at);
   }
 
   /** Every destination seen, for tests and `rebound destinations`. */
@@ -190,6 +191,9 @@ export class HealthGate implements DestinationGate {
     if (!stored) return live;
     const h = live.health;
     const limits = this.limitsOf(live);
+    // strikes another node counted bring this one closer to a suspension as well
+    if (h.health === 'open' && stored.health === 'open') h.strikes = Math.max(h.strikes, stored.strikes);
+    h.level = Math.max(h.level, stored.level);
     if (stored.health === 'suspended' && stored.suspendedUntil !== null && stored.suspendedUntil > now
       && (h.health !== 'suspended' || (h.suspendedUntil ?? 0) < stored.suspendedUntil)) {
       h.health = 'suspended';

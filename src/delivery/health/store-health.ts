@@ -4,11 +4,12 @@ import { freshHealth, type DestinationHealth, type HealthEvent } from './destina
 import type { HealthStore } from './health-gate.ts';
 
 /**
- * The gate's health kept in the engine's store: health and suspension in the destinations
- * table, destination.suspended / destination.resumed in the outbox, in one transaction. The
- * counters there are the engine's (it records every attempt); the backoff level and the ramp
- * live in the process that observed them, so a restart during an incident begins the backoff
- * again from the first length — never shorter than the stored suspension, which is honoured.
+ * The gate's health kept in the engine's store: health, suspension, the destination-level
+ * failures in a row (strikes) and the backoff level in the destinations table,
+ * destination.suspended / destination.resumed in the outbox, in one transaction; so a restart
+ * neither forgets how close a domain was to a suspension nor starts a long incident's backoff
+ * again from its first length. The other counters there are the engine's (it records every
+ * attempt); the ramp after a resume lives in the process that saw it.
  */
 export function healthStoreFor(store: Store): HealthStore {
   return {
@@ -17,7 +18,7 @@ export function healthStoreFor(store: Store): HealthStore {
       return r ? fromRecord(r) : null;
     },
     async save(h, events, at) {
-      await store.updateDestinationHealth(h.domain, { health: h.health, suspendedUntil: h.suspendedUntil }, at, events.map(toNewEvent));
+      await store.updateDestinationHealth(h.domain, { health: h.health, suspendedUntil: h.suspendedUntil, strikes: h.strikes, level: h.level }, at, events.map(toNewEvent));
     },
   };
 }
@@ -32,6 +33,8 @@ export function fromRecord(r: DestinationRecord): DestinationHealth {
   h.counters.attempts = r.attemptCount;
   h.counters.delivered = r.successCount;
   h.counters.failed = r.failureCount;
+  h.strikes = r.strikes;
+  h.level = r.level;
   if (h.health === 'suspended' && h.suspendedUntil === null) h.health = 'probing';
   return h;
 }

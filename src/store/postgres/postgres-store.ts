@@ -364,9 +364,9 @@ export class PostgresStore implements Store {
     return (await this.read(destinations.selectDestinations)).map(rowToDestination);
   }
 
-  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
+  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'> & Partial<Pick<DestinationRecord, 'strikes' | 'level'>>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
     await this.transaction(async (client) => {
-      await this.query(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, at }, client);
+      await this.query(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, strikes: health.strikes ?? 0, level: health.level ?? 0, at }, client);
       await this.appendEvents(client, newEvents);
     });
   }

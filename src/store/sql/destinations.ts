@@ -2,6 +2,7 @@ import { statement } from './statement.ts';
 
 const COLUMNS = `domain, mx_host, health, suspended_until, consecutive_failures, attempt_count,
   success_count, failure_count, last_reply, last_at, updated_at`;
+const READ_COLUMNS = `${COLUMNS}, strikes, level`;
 
 /**
  * Adds what a batch of attempts taught about one destination to its counters. A success in the
@@ -21,14 +22,14 @@ ON CONFLICT (domain) DO UPDATE SET
   last_reply = excluded.last_reply, last_at = excluded.last_at, updated_at = excluded.updated_at`);
 
 export const updateDestinationHealth = statement('update-destination-health',
-  ['domain', 'health', 'suspendedUntil', 'at'], `
-INSERT INTO destinations (domain, health, suspended_until, updated_at)
-VALUES (@domain, @health, @suspendedUntil, @at)
+  ['domain', 'health', 'suspendedUntil', 'strikes', 'level', 'at'], `
+INSERT INTO destinations (domain, health, suspended_until, strikes, level, updated_at)
+VALUES (@domain, @health, @suspendedUntil, @strikes, @level, @at)
 ON CONFLICT (domain) DO UPDATE SET health = excluded.health,
-  suspended_until = excluded.suspended_until, updated_at = excluded.updated_at`);
+  suspended_until = excluded.suspended_until, strikes = excluded.strikes, level = excluded.level, updated_at = excluded.updated_at`);
 
 export const selectDestination = statement('select-destination', ['domain'], `
-SELECT ${COLUMNS} FROM destinations WHERE domain = @domain`);
+SELECT ${READ_COLUMNS} FROM destinations WHERE domain = @domain`);
 
 export const selectDestinations = statement('select-destinations', [], `
-SELECT ${COLUMNS} FROM destinations ORDER BY domain`);
+SELECT ${READ_COLUMNS} FROM destinations ORDER BY domain`);

@@ -435,9 +435,9 @@ export class SqliteStore implements Store {
     return this.all(destinations.selectDestinations).map(rowToDestination);
   }
 
-  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
+  async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'> & Partial<Pick<DestinationRecord, 'strikes' | 'level'>>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
     const tx = this.db.transaction(() => {
-      this.run(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, at });
+      this.run(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, strikes: health.strikes ?? 0, level: health.level ?? 0, at });
       for (const e of newEvents) this.run(events.insertEvent, { ...e, data: JSON.stringify(e.data) });
     });
     tx.immediate();
