@@ -24,6 +24,17 @@ import { QuarantineStore } from './quarantine.ts';
 import { PostgresTokenStore, SqliteTokenStore, type TokenStore } from './token-store.ts';
 import { loadWebhooksConfig, webhookServices } from './routes/webhooks-setup.ts';
 
+/** One last pass of the outgoing webhooks at shutdown, bounded by one POST's timeout (10 s wall). */
+async function finalDispatch(dispatcher: { runOnce(): Promise<unknown> }, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); });
+  try {
+    await Promise.race([dispatcher.runOnce().catch((err: unknown) => logger.warn({ event: 'webhooks.final_dispatch_failed', err }, 'events written while stopping wait for the next start')), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
@@ -197,6 +208,9 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
         stop.abort();
         await Promise.all([running, dispatching]);
         await bounces.drain();
+        // the attempts finished while draining wrote events: send them now rather than at a next
+        // start that may never come (at most one POST timeout; what is left waits in the store)
+        if (delivering && webhooks) await finalDispatch(webhooks.dispatcher, logger);
         await transport.close?.();
         tokens.close();
         await store.close();

@@ -70,3 +70,17 @@ test('without a webhooks file the outgoing-webhook routes say so', async (t) => 
   assert.equal(res.statusCode, 404);
   assert.match(res.json().error, /no webhooks file is configured/);
 });
+
+test('events written just before a shutdown are sent before the process ends, not at a next start that may never come', async (t) => {
+  const hooks = await startReceiver();
+  t.after(() => hooks.close());
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-outgoing-stop-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'webhooks.yaml');
+  writeFileSync(file, `endpoints:\n  - { url: "${hooks.url()}", secret: "${SECRET}", types: ["address.*"] }\n`);
+  const s = await startTestServer(t, { webhooks: file });
+  // the dispatcher polls every 5 s: an event written now would wait for that, or for a next start
+  assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/addresses/last%40example.org/suppress', headers: auth() })).statusCode, 200);
+  await s.server.close();
+  assert.deepEqual(hooks.received.map((r) => JSON.parse(r.body).recipient), ['last@example.org']);
+});
