@@ -22,6 +22,11 @@ const MAX_RECIPIENTS = 10_000;
 // characters (a BEL or NUL would go out verbatim in RCPT TO).
 const ADDRESS = /^[^\s@<>"\x00-\x1f\x7f]{1,64}@[a-z0-9_.-]{1,255}$/;
 
+/** Whether an address key (see addressKey) is one Rebound can send to. */
+export function isDeliverableAddress(email: string): boolean {
+  return ADDRESS.test(email) && !email.endsWith('.') && !email.includes('..');
+}
+
 /** Lower-cased, de-duplicated recipients, each with its domain; a bad one refuses the whole submission. */
 export function normalizeRecipients(recipients: readonly string[]): Array<{ email: string; domain: string }> {
   if (recipients.length === 0) throw new SubmitError('a message needs at least one recipient');
@@ -29,7 +34,7 @@ export function normalizeRecipients(recipients: readonly string[]): Array<{ emai
   const seen = new Map<string, { email: string; domain: string }>();
   for (const r of recipients) {
     const email = typeof r === 'string' ? addressKey(r) : '';
-    if (!ADDRESS.test(email) || email.endsWith('.') || email.includes('..')) {
+    if (!isDeliverableAddress(email)) {
       throw new SubmitError(`not a recipient address: ${JSON.stringify(String(r).slice(0, 100))}`);
     }
     if (!seen.has(email)) seen.set(email, { email, domain: email.slice(email.lastIndexOf('@') + 1) });

@@ -9,7 +9,10 @@ import type { AddressRecord, AttemptSource, ClaimedDelivery, DeliveryRecord, Mes
 import { RealClock, type Clock } from './clock.ts';
 import type { AttemptOutcome } from './transport.ts';
 import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
-import { normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
+import { isDeliverableAddress, normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
+
+/** Addresses per suppressAddresses call: one transaction each. */
+const MAX_IMPORT = 10_000;
 import { ownAttemptId } from './ids.ts';
 import {
   addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, complaintSuppresses, newAddress, type AddressStep,
@@ -205,6 +208,29 @@ export class Engine {
       return step.events.length ? { address: step.address, events: step.events } : null;
     });
     return (await this.getAddress(e))!;
+  }
+
+  /**
+   * Operator: many addresses suppressed at once (an import of a suppression list kept elsewhere),
+   * in one transaction per call. Addresses already suppressed are left as they are; ones that are
+   * not addresses are returned, not guessed at.
+   */
+  async suppressAddresses(emails: readonly string[], reason = 'import'): Promise<{ suppressed: string[]; already: string[]; invalid: string[] }> {
+    if (emails.length > MAX_IMPORT) throw new SubmitError(`at most ${MAX_IMPORT} addresses per call, got ${emails.length}`);
+    const invalid: string[] = [];
+    const keys = new Set<string>();
+    for (const raw of emails) {
+      const e = typeof raw === 'string' ? addressKey(raw) : '';
+      if (isDeliverableAddress(e)) keys.add(e);
+      else invalid.push(String(raw).slice(0, 320));
+    }
+    const list = [...keys];
+    const now = this.clock.now();
+    const changes = list.length ? await this.store.changeAddresses(list, (e, prev) => {
+      const step = addressSuppressed(prev ?? newAddress(e, now), now, reason, 'operator', { deliveryId: null, domain: domainOf(e) });
+      return step.events.length ? { address: step.address, events: step.events } : null;
+    }) : [];
+    return { suppressed: list.filter((_, i) => changes[i] !== null), already: list.filter((_, i) => changes[i] === null), invalid };
   }
 
   /** The address as it stands now (a finished cool-off reads as active even before the sweep writes it). */

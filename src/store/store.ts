@@ -88,6 +88,8 @@ export interface Store {
    * sweep): reads the address, calls `decide`, writes. Skipped when `reportId` was already recorded.
    */
   changeAddress(email: string, reportId: string | null, decide: (address: AddressRecord | null) => Change | null): Promise<Change | null>;
+  /** Address-only changes for many distinct addresses in ONE transaction (an import): per address as `changeAddress`. */
+  changeAddresses(emails: readonly string[], decide: (email: string, address: AddressRecord | null) => Change | null): Promise<Array<Change | null>>;
 
   /** Unavailable addresses whose cool-off ended at or before `now`. */
   dueReactivations(now: number, limit: number): Promise<string[]>;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,4 +33,22 @@ test('rebound address suppress, show and reactivate change and report one addres
   assert.equal(rebound('address', 'suppress', 'anna@Bücher.example').status, 0);
   assert.match(rebound('address', 'show', 'anna@xn--bcher-kva.example').stdout, /anna@xn--bcher-kva\.example: suppressed/);
   assert.equal(rebound('address', 'show', 'not an address').status, 2);
+});
+
+test('rebound address import suppresses a list exported from elsewhere, CSV or one per line, and says what it could not read', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-import-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'r.db');
+  const list = join(dir, 'suppressions.csv');
+  writeFileSync(list, ['Email Address,Reason,Date', '"Jane@Example.ORG",hard bounce,2026-01-01', 'bob@example.org;complaint', 'not an address,x', '# a comment', '', 'bob@example.org,again'].join('\r\n'));
+  const rebound = (...args: string[]) => spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, REBOUND_DB: db } });
+  const first = rebound('address', 'import', list, '--json');
+  assert.equal(first.status, 0, first.stderr);
+  assert.deepEqual(JSON.parse(first.stdout), { suppressed: 2, already: 0, invalid: ['not an address'] });
+  assert.match(rebound('address', 'show', 'jane@example.org').stdout, /jane@example\.org: suppressed \(import\)/);
+  const again = rebound('address', 'import', list, '--reason', 'ses export');
+  assert.match(again.stdout, /suppressed 0, already suppressed 2, not addresses 1/);
+  writeFileSync(list, 'email\n');
+  assert.equal(rebound('address', 'import', list).status, 2, 'a list with no address in it is a mistake worth an exit code');
+  assert.equal(rebound('address', 'import', join(dir, 'missing.csv')).status, 2);
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { addressKey } from '../../engine/address-key.ts';
 import type { Command } from 'commander';
 import { Engine } from '../../engine/engine.ts';
@@ -81,6 +82,54 @@ export function registerAddress(program: Command): void {
         process.stdout.write(opts.json ? JSON.stringify(a, isoTimes) + '\n' : render(e, a) + '\n');
       });
     });
+
+  address.command('import')
+    .description('suppress every address of a list kept elsewhere (an ESP\'s export): one per line, or CSV with the address first; - reads stdin')
+    .argument('<file>')
+    .option(...dbOption)
+    .option('--reason <text>', 'why (kept with each address)', 'import')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: DbOption & { reason: string }) => {
+      let text: string;
+      try {
+        text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+      }
+      const list = addressesInList(text);
+      await withEngine(opts, true, async (engine) => {
+        const total = { suppressed: 0, already: 0, invalid: [] as string[] };
+        for (let i = 0; i < list.length; i += 10_000) {
+          const r = await engine.suppressAddresses(list.slice(i, i + 10_000), opts.reason.slice(0, 200));
+          total.suppressed += r.suppressed.length;
+          total.already += r.already.length;
+          total.invalid.push(...r.invalid);
+        }
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(total) + '\n');
+        } else {
+          process.stdout.write(`suppressed ${total.suppressed}, already suppressed ${total.already}, not addresses ${total.invalid.length}${total.invalid.length ? ` (${total.invalid.slice(0, 5).map((x) => JSON.stringify(x.slice(0, 60))).join(', ')}${total.invalid.length > 5 ? ', …' : ''})` : ''}\n`);
+        }
+        if (list.length === 0) throw new UsageError(`${file}: no addresses found`);
+      });
+    });
+}
+
+/**
+ * The addresses in a suppression list exported from elsewhere: one per line, or a CSV whose first
+ * column is the address (quoted or not); blank lines, # comments and a header line are skipped.
+ */
+export function addressesInList(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const m = /^"((?:[^"]|"")*)"|^([^,;\t]*)/.exec(trimmed)!;
+    const first = (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!).trim();
+    if (out.length === 0 && !first.includes('@')) continue; // a header: "email", "Email Address"…
+    out.push(first);
+  }
+  return out;
 }
 
 function checkEmail(email: string): string {

@@ -59,4 +59,30 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
     request.log.info({ event: 'address.suppressed', email: after.email }, 'address suppressed by hand');
     return view(after);
   });
+
+  app.post('/v1/suppressions', {
+    schema: {
+      summary: 'Suppress many addresses at once: a suppression list kept elsewhere (an ESP export), in one transaction',
+      querystring: noQuery,
+      body: {
+        type: 'object', additionalProperties: false, required: ['addresses'],
+        properties: {
+          addresses: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'string', maxLength: 320 } },
+          reason: { type: 'string', minLength: 1, maxLength: 200, description: 'why (kept with each address; default "import")' },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: { suppressed: { type: 'integer' }, already: { type: 'integer' }, invalid: { type: 'array', items: { type: 'string' } } },
+        },
+        ...errors,
+      },
+    },
+  }, async (request) => {
+    const body = request.body as { addresses: string[]; reason?: string };
+    const r = await ctx.engine.suppressAddresses(body.addresses, body.reason);
+    request.log.info({ event: 'address.imported', suppressed: r.suppressed.length, already: r.already.length, invalid: r.invalid.length }, 'suppression list imported');
+    return { suppressed: r.suppressed.length, already: r.already.length, invalid: r.invalid };
+  });
 }

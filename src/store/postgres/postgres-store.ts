@@ -284,6 +284,16 @@ export class PostgresStore implements Store {
     });
   }
 
+  async changeAddresses(emails: readonly string[], decide: (email: string, address: AddressRecord | null) => Change | null): Promise<Array<Change | null>> {
+    return this.transaction(async (client) => {
+      const known = await this.readAddresses(client, emails, true);
+      const out = emails.map((email) => decide(email, known.get(email) ?? null));
+      const made = out.filter((c): c is Change => c !== null);
+      if (made.length) await this.write(client, made);
+      return out;
+    });
+  }
+
   async dueReactivations(now: number, limit: number): Promise<string[]> {
     return (await this.read(addresses.selectDueReactivations, { now, limit })).map((r) => String(r.email));
   }

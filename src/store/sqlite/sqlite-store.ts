@@ -357,6 +357,20 @@ export class SqliteStore implements Store {
     return tx.immediate();
   }
 
+  async changeAddresses(emails: readonly string[], decide: (email: string, address: AddressRecord | null) => Change | null): Promise<Array<Change | null>> {
+    const tx = this.db.transaction(() => {
+      const pending = newPending();
+      const out = emails.map((email) => {
+        const change = decide(email, this.readAddress(email));
+        if (change) this.write(change, pending);
+        return change;
+      });
+      this.flush(pending);
+      return out;
+    });
+    return tx.immediate();
+  }
+
   async dueReactivations(now: number, limit: number): Promise<string[]> {
     return this.all(addresses.selectDueReactivations, { now, limit }).map((r) => String(r.email));
   }

@@ -193,6 +193,25 @@ export function storeContract(factory: StoreFactory): void {
       assert.equal((await store.listEvents(0, 10)).length, 1);
     });
 
+    test('changeAddresses writes many address changes in one call, each decided on the address as it stood', async (t) => {
+      const { store } = await fresh(t);
+      await store.changeAddress('old@x.org', null, () => ({ address: { email: 'old@x.org', status: 'suppressed', until: null, reason: 'earlier', deferralCount: 0, failureCount: 0, hardBounceCount: 0, updatedAt: T }, events: [] }));
+      const seen: Array<[string, string | null]> = [];
+      const out = await store.changeAddresses(['old@x.org', 'new@x.org'], (email, a) => {
+        seen.push([email, a?.status ?? null]);
+        if (a?.status === 'suppressed') return null;
+        return {
+          address: { email, status: 'suppressed', until: null, reason: 'import', deferralCount: 0, failureCount: 0, hardBounceCount: 0, updatedAt: T },
+          events: [{ at: T, type: 'address.suppressed', deliveryId: null, recipient: email, domain: 'x.org', data: { reason: 'import' } }],
+        };
+      });
+      assert.deepEqual(seen, [['old@x.org', 'suppressed'], ['new@x.org', null]]);
+      assert.deepEqual(out.map((c) => c === null), [true, false]);
+      assert.equal((await store.getAddress('new@x.org'))!.reason, 'import');
+      assert.equal((await store.getAddress('old@x.org'))!.reason, 'earlier');
+      assert.deepEqual((await store.listEvents(0, 10)).map((e) => e.recipient), ['new@x.org']);
+    });
+
     test('due reactivations and delay warnings come back in order up to the limit', async (t) => {
       const { store } = await fresh(t);
       for (const [email, until] of [['late@x.org', T + 50], ['early@x.org', T + 10], ['future@x.org', T + 500]] as const) {
