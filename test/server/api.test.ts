@@ -111,6 +111,11 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.deepEqual((suspended.json() as { destinations: Array<{ domain: string }> }).destinations.map((d) => d.domain), ['down.test']);
     const prom = await s.server.app.inject({ method: 'GET', url: '/metrics', headers: auth() });
     assert.match(prom.body, /^rebound_destinations_suspended 1$/m);
+    // an internationalised domain is kept as its A-label and also given as people write it
+    await s.server.store.updateDestinationHealth('xn--bcher-kva.example', { health: 'open', suspendedUntil: null }, now);
+    const idn = ((await s.server.app.inject({ method: 'GET', url: '/v1/destinations', headers: auth() })).json() as { destinations: Array<{ domain: string; domainUnicode: string }> }).destinations;
+    assert.deepEqual(idn.filter((d) => d.domain.startsWith('xn--')).map((d) => [d.domain, d.domainUnicode]), [['xn--bcher-kva.example', 'bücher.example']]);
+    assert.equal(idn.find((d) => d.domain === 'down.test')!.domainUnicode, 'down.test');
   });
 
   test('a long address (126 characters) and an internationalised domain can be submitted, looked up and suppressed; the IDN is one address in either form', async (t) => {

@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { iso, type ServerContext } from '../context.ts';
 import { errors } from './schemas.ts';
@@ -6,7 +7,7 @@ import { healthAt } from '../../delivery/health/index.ts';
 const destination = {
   type: 'object',
   properties: {
-    domain: { type: 'string' }, mxHost: { type: ['string', 'null'] }, health: { type: 'string', enum: ['open', 'suspended', 'probing'] },
+    domain: { type: 'string' }, domainUnicode: { type: 'string', description: 'the domain as people write it (an internationalised domain in Unicode; else the same as domain)' }, mxHost: { type: ['string', 'null'] }, health: { type: 'string', enum: ['open', 'suspended', 'probing'] },
     suspendedUntil: { type: ['string', 'null'] }, consecutiveFailures: { type: 'integer', description: 'failed attempts of any kind since the last success (not the destination-level count that suspends)' }, attemptCount: { type: 'integer' },
     successCount: { type: 'integer' }, failureCount: { type: 'integer' }, lastReply: { type: ['string', 'null'] },
     lastAt: { type: ['string', 'null'] }, updatedAt: { type: ['string', 'null'] },
@@ -26,6 +27,6 @@ export async function destinationRoutes(app: FastifyInstance, ctx: ServerContext
     const now = ctx.engine.clock.now();
     const all = (await ctx.store.listDestinations()).map((d) => ({ ...d, health: healthAt(d, now) }));
     const rows = health ? all.filter((d) => d.health === health) : all;
-    return { destinations: rows.map((d) => ({ ...d, suspendedUntil: iso(d.suspendedUntil), lastAt: iso(d.lastAt), updatedAt: iso(d.updatedAt) })) };
+    return { destinations: rows.map((d) => ({ ...d, domainUnicode: domainToUnicode(d.domain) || d.domain, suspendedUntil: iso(d.suspendedUntil), lastAt: iso(d.lastAt), updatedAt: iso(d.updatedAt) })) };
   });
 }

@@ -45,13 +45,19 @@ export function mount(root, ctx) {
       );
     }
 
+    // an internationalised domain is stored as its A-label (xn--…): shown as people write it
+    const shown = new Map(list(dests, 'destinations').map((d) => [d.domain, d.domainUnicode ?? d.domain]));
+    const nameOf = (domain) => {
+      const u = shown.get(domain) ?? domain;
+      return u === domain ? domain : h('span', { title: domain }, u);
+    };
     const ranked = list(sum.destinations, 'destinations');
     ranking.replaceChildren(
       h('h2', {}, 'Problematic servers'),
       h('p', { class: 'hint' }, 'Most time unavailable in the window first, then most deferrals, then refusals. "Gave up" counts deliveries that failed after their retries ran out; "refused" counts permanent refusals (blocks, unknown users…), which the Overview explains. Pick one to see its deliveries.'),
       table([
         { key: 'rank', label: '#', num: true, cell: (d) => ranked.indexOf(d) + 1 },
-        { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), d.domain) },
+        { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), nameOf(d.domain)) },
         { key: 'mxHosts', label: 'MX hosts', cell: (d) => (d.mxHosts ?? []).join(', ') },
         { key: 'unavailableSeconds', label: 'unavailable', num: true, cell: (d) => fmtDuration(d.unavailableSeconds) },
         { key: 'deferrals', label: 'deferrals', num: true },
@@ -66,14 +72,14 @@ export function mount(root, ctx) {
     all.replaceChildren(
       h('h2', {}, 'All destinations'),
       table([
-        { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), d.domain) },
+        { key: 'domain', label: 'destination', cell: (d) => link(domainHref(d.domain), nameOf(d.domain)) },
         { key: 'health', label: 'health', cell: (d) => h('span', { class: `health-${d.health}` }, d.health) },
         { key: 'suspendedUntil', label: 'suspended until', cell: (d) => fmtTime(d.suspendedUntil) },
         { key: 'mxHost', label: 'MX host' },
         { key: 'attemptCount', label: 'attempts', num: true },
         { key: 'successCount', label: 'successes', num: true },
         { key: 'failureCount', label: 'failed attempts', num: true },
-        { key: 'consecutiveFailures', label: 'failures in a row', num: true },
+        { key: 'consecutiveFailures', label: 'failed since last success', num: true },
         { key: 'lastReply', label: 'last reply', class: 'reply' },
         { key: 'lastAt', label: 'last seen', cell: (d) => fmtTime(d.lastAt) },
       ], list(dests, 'destinations'), { testid: 'destinations' }),
