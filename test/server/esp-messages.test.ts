@@ -5,19 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from '../../src/webhooks/index.ts';
 import { startReceiver } from '../webhooks/helpers/http-receiver.ts';
-import { auth, startTestServer } from './helpers.ts';
+import { auth, eventually, startTestServer } from './helpers.ts';
 
 const RESEND_SECRET = 'resend-secret-0123456789abcdef';
 
-async function until<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // A sender whose mail goes out through an ESP registers it over HTTP, passes the delivery id
 // through the ESP, and gets Rebound's retries as signed POSTs to its resend URL. The engine runs
@@ -35,7 +26,7 @@ test('POST /v1/messages with resendUrl: the message is recorded as handed to the
   const res = await post('/v1/messages', { from: 'news@sender.test', to: ['jane@example.test'], subject: 'hi', text: 'hello', resendUrl: resend.url('/resend') });
   assert.equal(res.statusCode, 202, res.body);
   const deliveryId = (res.json() as { deliveries: Array<{ id: string }> }).deliveries[0]!.id;
-  const first = await until('the first attempt', async () => {
+  const first = await eventually('the first attempt', async () => {
     const d = (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries/${deliveryId}`, headers: auth() })).json() as { attempts: Array<{ source: string; response: string }> };
     return d.attempts.length ? d.attempts[0]! : null;
   });
@@ -46,7 +37,7 @@ test('POST /v1/messages with resendUrl: the message is recorded as handed to the
   // the ESP reports a 4.3.2 for it (here through the JSON bounce route, naming the delivery)
   const bounce = await post('/v1/bounces', { reply: '451 4.3.2 System not accepting network messages', recipient: 'jane@example.test', deliveryId });
   assert.equal(bounce.statusCode, 202, bounce.body);
-  const call = await until('the resend POST', async () => resend.received[0] ?? null);
+  const call = await eventually('the resend POST', async () => resend.received[0] ?? null);
   const body = JSON.parse(call.body) as { deliveryId: string; recipient: string; attempt: number; reason: string };
   assert.deepEqual([body.deliveryId, body.recipient, body.attempt, body.reason], [deliveryId, 'jane@example.test', 2, 'notaccept']);
   assert.equal(verify(call.headers['rebound-signature'] as string, call.body, RESEND_SECRET, { now: Date.now }).ok, true);

@@ -39,3 +39,17 @@ export function databaseDigest(server: RunningServer): string {
 export function auth(token = TOKEN): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
+
+/**
+ * Polls `probe` until it returns something other than null, for what a real server does on its
+ * own (a POST it makes, a row it writes); fails after 20 s of wall time.
+ */
+export async function eventually<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const got = await probe();
+    if (got !== null) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -4,19 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from '../webhooks/helpers/http-receiver.ts';
-import { auth, startTestServer } from './helpers.ts';
+import { auth, eventually, startTestServer } from './helpers.ts';
 
 const SECRET = 'endpoint-secret-0123456789abcdef';
 
-async function until<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // A real server whose engine runs a million times faster than the wall, so the three-day retry
 // window of an outgoing POST passes in a fraction of a second.
@@ -33,7 +24,7 @@ test('dead letters are listed over the API and sent again once the endpoint is f
     s.server.app.inject({ method, url, headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
   assert.equal((await call('POST', '/v1/addresses/gone%40example.org/suppress')).statusCode, 200);
-  const dead = await until('the dead letter', async () => {
+  const dead = await eventually('the dead letter', async () => {
     const list = (await call('GET', '/v1/outgoing-webhooks')).json() as { outgoing: Array<{ id: number; eventType: string; eventId: string; attempts: number; lastError: string }> };
     return list.outgoing.length ? list.outgoing : null;
   });
@@ -55,7 +46,7 @@ test('dead letters are listed over the API and sent again once the endpoint is f
   const r = await call('POST', '/v1/outgoing-webhooks/redeliver', { ids: [dead[0]!.id, 999_999] });
   assert.equal(r.statusCode, 200, r.body);
   assert.deepEqual(r.json(), { redelivered: 1 });
-  await until('the delivered row', async () => {
+  await eventually('the delivered row', async () => {
     const list = (await call('GET', '/v1/outgoing-webhooks?status=delivered')).json() as { outgoing: unknown[] };
     return list.outgoing.length ? list.outgoing : null;
   });

@@ -126,13 +126,19 @@ test('an unreachable endpoint counts as a failed try, not a crash', async (t) =>
   assert.ok((await d.deadLetters())[0]!.lastError);
 });
 
-test('a restarted dispatcher resumes from its stored cursor: nothing acknowledged is sent again, nothing new is missed', async (t) => {
-  const { store, state, clock, engine, open } = setup(t);
+/** A store whose first event (one@example.org suppressed) has been sent to a receiver taking everything. */
+async function oneSent(t: { after: (fn: () => Promise<void>) => void }) {
+  const w = setup(t);
   const receiver = await startReceiver();
   t.after(() => receiver.close());
   const endpoints = [{ url: receiver.url(), secret: SECRET, types: ['*'] }];
-  await engine.suppressAddress('one@example.org');
-  await dispatcher(store, state, clock, endpoints).runOnce();
+  await w.engine.suppressAddress('one@example.org');
+  await dispatcher(w.store, w.state, w.clock, endpoints).runOnce();
+  return { ...w, receiver, endpoints };
+}
+
+test('a restarted dispatcher resumes from its stored cursor: nothing acknowledged is sent again, nothing new is missed', async (t) => {
+  const { clock, engine, open, receiver, endpoints } = await oneSent(t);
   assert.equal(receiver.received.length, 1);
 
   await engine.suppressAddress('two@example.org');
@@ -189,12 +195,7 @@ test("turned on for a store that has been running, the endpoints get events from
 });
 
 test('a store restored from a backup numbers new events as the lost ones were, yet their ids differ, so a receiver deduplicating by id keeps them', async (t) => {
-  const { store, state, clock, engine, open } = setup(t);
-  const receiver = await startReceiver();
-  t.after(() => receiver.close());
-  const endpoints = [{ url: receiver.url(), secret: SECRET, types: ['*'] }];
-  await engine.suppressAddress('one@example.org');
-  await dispatcher(store, state, clock, endpoints).runOnce();
+  const { store, state, clock, engine, receiver, endpoints } = await oneSent(t);
   const backup = join(mkdtempSync(join(tmpdir(), 'rebound-backup-')), 'backup.db');
   t.after(() => rmSync(join(backup, '..'), { recursive: true, force: true }));
   await store.db.backup(backup);
