@@ -88,7 +88,19 @@ export interface RetrySuccess {
   byAttempt: AttemptShare[];
 }
 
+/** How the deliveries that ended in the window ended: the figures an ESP's dashboard leads with. */
+export interface Outcomes {
+  delivered: number;
+  /** Refused for good by the receiving side (a permanent reply, or a bounce after a relay took it). */
+  refused: number;
+  /** Failed after their retries ran out (or their maximum age). */
+  gaveUp: number;
+  /** (refused + gaveUp) / every ending; null when nothing ended. */
+  bounceRate: number | null;
+}
+
 export interface Summary {
+  outcomes: Outcomes;
   deferrals: Counts;
   refusals: Refusals;
   destinations: DestinationRanking[];
@@ -314,6 +326,21 @@ export class Metrics {
     return grid;
   }
 
+  /** Deliveries that ended in the window, by how (counted from the events folded since the metric-delivered migration). */
+  async outcomes(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Outcomes> {
+    await this.sync();
+    let delivered = 0;
+    let refused = 0;
+    let gaveUp = 0;
+    for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
+      delivered += r.delivered;
+      refused += r.refusals;
+      gaveUp += r.failures;
+    }
+    const ended = delivered + refused + gaveUp;
+    return { delivered, refused, gaveUp, bounceRate: ended ? (refused + gaveUp) / ended : null };
+  }
+
   async summary(f: MetricsFilter): Promise<Summary> {
     await this.sync();
     const rows = await this.metrics.hourlyRows(f);
@@ -321,6 +348,6 @@ export class Metrics {
       this.deferrals(f, rows), this.refusals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone, rows),
     ]);
     const { incidents: _, ...res } = resolution;
-    return { deferrals, refusals, destinations, resolution: res, retrySuccess, timeOfDay };
+    return { outcomes: await this.outcomes(f, rows), deferrals, refusals, destinations, resolution: res, retrySuccess, timeOfDay };
   }
 }

@@ -27,7 +27,11 @@ export interface HourlyDelta {
   failures: number;
   retries: number;
   refusals: number;
+  delivered: number;
 }
+
+type Counted = 'deferrals' | 'failures' | 'retries' | 'refusals' | 'delivered';
+const COUNTED: readonly Counted[] = ['deferrals', 'failures', 'retries', 'refusals', 'delivered'];
 
 const HOUR_MS = 3_600_000;
 
@@ -111,18 +115,15 @@ export class IncidentFolder {
 export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): void {
   const incidents = new IncidentFolder(w);
   const hourly = new Map<string, HourlyDelta>();
-  const bump = (e: EventRecord, d: Partial<Pick<HourlyDelta, 'deferrals' | 'failures' | 'retries' | 'refusals'>>, delivered = false): void => {
-    const row: Omit<HourlyDelta, 'deferrals' | 'failures' | 'retries' | 'refusals'> = {
+  const bump = (e: EventRecord, d: Partial<Pick<HourlyDelta, Counted>>, delivered = false): void => {
+    const row: Omit<HourlyDelta, Counted> = {
       hour: hourOf(e.at), domain: e.domain ?? '', mxHost: str(e.data.destination),
       enhanced: delivered ? '' : str(e.data.enhanced), reason: delivered ? 'delivered' : str(e.data.reason),
     };
     const key = `${row.hour}\u0000${row.domain}\u0000${row.mxHost}\u0000${row.enhanced}\u0000${row.reason}`;
     let h = hourly.get(key);
-    if (!h) hourly.set(key, (h = { ...row, deferrals: 0, failures: 0, retries: 0, refusals: 0 }));
-    h.deferrals += d.deferrals ?? 0;
-    h.failures += d.failures ?? 0;
-    h.retries += d.retries ?? 0;
-    h.refusals += d.refusals ?? 0;
+    if (!h) hourly.set(key, (h = { ...row, deferrals: 0, failures: 0, retries: 0, refusals: 0, delivered: 0 }));
+    for (const k of COUNTED) h[k] += d[k] ?? 0;
   };
   for (const e of events) {
     if (!e.deliveryId) continue;
@@ -145,7 +146,7 @@ export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): vo
       if (attempts > 1 || e.data.cause === 'bounced-after-delivery') w.finishDeferred(e.deliveryId, 'failed', attempts, e.at);
     } else if (e.type === 'delivery.delivered') {
       const attempts = num(e.data.attempts);
-      if (attempts > 1) bump(e, { retries: 1 }, true);
+      bump(e, { delivered: 1, retries: attempts > 1 ? 1 : 0 }, true);
       incidents.success(e);
       if (attempts > 1) w.finishDeferred(e.deliveryId, 'delivered', attempts, e.at);
     }

@@ -86,6 +86,8 @@ export function renderReport(s: Summary, freq: Frequency, window: { from: number
   const parts = [
     `Rebound report ${new Date(window.from).toISOString()} → ${new Date(window.to).toISOString()} (${window.timeZone})`,
     '',
+    `Ended in the window: ${s.outcomes.delivered} delivered, ${s.outcomes.refused} refused for good, ${s.outcomes.gaveUp} gave up after retries — bounce rate ${s.outcomes.bounceRate === null ? '-' : `${(s.outcomes.bounceRate * 100).toFixed(2)} %`}`,
+    '',
     `Deferrals: ${s.deferrals.total}`,
     `  over time  ${sparkline(spark)}  (max ${Math.max(0, ...spark)} per column)`,
     '',

@@ -33,14 +33,15 @@ INSERT INTO incident_recipients (incident_id, recipient) VALUES (@incidentId, @r
 ON CONFLICT (incident_id, recipient) DO NOTHING`);
 
 export const upsertHourly = statement('metrics-upsert-hourly',
-  ['hour', 'domain', 'mxHost', 'enhanced', 'reason', 'deferrals', 'failures', 'retries', 'refusals'], `
-INSERT INTO metric_hourly (hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals)
-VALUES (@hour, @domain, @mxHost, @enhanced, @reason, @deferrals, @failures, @retries, @refusals)
+  ['hour', 'domain', 'mxHost', 'enhanced', 'reason', 'deferrals', 'failures', 'retries', 'refusals', 'delivered'], `
+INSERT INTO metric_hourly (hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered)
+VALUES (@hour, @domain, @mxHost, @enhanced, @reason, @deferrals, @failures, @retries, @refusals, @delivered)
 ON CONFLICT (hour, domain, mx_host, enhanced, reason) DO UPDATE SET
   deferrals = metric_hourly.deferrals + excluded.deferrals,
   failures = metric_hourly.failures + excluded.failures,
   retries = metric_hourly.retries + excluded.retries,
-  refusals = metric_hourly.refusals + excluded.refusals`);
+  refusals = metric_hourly.refusals + excluded.refusals,
+  delivered = metric_hourly.delivered + excluded.delivered`);
 
 export const insertDeferred = statement('metrics-insert-deferred',
   ['deliveryId', 'recipient', 'domain', 'firstDeferredAt', 'enhanced', 'reason'], `
@@ -60,7 +61,7 @@ const WINDOW_PARAMS = ['fromHour', 'toHour', 'enhanced', 'reason', 'domain'];
 
 /** The aggregate rows of a window as stored: the summary folds them once for every figure. */
 export const selectHourlyRows = statement('metrics-hourly-rows', WINDOW_PARAMS, `
-SELECT hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals FROM metric_hourly
+SELECT hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered FROM metric_hourly
 WHERE ${HOURLY_WHERE}`);
 
 export const selectHourlyByCode = statement('metrics-hourly-by-code', WINDOW_PARAMS, `

@@ -74,4 +74,6 @@ export interface AggregateRow {
   retries: number;
   /** Permanent failures: the receiving side refused for good. */
   refusals: number;
+  /** Deliveries that reached the recipient. */
+  delivered: number;
 }

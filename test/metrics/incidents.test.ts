@@ -49,7 +49,9 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
       ['d.example', 2, 1, 4 * 3600, true],
       ['a.example', 1, 1, 1 * 3600, false],
     ]);
-    assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'refusals', 'resolution', 'retrySuccess', 'timeOfDay']);
+    assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'outcomes', 'refusals', 'resolution', 'retrySuccess', 'timeOfDay']);
+    // three recovered, one still waiting: nothing refused or given up
+    assert.deepEqual(s.outcomes, { delivered: 3, refused: 0, gaveUp: 0, bounceRate: 0 });
     assert.deepEqual(Object.keys(s.resolution).sort(), ['count', 'maxSeconds', 'open', 'p50Seconds', 'p90Seconds']);
     const onlyB = await w.metrics.summary({ ...f, domain: 'b.example' });
     assert.equal(onlyB.deferrals.total, 2);
@@ -119,6 +121,10 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     assert.deepEqual(s.resolution.open, []);
     assert.deepEqual(s.destinations.map((d) => [d.domain, d.refusals, d.incidents]), [['listed.example', 2, 0], ['ok.example', 1, 0]]);
     assert.deepEqual(await w.metrics.refusals({ ...f, reason: 'blocked' }), { total: 2, byEnhanced: { '5.7.1': 2 }, byReason: { blocked: 2 }, topDomainsByReason: { blocked: [{ domain: 'listed.example', count: 2 }] } });
+    // one of four delivered: a bounce rate of 75 %, and 0 % for the domain that took its good address
+    assert.deepEqual(s.outcomes, { delivered: 1, refused: 3, gaveUp: 0, bounceRate: 0.75 });
+    assert.deepEqual((await w.metrics.summary({ ...f, domain: 'listed.example' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: 1 });
+    assert.equal((await w.metrics.summary({ ...f, domain: 'nowhere.example' })).outcomes.bounceRate, null, 'nothing ended: no rate');
   });
 
   test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {

@@ -118,6 +118,9 @@ describe('the web dashboard in a real browser', { skip }, () => {
     assert.equal(await text('incidents-open'), String(s.resolution.open.length));
     assert.equal(await text('incidents-resolved'), String(s.resolution.count));
     assert.equal(await text('retry-rate'), `${((s.retrySuccess.rate ?? 0) * 100).toFixed(1)} %`);
+    assert.ok(s.outcomes.delivered > 0, 'the seeded history has deliveries');
+    assert.equal(await text('delivered-total'), String(s.outcomes.delivered));
+    assert.equal(await text('bounce-rate'), `${((s.outcomes.bounceRate ?? 0) * 100).toFixed(1)} %`);
     const counts = await api<Record<string, number>>('/v1/deliveries/counts');
     for (const status of ['queued', 'deferred', 'delivered', 'failed']) assert.equal(await text(`queue-${status}`), String(counts[status] ?? 0), status);
 

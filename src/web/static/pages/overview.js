@@ -34,6 +34,8 @@ export function mount(root, ctx) {
     last = key;
 
     cards.replaceChildren(
+      card('Delivered', fmtNumber(sum.outcomes?.delivered ?? 0), 'delivered-total'),
+      card('Bounce rate', fmtPercent(sum.outcomes?.bounceRate), 'bounce-rate'),
       card('Deferrals', fmtNumber(sum.deferrals?.total ?? 0), 'deferrals-total'),
       card('Refused for good', fmtNumber(sum.refusals?.total ?? 0), 'refusals-total'),
       card('Delivered after retry', fmtPercent(sum.retrySuccess?.rate), 'retry-rate'),
