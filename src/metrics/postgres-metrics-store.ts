@@ -185,6 +185,7 @@ export class PostgresMetricsStore implements MetricsStore {
   async totalsByCode(): Promise<TotalsRow[]> {
     return (await this.read(sql.selectTotalsByCode)).map((r) => ({
       enhanced: String(r.enhanced), reason: String(r.reason), deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries),
+      refusals: Number(r.refusals), delivered: Number(r.delivered),
     }));
   }
 

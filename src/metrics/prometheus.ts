@@ -43,6 +43,19 @@ export function createPrometheusRegistry(metrics: Metrics, options: PrometheusOp
     },
   });
   new Counter({
+    name: 'rebound_outcomes_total', help: 'Deliveries that ended, by how: delivered, refused (a permanent refusal) or gave_up (retries ran out). The bounce rate is (refused + gave_up) / all.',
+    labelNames: ['outcome'], registers: [registry],
+    async collect() {
+      await synced();
+      this.reset();
+      const totals = await m.totalsByCode();
+      const sum = (k: 'delivered' | 'refusals' | 'failures') => totals.reduce((s, r) => s + r[k], 0);
+      this.inc({ outcome: 'delivered' }, sum('delivered'));
+      this.inc({ outcome: 'refused' }, sum('refusals'));
+      this.inc({ outcome: 'gave_up' }, sum('failures'));
+    },
+  });
+  new Counter({
     name: 'rebound_retry_attempts_total', help: 'Attempts after the first one of a delivery, whatever their outcome.',
     registers: [registry],
     async collect() {

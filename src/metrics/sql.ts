@@ -90,7 +90,8 @@ WHERE first_deferred_at >= @from AND first_deferred_at < @to
 GROUP BY final_status, final_attempt`);
 
 export const selectTotalsByCode = statement('metrics-totals-by-code', [], `
-SELECT enhanced, reason, SUM(deferrals) AS deferrals, SUM(failures) AS failures, SUM(retries) AS retries FROM metric_hourly
+SELECT enhanced, reason, SUM(deferrals) AS deferrals, SUM(failures) AS failures, SUM(retries) AS retries,
+  SUM(refusals) AS refusals, SUM(delivered) AS delivered FROM metric_hourly
 GROUP BY enhanced, reason`);
 
 export const selectTotalsByDomain = statement('metrics-totals-by-domain', [], `

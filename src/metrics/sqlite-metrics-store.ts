@@ -123,6 +123,7 @@ export class SqliteMetricsStore implements MetricsStore {
   async totalsByCode(): Promise<TotalsRow[]> {
     return this.all(sql.selectTotalsByCode).map((r) => ({
       enhanced: String(r.enhanced), reason: String(r.reason), deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries),
+      refusals: Number(r.refusals), delivered: Number(r.delivered),
     }));
   }
 

@@ -60,6 +60,8 @@ export interface FunnelRow {
 
 export interface TotalsRow extends CodeRow {
   retries: number;
+  refusals: number;
+  delivered: number;
 }
 
 /** One stored aggregate row: UTC hour × destination × code × reason. */

@@ -104,6 +104,11 @@ test('/metrics exposes conventional names, bounds domain labels to the top N, an
   assert.match(body, /^rebound_deferrals_total\{enhanced="4\.3\.2",reason="notaccept"\} 10$/m);
   // a.example: attempts 2 and 3 of two deliveries; down1/down2: attempts 2 and 3 of one each.
   assert.match(body, /^rebound_retry_attempts_total 8$/m);
+  // every delivery that ended, by how: the bounce rate's parts
+  const outcomes = Object.fromEntries([...body.matchAll(/^rebound_outcomes_total\{outcome="([a-z_]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  assert.deepEqual(Object.keys(outcomes).sort(), ['delivered', 'gave_up', 'refused']);
+  const s = (await a.server.inject({ url: '/v1/metrics/summary?from=0', headers: { authorization: 'Bearer a-long-enough-token-123' } })).json();
+  assert.deepEqual([outcomes.delivered, outcomes.refused, outcomes.gave_up], [s.outcomes.delivered, s.outcomes.refused, s.outcomes.gaveUp]);
   assert.match(body, /^rebound_incident_duration_seconds_count 1$/m);
   assert.match(body, /^rebound_incident_duration_seconds_bucket\{le="18000"\} 1$/m);
   assert.match(body, /^rebound_incident_duration_seconds_bucket\{le="3600"\} 0$/m);
