@@ -15,6 +15,8 @@ export interface NewMessage {
   raw: Buffer | string;
   /** The sender's own Message-ID, when known (echoed back in events and bounces). */
   originalMessageId?: string | null;
+  /** The sender's label for the send it belongs to (a campaign, a stream). */
+  tag?: string | null;
 }
 
 const MAX_RECIPIENTS = 10_000;
@@ -51,7 +53,7 @@ export function normalizeRecipients(recipients: readonly string[]): Array<{ emai
 export function planSubmit(policy: Policy, now: number, message: NewMessage, recipients: Array<{ email: string; domain: string }>,
   addresses: ReadonlyMap<string, AddressRecord>): SubmitWrite {
   const raw = typeof message.raw === 'string' ? Buffer.from(message.raw) : message.raw;
-  const msg: MessageRecord = { id: newId('msg', now), from: message.from, raw, originalMessageId: message.originalMessageId ?? null, createdAt: now };
+  const msg: MessageRecord = { id: newId('msg', now), from: message.from, raw, originalMessageId: message.originalMessageId ?? null, tag: message.tag ?? null, createdAt: now };
   const deliveries: DeliveryRecord[] = [];
   const changed: AddressRecord[] = [];
   const events: NewEvent[] = [];

@@ -1,7 +1,7 @@
 import type { ReplyClass, SmtpPhase } from '../smtp/types.ts';
 import type {
   AddressRecord, AddressReportRecord, AttemptRecord, AttemptSource, ClaimedDelivery, DeliveryRecord, DeliveryStatus,
-  DestinationHealth, DestinationRecord, EventRecord, MessageRecord,
+  DestinationHealth, DestinationRecord, EventRecord, MessageRecord, TagSummary,
 } from './types.ts';
 
 /** Rows (snake_case columns) ↔ records, and records → statement parameters. Shared by every store. */
@@ -10,10 +10,23 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+/** A tag's summary from its two queries' rows (see sql/messages.ts); null when no message has the tag. */
+export function rowsToTagSummary(tag: string, head: Row | undefined, rows: readonly Row[]): TagSummary | null {
+  if (!head || Number(head.messages) === 0) return null;
+  return {
+    tag, messages: Number(head.messages), firstAt: num(head.first_at), lastAt: num(head.last_at),
+    rows: rows.map((r) => ({ status: String(r.status) as DeliveryStatus, reason: str(r.reason), refusedAtSubmission: str(r.refused_at_submission), count: Number(r.n) })),
+  };
+}
+
+export function rowToTag(r: Row): { tag: string; messages: number; firstAt: number; lastAt: number } {
+  return { tag: String(r.tag), messages: Number(r.messages), firstAt: Number(r.first_at), lastAt: Number(r.last_at) };
+}
+
 export function rowToMessage(r: Row): MessageRecord {
   return {
     id: String(r.id), from: String(r.mail_from), raw: Buffer.from(r.raw as Uint8Array),
-    originalMessageId: str(r.original_message_id), createdAt: Number(r.created_at),
+    originalMessageId: str(r.original_message_id), tag: str(r.tag), createdAt: Number(r.created_at),
   };
 }
 

@@ -1,6 +1,6 @@
 import type {
   AddressRecord, AddressReportRecord, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, DestinationObservation,
-  DestinationRecord, EventRecord, MessageRecord, NewEvent,
+  DestinationRecord, EventRecord, MessageRecord, NewEvent, TagSummary,
 } from './types.ts';
 
 /**
@@ -100,6 +100,10 @@ export interface Store {
 
   getMessage(id: string): Promise<MessageRecord | null>;
   getMessages(ids: readonly string[]): Promise<Map<string, MessageRecord>>;
+  /** How the deliveries of every message tagged `tag` stand; null when no message has it. */
+  tagSummary(tag: string): Promise<TagSummary | null>;
+  /** Tags in use, the most recently used first: messages per tag and when the first and last were sent. */
+  listTags(limit: number): Promise<Array<{ tag: string; messages: number; firstAt: number; lastAt: number }>>;
   getDelivery(id: string): Promise<DeliveryRecord | null>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;

@@ -13,7 +13,19 @@ export interface MessageRecord {
   raw: Buffer;
   /** The sender's own Message-ID header, when the message has one. */
   originalMessageId: string | null;
+  /** The sender's label for the send it belongs to (a campaign, a stream), or null. */
+  tag: string | null;
   createdAt: number;
+}
+
+/** How the deliveries of every message with one tag stand (`GET /v1/tags/:tag`). */
+export interface TagSummary {
+  tag: string;
+  messages: number;
+  firstAt: number | null;
+  lastAt: number | null;
+  /** Deliveries by status, by their last reason (null before any reply), and by a refusal at submission. */
+  rows: Array<{ status: DeliveryStatus; reason: string | null; refusedAtSubmission: string | null; count: number }>;
 }
 
 /** The reply (or report) that decided a delivery's latest step. */

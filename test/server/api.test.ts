@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { auth, startTestServer } from './helpers.ts';
+import { auth, eventually, startTestServer } from './helpers.ts';
 
 const json = { 'content-type': 'application/json' };
 
@@ -189,5 +189,31 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.deepEqual((m.json() as { deliveries: Array<{ status: string; rule: string }> }).deliveries.map((d) => [d.status, d.rule]), [['failed', 'address/suppressed']]);
     assert.equal((await post('/v1/suppressions', { addresses: [] })).statusCode, 400);
     assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/suppressions', headers: { 'content-type': 'application/json' }, payload: { addresses: ['x@example.test'] } })).statusCode, 401);
+  });
+
+  test('a tag groups a send: GET /v1/tags/:tag says how its deliveries stand, why they failed, what was never sent, and the bounce rate', async (t) => {
+    const s = await startTestServer(t);
+    const post = (url: string, payload: object) => s.server.app.inject({ method: 'POST', url, headers: { ...auth(), 'content-type': 'application/json' }, payload });
+    await post('/v1/suppressions', { addresses: ['gone@example.test'] });
+    const m = await post('/v1/messages', { from: 'news@sender.test', to: ['a@example.test', 'b@example.test', 'gone@example.test'], subject: 'spring', text: 'hello', tag: 'spring-2026' });
+    assert.equal(m.statusCode, 202, m.body);
+    const raw = await s.server.app.inject({ method: 'POST', url: '/v1/messages?tag=spring-2026', headers: { ...auth(), 'content-type': 'message/rfc822' }, payload: 'From: news@sender.test\r\nTo: c@example.test\r\nSubject: spring\r\n\r\nhello\r\n' });
+    assert.equal(raw.statusCode, 202, raw.body);
+    const ids = [...(m.json() as { deliveries: Array<{ id: string; recipient: string }> }).deliveries];
+    // b's server refuses it for good, as a bounce report says
+    await post('/v1/bounces', { reply: '550 5.1.1 <b@example.test>: Recipient address rejected: User unknown', recipient: 'b@example.test', deliveryId: ids.find((d) => d.recipient === 'b@example.test')!.id });
+    const view = await eventually('a and c delivered', async () => {
+      const v = (await s.server.app.inject({ method: 'GET', url: '/v1/tags/spring-2026', headers: auth() })).json() as { deliveries: { delivered: number }; firstAt: string; lastAt: string };
+      return v.deliveries.delivered === 2 ? v : null;
+    });
+    assert.deepEqual(view, {
+      tag: 'spring-2026', messages: 2, firstAt: view.firstAt, lastAt: view.lastAt,
+      deliveries: { total: 4, queued: 0, deferred: 0, delivered: 2, failed: 2 },
+      bounceRate: 1 / 3, failedByReason: { userunknown: 1 }, waitingByReason: {}, notSent: { 'address/suppressed': 1 },
+    });
+    assert.deepEqual(((await s.server.app.inject({ method: 'GET', url: '/v1/tags', headers: auth() })).json() as { tags: Array<{ tag: string; messages: number }> }).tags.map((x) => [x.tag, x.messages]), [['spring-2026', 2]]);
+    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/tags/winter', headers: auth() })).statusCode, 404);
+    assert.equal((await post('/v1/messages', { from: 'news@sender.test', to: ['a@example.test'], subject: 'x', text: 'x', tag: 'has space' })).statusCode, 400);
+    assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/messages?tag=one', headers: { ...auth(), 'content-type': 'application/json' }, payload: { from: 'news@sender.test', to: ['a@example.test'], subject: 'x', text: 'x', tag: 'two' } })).statusCode, 400);
   });
 });

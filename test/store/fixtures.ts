@@ -2,7 +2,7 @@ import type { DeliveryRecord, MessageRecord } from '../../src/store/types.ts';
 import type { SubmitWrite } from '../../src/store/store.ts';
 
 export function message(id: string, at: number, raw: Buffer | string = 'Subject: t\r\n\r\nhi\r\n'): MessageRecord {
-  return { id, from: 'sender@example.net', raw: Buffer.from(raw), originalMessageId: null, createdAt: at };
+  return { id, from: 'sender@example.net', raw: Buffer.from(raw), originalMessageId: null, tag: null, createdAt: at };
 }
 
 export function delivery(id: string, messageId: string, at: number, over: Partial<DeliveryRecord> = {}): DeliveryRecord {

@@ -13,6 +13,7 @@ import { webRoutes } from '../../web/routes.ts';
 import { webhookIngestRoutes } from './webhooks-ingest.ts';
 import { outgoingWebhookRoutes } from './webhooks-outgoing.ts';
 import { quarantineRoutes } from './quarantine.ts';
+import { tagRoutes } from './tags.ts';
 
 /** A route plugin: one file each, registered with the server's context as its options. */
 export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
@@ -34,4 +35,5 @@ export const routes: RoutePlugin[] = [
   webhookIngestRoutes,
   outgoingWebhookRoutes,
   quarantineRoutes,
+  tagRoutes,
 ];

@@ -6,6 +6,7 @@ import { ApiError } from '../api-error.ts';
 import { iso, type ServerContext } from '../context.ts';
 import { email, errors } from './schemas.ts';
 import { deliveryView } from './delivery-view.ts';
+import { tagSchema } from './tags.ts';
 import { submitForEsp } from '../../webhooks/resend/submit-for-esp.ts';
 import type { WebhookIngest } from './webhooks-ingest.ts';
 
@@ -18,6 +19,7 @@ interface JsonMessage {
   html?: string;
   headers?: Record<string, string>;
   resendUrl?: string;
+  tag?: string;
 }
 
 const jsonBody = {
@@ -36,6 +38,7 @@ const jsonBody = {
       propertyNames: { pattern: '^[A-Za-z0-9-]{1,76}$' },
       additionalProperties: { type: 'string', maxLength: 998, pattern: '^[^\\r\\n]*$' },
     },
+    tag: tagSchema,
     resendUrl: {
       type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$',
       description: 'the message was sent through an ESP by the sender: Rebound records it, and a retry that falls due is a signed POST to this URL (docs/webhooks.md#the-resend-hook); needs a resend secret in the webhooks file',
@@ -109,10 +112,11 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
     schema: {
       summary: 'Accept a message for delivery (JSON fields, or a raw message/rfc822 body)',
       body: { content: { 'application/json': { schema: jsonBody }, 'message/rfc822': { schema: {} } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { tag: { ...tagSchema, description: 'the tag of a message/rfc822 submission (a JSON one may give it as a field)' } } },
       response: { 202: accepted, ...errors },
     },
   }, async (request, reply) => {
-    let message: { from: string; raw: Buffer; originalMessageId: string | null };
+    let message: { from: string; raw: Buffer; originalMessageId: string | null; tag?: string | null };
     let recipients: string[];
     if (Buffer.isBuffer(request.body)) {
       const r = await fromRaw(request.body);
@@ -126,6 +130,11 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
       recipients = [...body.to, ...(body.cc ?? [])];
     }
     const resendUrl = Buffer.isBuffer(request.body) ? undefined : (request.body as JsonMessage).resendUrl;
+    const fromQuery = (request.query as { tag?: string }).tag;
+    const fromBody = Buffer.isBuffer(request.body) ? undefined : (request.body as JsonMessage).tag;
+    if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) throw new ApiError(400, 'querystring.tag: differs from body.tag; give it once', { field: 'querystring.tag' });
+    const tag = fromBody ?? fromQuery ?? null;
+    message = { ...message, tag };
     const webhooks = (ctx as ServerContext & { webhooks?: WebhookIngest }).webhooks;
     if (resendUrl !== undefined && !webhooks?.resend) {
       throw new ApiError(400, 'body.resendUrl: no resend secret is configured (resend: { secret } in the webhooks file), so Rebound could not sign its retries', { field: 'body.resendUrl' });
@@ -157,7 +166,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
     if (!message) throw new ApiError(404, `no message ${id}`, { field: 'params.id' });
     const deliveries = await ctx.store.listDeliveries({ messageId: id, limit: 10_000 });
     return {
-      id: message.id, from: message.from, originalMessageId: message.originalMessageId, createdAt: iso(message.createdAt),
+      id: message.id, from: message.from, originalMessageId: message.originalMessageId, tag: message.tag, createdAt: iso(message.createdAt),
       deliveries: await Promise.all(deliveries.map((d) => deliveryView(ctx, d))),
     };
   });

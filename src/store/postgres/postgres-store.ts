@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Change, ClaimRequest, DeliveryQuery, RecordItem, RecordState, Store, SubmitWrite } from '../store.ts';
 import type {
   AddressRecord, AddressReportRecord, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, DestinationRecord,
-  EventRecord, MessageRecord, NewEvent,
+  EventRecord, MessageRecord, NewEvent, TagSummary,
 } from '../types.ts';
 import { toNumbered, type Statement } from '../sql/statement.ts';
 import * as deliveries from '../sql/deliveries.ts';
@@ -15,7 +15,7 @@ import * as events from '../sql/events.ts';
 import * as pgsql from './sql/claims.ts';
 import {
   addressParams, attemptParams, deliveryParams, rowToAddress, rowToAddressReport, rowToAttempt, rowToClaimed, rowToDelivery,
-  rowToDestination, rowToEvent, rowToMessage,
+  rowToDestination, rowToEvent, rowToMessage, rowsToTagSummary, rowToTag,
 } from '../rows.ts';
 import { migrations } from './migrations/index.ts';
 import { migrate, quoteIdent } from './migrate.ts';
@@ -310,6 +310,15 @@ export class PostgresStore implements Store {
   async getMessage(id: string): Promise<MessageRecord | null> {
     const [r] = await this.read(messages.selectMessage, { id });
     return r ? rowToMessage(r) : null;
+  }
+
+  async tagSummary(tag: string): Promise<TagSummary | null> {
+    const [head] = await this.read(messages.selectTagMessages, { tag });
+    return rowsToTagSummary(tag, head, await this.read(messages.selectTagDeliveries, { tag }));
+  }
+
+  async listTags(limit: number): Promise<Array<{ tag: string; messages: number; firstAt: number; lastAt: number }>> {
+    return (await this.read(messages.selectTags, { limit })).map(rowToTag);
   }
 
   async getMessages(ids: readonly string[]): Promise<Map<string, MessageRecord>> {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Change, ClaimRequest, DeliveryQuery, RecordItem, RecordState, Store, SubmitWrite } from '../store.ts';
 import type {
   AddressRecord, AddressReportRecord, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, DestinationRecord,
-  EventRecord, MessageRecord, NewEvent,
+  EventRecord, MessageRecord, NewEvent, TagSummary,
 } from '../types.ts';
 import type { Statement } from '../sql/statement.ts';
 import * as deliveries from '../sql/deliveries.ts';
@@ -14,7 +14,7 @@ import * as destinations from '../sql/destinations.ts';
 import * as events from '../sql/events.ts';
 import {
   addressParams, attemptParams, deliveryParams, rowToAddress, rowToAddressReport, rowToAttempt, rowToClaimed, rowToDelivery,
-  rowToDestination, rowToEvent, rowToMessage,
+  rowToDestination, rowToEvent, rowToMessage, rowsToTagSummary, rowToTag,
 } from '../rows.ts';
 import { migrations } from './migrations/index.ts';
 import { migrate } from './migrate.ts';
@@ -387,6 +387,14 @@ export class SqliteStore implements Store {
   async getMessage(id: string): Promise<MessageRecord | null> {
     const r = this.get(messages.selectMessage, { id });
     return r ? rowToMessage(r) : null;
+  }
+
+  async tagSummary(tag: string): Promise<TagSummary | null> {
+    return rowsToTagSummary(tag, this.get(messages.selectTagMessages, { tag }), this.all(messages.selectTagDeliveries, { tag }));
+  }
+
+  async listTags(limit: number): Promise<Array<{ tag: string; messages: number; firstAt: number; lastAt: number }>> {
+    return this.all(messages.selectTags, { limit }).map(rowToTag);
   }
 
   async getMessages(ids: readonly string[]): Promise<Map<string, MessageRecord>> {

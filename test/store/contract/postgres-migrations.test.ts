@@ -119,7 +119,7 @@ describe('PostgreSQL store: migrations and connection', { skip: skip ?? false },
     await b.listen(() => { woke++; wake(); });
     await assert.rejects(b.listen(() => {}), /already listening/);
     const T = 1_700_000_000_000;
-    await a.submit([], () => ({ message: { id: 'm', from: 's@x.org', raw: Buffer.from('x'), originalMessageId: null, createdAt: T }, deliveries: [{ id: 'd', messageId: 'm', recipient: 'r@x.org', domain: 'x.org', status: 'queued', attempts: 0, maxAttempts: null, nextAttemptAt: T, firstDeferredAt: null, expiresAt: null, lastOutcome: null, rule: null, delayWarningAt: null, lockedBy: null, lockedUntil: null, createdAt: T, updatedAt: T }], addresses: [], events: [] }));
+    await a.submit([], () => ({ message: { id: 'm', from: 's@x.org', raw: Buffer.from('x'), originalMessageId: null, tag: null, createdAt: T }, deliveries: [{ id: 'd', messageId: 'm', recipient: 'r@x.org', domain: 'x.org', status: 'queued', attempts: 0, maxAttempts: null, nextAttemptAt: T, firstDeferredAt: null, expiresAt: null, lastOutcome: null, rule: null, delayWarningAt: null, lockedBy: null, lockedUntil: null, createdAt: T, updatedAt: T }], addresses: [], events: [] }));
     await woken;
     assert.ok(woke >= 1);
   });

@@ -212,6 +212,26 @@ export function storeContract(factory: StoreFactory): void {
       assert.deepEqual((await store.listEvents(0, 10)).map((e) => e.recipient), ['new@x.org']);
     });
 
+    test('a tag summary counts the deliveries of every message with the tag by status, last reason and refusal at submission', async (t) => {
+      const { store } = await fresh(t);
+      const out = (reason: string) => ({ at: T, basic: 550, enhanced: '5.1.1', class: 'permanent' as const, reason, response: '550 5.1.1 no' });
+      await store.submit([], write({ ...message('m1', T), tag: 'spring' }, [
+        delivery('a', 'm1', T, { status: 'delivered' }),
+        delivery('b', 'm1', T, { status: 'failed', lastOutcome: out('userunknown'), rule: 'builtin/x' }),
+        delivery('c', 'm1', T, { status: 'failed', rule: 'address/suppressed' }),
+      ]));
+      await store.submit([], write({ ...message('m2', T + 10), tag: 'spring' }, [delivery('d', 'm2', T + 10), delivery('e', 'm2', T + 10, { status: 'failed', lastOutcome: out('userunknown'), rule: 'builtin/x' })]));
+      await store.submit([], write({ ...message('m3', T + 20), tag: 'autumn' }, [delivery('f', 'm3', T + 20)]));
+      await store.submit([], write(message('m4', T + 30), [delivery('g', 'm4', T + 30)]));
+      const s = (await store.tagSummary('spring'))!;
+      assert.deepEqual([s.messages, s.firstAt, s.lastAt], [2, T, T + 10]);
+      const rows = s.rows.map((r) => [r.status, r.reason, r.refusedAtSubmission, r.count]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+      assert.deepEqual(rows, [['delivered', null, null, 1], ['failed', 'userunknown', null, 2], ['failed', null, 'address/suppressed', 1], ['queued', null, null, 1]].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
+      assert.equal(await store.tagSummary('winter'), null);
+      assert.deepEqual((await store.listTags(10)).map((x) => [x.tag, x.messages, x.lastAt]), [['autumn', 1, T + 20], ['spring', 2, T + 10]]);
+      assert.equal((await store.getMessage('m1'))!.tag, 'spring');
+    });
+
     test('due reactivations and delay warnings come back in order up to the limit', async (t) => {
       const { store } = await fresh(t);
       for (const [email, until] of [['late@x.org', T + 50], ['early@x.org', T + 10], ['future@x.org', T + 500]] as const) {

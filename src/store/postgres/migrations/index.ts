@@ -7,6 +7,7 @@ import { migration as m0006 } from './0006-drop-events-delivery-index.ts';
 import { migration as m0007 } from './0007-metric-refusals.ts';
 import { migration as m0008 } from './0008-destination-strikes.ts';
 import { migration as m0009 } from './0009-metric-delivered.ts';
+import { migration as m0010 } from './0010-message-tags.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   m0007,
   m0008,
   m0009,
+  m0010,
 ];
