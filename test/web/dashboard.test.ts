@@ -258,6 +258,23 @@ describe('the web dashboard in a real browser', { skip }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="address-status"]')?.textContent === 'suppressed');
   });
 
+  test('the campaigns page lists the tagged sends and shows one as the API does: outcomes, why they failed with what to do, bounce rate', async () => {
+    await show('#/campaigns');
+    assert.deepEqual(await page.getByTestId('campaigns').locator('tbody tr td:first-child').allInnerTexts(), ['spring-sale']);
+    await page.getByRole('link', { name: 'spring-sale' }).click();
+    await page.waitForSelector('[data-testid="campaign-total"]');
+    const one = await api<{ deliveries: Record<string, number>; bounceRate: number; failedByReason: Record<string, number> }>('/v1/tags/spring-sale');
+    assert.equal(await text('campaign-total'), String(one.deliveries.total));
+    assert.equal(await text('campaign-delivered'), String(one.deliveries.delivered));
+    assert.equal(await text('campaign-bounce-rate'), `${(one.bounceRate * 100).toFixed(1)} %`);
+    const failed = await page.getByTestId('campaign-failed-by-reason').locator('tbody tr').allInnerTexts();
+    assert.deepEqual(failed.length, Object.keys(one.failedByReason).length);
+    assert.ok(failed.some((r) => /blocked/.test(r) && /block list/i.test(r)), `the block-list refusal comes with what to do: ${failed.join(' | ')}`);
+    await shot('campaigns.png');
+    await show('#/campaigns?tag=nothing-such');
+    await page.waitForSelector('[data-testid="campaign-missing"]');
+  });
+
   test('new deferrals appear on the overview without a reload', async () => {
     await show('#/overview');
     await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });

@@ -34,13 +34,14 @@ export async function seedHistory(engine: Engine, clock: TestClock): Promise<See
       response: reply, classification: classify(reply), durationMs: 40,
     });
   };
-  const send = async (recipients: string[]) => {
-    const r = await engine.submit({ from: 'news@sender.example', raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n') }, recipients);
+  const send = async (recipients: string[], tag: string | null = 'spring-sale') => {
+    const r = await engine.submit({ from: 'news@sender.example', raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'), tag }, recipients);
     return r.deliveries.map((d) => d.id);
   };
 
+  // one tagged campaign, and the busy domain's mail sent untagged
   const sick = await send(['ann@sick.example', 'bob@sick.example', 'cy@sick.example', 'dee@sick.example']);
-  const busy = await send(['eve@busy.example', 'fay@busy.example']);
+  const busy = await send(['eve@busy.example', 'fay@busy.example'], null);
   const fine = await send(['gus@fine.example', 'hal@fine.example', 'ivy@fine.example']);
   const gone = await send(['nobody@gone.example']);
   const listed = await send(['pat@strict.example', 'quinn@strict.example']);

@@ -36,6 +36,8 @@ let guide = null;
 /** `{ reason: { category, summary, causes, whatToDo } }`, fetched once: the guide never changes while the server runs. */
 export const reasonGuide = () => (guide ??= request('GET', '/v1/reasons').then((r) => r.reasons, (err) => { guide = null; throw err; }));
 export const deliveryCounts = () => request('GET', '/v1/deliveries/counts');
+export const tags = () => request('GET', '/v1/tags');
+export const tag = (name) => request('GET', `/v1/tags/${enc(name)}`);
 export const deliveries = (query) => request('GET', '/v1/deliveries', query);
 export const delivery = (id) => request('GET', `/v1/deliveries/${enc(id)}`);
 export const address = (email) => request('GET', `/v1/addresses/${enc(email)}`);

@@ -11,6 +11,7 @@ const PAGES = {
   funnel: () => import('./pages/funnel.js'),
   'time-of-day': () => import('./pages/time-of-day.js'),
   segments: () => import('./pages/segments.js'),
+  campaigns: () => import('./pages/campaigns.js'),
   lookup: () => import('./pages/lookup.js'),
 };
 
