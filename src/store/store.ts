@@ -123,6 +123,8 @@ export interface Store {
    * For the destination gate: writes health and suspension (counters are kept by `record`), and
    * appends `events` (destination.suspended / destination.resumed) in the same transaction.
    */
+  /** The gate's destination-level failure count, kept in the row: +1, or back to 0 (`reset`); returns it with the stored health. */
+  strikeDestination(domain: string, reset: boolean, at: number): Promise<{ strikes: number; health: DestinationRecord['health']; suspendedUntil: number | null }>;
   updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'> & Partial<Pick<DestinationRecord, 'strikes' | 'level'>>, at: number, events?: readonly NewEvent[]): Promise<void>;
 
   close(): Promise<void>;

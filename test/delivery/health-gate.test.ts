@@ -283,4 +283,26 @@ describe('the destination gate', () => {
     const after = (await store.getDestination('example.test'))!;
     assert.deepEqual([after.health, after.strikes, after.level], ['open', 0, 0]);
   });
+
+  test('two nodes on one store add to one count: the fifth 421 in a row between them suspends, once, and the other node takes that suspension', async (t) => {
+    const { store, cleanup } = tempStore();
+    t.after(cleanup);
+    const policy = policyWith({ suspend: { after: 5 } });
+    const events: HealthEvent[] = [];
+    const node = () => new HealthGate({ policy, store: healthStoreFor(store), onEvent: (e) => events.push(e) });
+    const [a, b] = [node(), node()];
+    for (const [gate, i] of [[a, 0], [b, 1], [a, 2], [b, 3]] as const) await gate.observe('example.test', outcome(T0 + i, DOWN));
+    assert.deepEqual(events, [], 'four between them: not yet');
+    await a.observe('example.test', outcome(T0 + 4, DOWN));
+    assert.deepEqual(events.map((e) => e.type), ['destination.suspended'], 'the fifth, on either node');
+    // b has not re-read the row: its next failure finds the suspension there and takes it
+    await b.observe('example.test', outcome(T0 + 5, DOWN));
+    assert.equal(events.length, 1, 'no second event for the same incident');
+    assert.equal((await b.admit('example.test', T0 + 6)).admit, false, 'b holds mail too');
+    // a sign of life on either node starts the count again for both
+    const c = node();
+    await c.observe('other.test', outcome(T0, DOWN));
+    await c.observe('other.test', outcome(T0 + 1, OK, 'message'));
+    assert.equal((await store.getDestination('other.test'))!.strikes, 0);
+  });
 });

@@ -2,7 +2,7 @@ import type { DestinationGate, GateDecision } from '../../engine/destination-gat
 import type { AttemptOutcome } from '../../engine/transport.ts';
 import type { Policy } from '../../policy/types.ts';
 import { builtInPolicy, limitsFor, type DestinationLimits } from '../limits.ts';
-import { freshHealth, rampShare, recordOutcome, type DestinationHealth, type HealthEvent } from './destination-health.ts';
+import { freshHealth, rampShare, recordOutcome, type DestinationHealth, type Health, type HealthEvent } from './destination-health.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { suspensionTrigger, type SuspensionTrigger } from './triggers.ts';
 
@@ -15,6 +15,12 @@ export interface HealthStore {
   load(domain: string): DestinationHealth | null | Promise<DestinationHealth | null>;
   /** `at`: when the change happened (engine time). */
   save(health: DestinationHealth, events: readonly HealthEvent[], at: number): void | Promise<void>;
+  /**
+   * The failures-in-a-row count kept where every node adds to it: +1, or 0 on a sign of life
+   * (`reset`); returns the count and the stored suspension. Without it the count is this
+   * process's alone.
+   */
+  strike?(domain: string, reset: boolean, at: number): Promise<{ strikes: number; health: Health; suspendedUntil: number | null }>;
 }
 
 /**
@@ -57,6 +63,8 @@ interface Live {
   probeAt: number;
   /** Engine time the stored row was last read. */
   readAt: number;
+  /** The stored failures-in-a-row count as last seen (another node may have added to it). */
+  storedStrikes: number;
 }
 
 /** A probe whose outcome never came (a crashed worker) is given up after this many probe waits. */
@@ -91,8 +99,9 @@ export class HealthGate implements DestinationGate {
   async observe(domain: string, outcome: AttemptOutcome): Promise<void> {
     const live = this.live.get(domain.toLowerCase()) ?? (await this.load(domain.toLowerCase(), outcome.at));
     const limits = this.limitsOf(live);
-    const before = { health: live.health.health, strikes: live.health.strikes, level: live.health.level };
+    const before = { health: live.health.health, level: live.health.level };
     if (before.health === 'probing' && live.probesOut > 0) live.probesOut--;
+    if (live.health.health === 'open') await this.countStrike(live, outcome);
     const event = recordOutcome(live.health, outcome, limits, this.options.triggers);
     if (suspensionTrigger(outcome, this.options.triggers)) live.window = limits.initialConnections;
     else if (outcome.classification.class === 'success') live.window = Math.min(limits.connections, live.window + 1);
@@ -103,7 +112,33 @@ export class HealthGate implements DestinationGate {
     }
     if (event) this.options.onEvent?.(event);
     const h = live.health;
-    if (event || h.health !== before.health || h.strikes !== before.strikes || h.level !== before.level) await this.options.store?.save(h, event ? [event] : [], outcome.at);
+    if (event || h.health !== before.health || h.level !== before.level) await this.options.store?.save(h, event ? [event] : [], outcome.at);
+  }
+
+  /**
+   * While open, the failures in a row are counted in the store, so a restart does not forget them
+   * and every node adds to one count (`recordOutcome` then adds this outcome to what the store
+   * had before it). A suspension another node stored meanwhile is taken as it is: no second
+   * `destination.suspended` for one incident. A sign of life resets the count, written only when
+   * there is one to reset.
+   */
+  private async countStrike(live: Live, outcome: AttemptOutcome): Promise<void> {
+    const strike = this.options.store?.strike;
+    if (!strike) return;
+    const h = live.health;
+    const failed = suspensionTrigger(outcome, this.options.triggers) !== null;
+    if (!failed && h.strikes === 0 && live.storedStrikes === 0) return;
+    const stored = await strike.call(this.options.store, h.domain, !failed, outcome.at);
+    live.storedStrikes = stored.strikes;
+    if (!failed) return;
+    if (stored.health === 'suspended' && stored.suspendedUntil !== null && stored.suspendedUntil > outcome.at) {
+      h.health = 'suspended';
+      h.suspendedUntil = stored.suspendedUntil;
+      h.strikes = 0;
+      live.window = this.limitsOf(live).initialConnections;
+      return;
+    }
+    h.strikes = stored.strikes - 1;
   }
 
   /** Every destination seen, for tests and `rebound destinations`. */
@@ -191,8 +226,6 @@ export class HealthGate implements DestinationGate {
     if (!stored) return live;
     const h = live.health;
     const limits = this.limitsOf(live);
-    // strikes another node counted bring this one closer to a suspension as well
-    if (h.health === 'open' && stored.health === 'open') h.strikes = Math.max(h.strikes, stored.strikes);
     h.level = Math.max(h.level, stored.level);
     if (stored.health === 'suspended' && stored.suspendedUntil !== null && stored.suspendedUntil > now
       && (h.health !== 'suspended' || (h.suspendedUntil ?? 0) < stored.suspendedUntil)) {
@@ -255,7 +288,7 @@ export class HealthGate implements DestinationGate {
       const existing = this.live.get(key);
       if (existing) return existing;
       const health = stored ?? freshHealth(key);
-      const live: Live = { health, inFlight: 0, window: 0, bucket: null, probesOut: 0, probeAt: 0, readAt: now };
+      const live: Live = { health, inFlight: 0, window: 0, bucket: null, probesOut: 0, probeAt: 0, readAt: now, storedStrikes: health.strikes };
       live.window = this.limitsOf(live).initialConnections;
       live.bucket = this.bucketFor(live);
       this.live.set(key, live);

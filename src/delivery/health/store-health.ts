@@ -20,6 +20,7 @@ export function healthStoreFor(store: Store): HealthStore {
     async save(h, events, at) {
       await store.updateDestinationHealth(h.domain, { health: h.health, suspendedUntil: h.suspendedUntil, strikes: h.strikes, level: h.level }, at, events.map(toNewEvent));
     },
+    strike: (domain, reset, at) => store.strikeDestination(domain, reset, at),
   };
 }
 

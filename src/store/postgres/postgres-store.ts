@@ -383,6 +383,11 @@ export class PostgresStore implements Store {
     return (await this.read(destinations.selectDestinations)).map(rowToDestination);
   }
 
+  async strikeDestination(domain: string, reset: boolean, at: number): Promise<{ strikes: number; health: DestinationRecord['health']; suspendedUntil: number | null }> {
+    const [r] = await this.query(destinations.strikeDestination, { domain, reset: reset ? 1 : 0, at });
+    return { strikes: Number(r!.strikes), health: r!.health as DestinationRecord['health'], suspendedUntil: r!.suspended_until === null ? null : Number(r!.suspended_until) };
+  }
+
   async updateDestinationHealth(domain: string, health: Pick<DestinationRecord, 'health' | 'suspendedUntil'> & Partial<Pick<DestinationRecord, 'strikes' | 'level'>>, at: number, newEvents: readonly NewEvent[] = []): Promise<void> {
     await this.transaction(async (client) => {
       await this.query(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, strikes: health.strikes ?? 0, level: health.level ?? 0, at }, client);

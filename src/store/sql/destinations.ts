@@ -28,6 +28,18 @@ VALUES (@domain, @health, @suspendedUntil, @strikes, @level, @at)
 ON CONFLICT (domain) DO UPDATE SET health = excluded.health,
   suspended_until = excluded.suspended_until, strikes = excluded.strikes, level = excluded.level, updated_at = excluded.updated_at`);
 
+/**
+ * One destination-level failure more (`reset` 0), or a sign of life (`reset` 1), counted in the
+ * row itself so every node adds to the same count; only the count is written, never the health
+ * another node may have just stored. Returns the count and the stored health after it.
+ */
+export const strikeDestination = statement('strike-destination', ['domain', 'reset', 'at'], `
+INSERT INTO destinations (domain, health, strikes, updated_at)
+VALUES (@domain, 'open', CASE WHEN @reset = 1 THEN 0 ELSE 1 END, @at)
+ON CONFLICT (domain) DO UPDATE SET
+  strikes = CASE WHEN @reset = 1 THEN 0 ELSE destinations.strikes + 1 END, updated_at = excluded.updated_at
+RETURNING strikes, health, suspended_until`);
+
 export const selectDestination = statement('select-destination', ['domain'], `
 SELECT ${READ_COLUMNS} FROM destinations WHERE domain = @domain`);
 
