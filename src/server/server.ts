@@ -24,15 +24,13 @@ import { QuarantineStore } from './quarantine.ts';
 import { PostgresTokenStore, SqliteTokenStore, type TokenStore } from './token-store.ts';
 import { loadWebhooksConfig, webhookServices } from './routes/webhooks-setup.ts';
 
-/** One last pass of the outgoing webhooks at shutdown, bounded by one POST's timeout (10 s wall). */
-async function finalDispatch(dispatcher: { runOnce(): Promise<unknown> }, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); });
-  try {
-    await Promise.race([dispatcher.runOnce().catch((err: unknown) => logger.warn({ event: 'webhooks.final_dispatch_failed', err }, 'events written while stopping wait for the next start')), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * One last pass of the outgoing webhooks at shutdown: one batch of POSTs, claimed at once, each
+ * ending within the POST timeout (10 s) and recorded before the store closes; what it could not
+ * send waits in the store for the next start.
+ */
+async function finalDispatch(dispatcher: { runOnce(options: { maxBatches?: number }): Promise<unknown> }, logger: Logger): Promise<void> {
+  await dispatcher.runOnce({ maxBatches: 1 }).catch((err: unknown) => logger.warn({ event: 'webhooks.final_dispatch_failed', err }, 'events written while stopping wait for the next start'));
 }
 
 export interface RunningServer {

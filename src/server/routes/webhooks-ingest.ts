@@ -120,13 +120,14 @@ export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookI
     }
     const verified = await verifyProvider(provider, webhooks.secrets, { raw, payload, headers: request.headers, now });
     if (!verified.ok) {
-      request.log.warn({ event: 'webhook.refused', provider, failure: verified.failure }, 'webhook signature refused');
       // SNS retries only server-side errors: a certificate we could not fetch is our outage, not a
       // bad signature, and a 401 would make Amazon drop the notification for good
       if (verified.failure === 'cert-unavailable') {
+        request.log.warn({ event: 'webhook.cert_unavailable', provider, failure: verified.failure }, 'webhook not checked: the signing certificate could not be fetched');
         void reply.header('retry-after', '60');
         throw new ApiError(503, 'webhook not checked: the signing certificate could not be fetched; nothing was recorded, send it again', { failure: verified.failure });
       }
+      request.log.warn({ event: 'webhook.refused', provider, failure: verified.failure }, 'webhook signature refused');
       throw new ApiError(401, `webhook refused: ${verified.failure}`, { failure: verified.failure });
     }
     try {

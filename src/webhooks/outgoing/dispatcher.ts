@@ -130,10 +130,11 @@ export class OutgoingDispatcher {
   }
 
   /** Takes in every new outbox event, then makes every POST due now. */
-  async runOnce(): Promise<DispatchStats> {
+  /** `maxBatches`: claim at most this many batches of due POSTs (a shutdown's last pass takes one). */
+  async runOnce(options: { maxBatches?: number } = {}): Promise<DispatchStats> {
     const stats: DispatchStats = { enqueued: 0, delivered: 0, retried: 0, dead: 0 };
     stats.enqueued = await this.enqueueNew();
-    for (;;) {
+    for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
       const now = this.clock.now();
       const due = await this.state.claimDueOutgoing(now, this.batchSize, now + this.leaseMs);
       if (due.length === 0) break;
