@@ -82,4 +82,25 @@ describe('destination limits across nodes on PostgreSQL', { skip: skip ?? false 
     assert.match((later as { why: string }).why, /suspended/);
     assert.equal((later as { until: number }).until, row!.suspendedUntil);
   });
+
+  test('failures on both nodes add to one count: the fifth between them suspends, once, and no node writes "open" over it', async (t) => {
+    const events: string[] = [];
+    const { gates: [a, b], stores } = await twoNodes(t, { default: { concurrency: 10, initialConcurrency: 10 }, suspend: { after: 5, initial: '5m' } });
+    const at = (i: number) => T0 + i;
+    for (const [gate, i] of [[a, 0], [b, 1], [a, 2], [b, 3]] as const) {
+      const d = await gate.admit('example.test', at(i));
+      await gate.observe('example.test', outcome(at(i), DOWN));
+      if (d.admit) d.release();
+    }
+    assert.equal((await stores[0]!.getDestination('example.test'))!.health, 'open', 'four between them: still open');
+    await b.observe('example.test', outcome(at(4), DOWN));
+    // a's failure of a delivery it had under way finds the suspension in the row and takes it
+    await a.observe('example.test', outcome(at(5), DOWN));
+    const row = (await stores[1]!.getDestination('example.test'))!;
+    assert.equal(row.health, 'suspended', 'neither node wrote open over it');
+    for (const e of await stores[0]!.listEvents(0, 100)) events.push(e.type);
+    assert.deepEqual(events.filter((t) => t === 'destination.suspended'), ['destination.suspended'], 'one incident, one event');
+    assert.equal((await a.admit('example.test', at(6))).admit, false);
+    assert.equal((await b.admit('example.test', at(6))).admit, false);
+  });
 });
