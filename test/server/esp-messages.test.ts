@@ -38,8 +38,12 @@ test('POST /v1/messages with resendUrl: the message is recorded as handed to the
   const bounce = await post('/v1/bounces', { reply: '451 4.3.2 System not accepting network messages', recipient: 'jane@example.test', deliveryId });
   assert.equal(bounce.statusCode, 202, bounce.body);
   const call = await eventually('the resend POST', async () => resend.received[0] ?? null);
-  const body = JSON.parse(call.body) as { deliveryId: string; recipient: string; attempt: number; reason: string };
+  const body = JSON.parse(call.body) as { deliveryId: string; recipient: string; attempt: number; reason: string; originalMessageId: string | null };
   assert.deepEqual([body.deliveryId, body.recipient, body.attempt, body.reason], [deliveryId, 'jane@example.test', 2, 'notaccept']);
+  // the Message-ID the composed message carries, so the sender can find the message to send again
+  const messageId = ((await s.server.app.inject({ method: 'GET', url: `/v1/messages/${(res.json() as { id: string }).id}`, headers: auth() })).json() as { originalMessageId: string }).originalMessageId;
+  assert.match(messageId, /^<[^<>@]+@sender\.test>$/);
+  assert.equal(body.originalMessageId, messageId);
   assert.equal(verify(call.headers['rebound-signature'] as string, call.body, RESEND_SECRET, { now: Date.now }).ok, true);
 });
 

@@ -54,10 +54,11 @@ const accepted = {
   },
 } as const;
 
-function compose(m: JsonMessage): Promise<Buffer> {
+/** The message a JSON submission describes, and the Message-ID it was given (the sender's own, or one made for it). */
+function compose(m: JsonMessage): Promise<{ raw: Buffer; messageId: string | null }> {
   return new Promise((resolve, reject) => {
-    new MailComposer({ from: m.from, to: m.to, cc: m.cc, subject: m.subject, text: m.text, html: m.html, headers: m.headers })
-      .compile().build((err, out) => (err ? reject(err) : resolve(out)));
+    const node = new MailComposer({ from: m.from, to: m.to, cc: m.cc, subject: m.subject, text: m.text, html: m.html, headers: m.headers }).compile();
+    node.build((err, out) => (err ? reject(err) : resolve({ raw: out, messageId: node.messageId() || null })));
   });
 }
 
@@ -126,7 +127,8 @@ export async function messageRoutes(app: FastifyInstance, ctx: ServerContext): P
       const body = request.body as JsonMessage;
       if (body.text === undefined && body.html === undefined) throw new ApiError(400, 'body.text: a message needs text or html', { field: 'body.text' });
       for (const name of Object.keys(body.headers ?? {})) refuseOwnHeader(name, `body.headers.${name}`);
-      message = { from: body.from, raw: await compose(body), originalMessageId: null };
+      const composed = await compose(body);
+      message = { from: body.from, raw: composed.raw, originalMessageId: composed.messageId };
       recipients = [...body.to, ...(body.cc ?? [])];
     }
     const resendUrl = Buffer.isBuffer(request.body) ? undefined : (request.body as JsonMessage).resendUrl;
