@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { keyOf, locate, yamlProblemText } from '../../policy/yaml-location.ts';
 import { z } from 'zod';
@@ -10,7 +11,7 @@ import { PostgresWebhookStore } from '../../store/postgres/postgres-webhook-stor
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { SqliteWebhookStore } from '../../store/sqlite/sqlite-webhook-store.ts';
 import type { Store } from '../../store/store.ts';
-import { httpsCertFetcher, MemoryReplayStore, sendGridPublicKey, SnsCertCache } from '../../webhooks/index.ts';
+import { httpsCertFetcher, isTrustedCertUrl, MemoryReplayStore, sendGridPublicKey, SnsCertCache, type CertFetcher } from '../../webhooks/index.ts';
 import { OutgoingDispatcher } from '../../webhooks/outgoing/dispatcher.ts';
 import { endpointsSchema } from '../../webhooks/outgoing/endpoints.ts';
 import { ResendTransport, RoutingTransport } from '../../webhooks/resend/index.ts';
@@ -26,7 +27,16 @@ const shared = z.strictObject({
 /** The webhooks file of `rebound serve`: providers taken in, endpoints sent to, the resend secret. */
 export const webhooksConfigSchema = z.strictObject({
   providers: z.strictObject({
-    ses: z.strictObject({ topicArns: z.array(z.string().startsWith('arn:')).optional() }).optional(),
+    ses: z.strictObject({
+      topicArns: z.array(z.string().startsWith('arn:')).optional(),
+      // pinned signing certificates, SigningCertURL → PEM file (relative to this file): used instead
+      // of fetching them, for a network that cannot reach Amazon, or to test with a key of one's own
+      certificates: z.record(z.string(), z.string().min(1)).superRefine((pins, ctx) => {
+        for (const url of Object.keys(pins)) {
+          if (!isTrustedCertUrl(url)) ctx.addIssue({ code: 'custom', path: [url], message: 'not an SNS certificate URL (https://sns.<region>.amazonaws.com/….pem)' });
+        }
+      }).optional(),
+    }).optional(),
     sendgrid: z.strictObject({ verificationKey: z.string().min(40) }).optional(),
     mailgun: z.strictObject({ signingKey: secret }).optional(),
     postmark: shared.optional(),
@@ -76,8 +86,24 @@ export function loadWebhooksConfig(file: string): WebhooksConfig {
       problems.push(`${where(['providers', 'sendgrid', 'verificationKey'])}: ${(err as Error).message}`);
     }
   }
+  // pinned certificates are read now: a missing or unreadable file stops the start, not a webhook
+  const pinned = result.success ? result.data.providers.ses?.certificates ?? {} : {};
+  for (const [url, path] of Object.entries(pinned)) {
+    try {
+      const pem = readFileSync(resolve(dirname(file), path), 'utf8');
+      if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error('not a PEM certificate');
+      pinned[url] = pem;
+    } catch (err) {
+      problems.push(`${where(['providers', 'ses', 'certificates', url])}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (${path})`);
+    }
+  }
   if (problems.length > 0 || !result.success) throw new WebhooksConfigError(problems.join('\n'));
   return result.data;
+}
+
+/** A certificate the configuration pins is used as it is; any other is fetched. */
+function pinnedFirst(pinned: Readonly<Record<string, string>>, fetch: CertFetcher): CertFetcher {
+  return async (url) => (Object.hasOwn(pinned, url) ? pinned[url]! : fetch(url));
 }
 
 export interface WebhookServices {
@@ -101,7 +127,7 @@ export function webhookServices(config: WebhooksConfig, deps: { store: Store; cl
   const now = () => deps.clock.now();
   const p = config.providers;
   const secrets: ProviderSecrets = {
-    ses: p.ses ? { certs: new SnsCertCache({ fetch: httpsCertFetcher(), now }), topicArns: p.ses.topicArns } : undefined,
+    ses: p.ses ? { certs: new SnsCertCache({ fetch: pinnedFirst(p.ses.certificates ?? {}, httpsCertFetcher()), now }), topicArns: p.ses.topicArns } : undefined,
     sendgrid: p.sendgrid ? { publicKey: sendGridPublicKey(p.sendgrid.verificationKey) } : undefined,
     mailgun: p.mailgun ? { signingKey: p.mailgun.signingKey, replay: new MemoryReplayStore() } : undefined,
     postmark: p.postmark,
