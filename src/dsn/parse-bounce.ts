@@ -127,7 +127,9 @@ function analyze(msg: BounceMessage, classify: ClassifyFn, enclosedDepth: number
   if (fallback) return finish(msg, fallback.format, fallback.result, classify, verp);
   // a mail system's notice that names no one: the VERP return path it came back to does
   if (verp && fromMailSystem(msg)) {
-    const diagnostic = msg.body.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 12).join(' ').slice(0, 600);
+    // the notice only: the returned copy below it quotes the VERP return path, which would read
+    // as a refusal naming the sender
+    const diagnostic = beforeReturnedMessage(msg.body).split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 12).join(' ').slice(0, 600);
     return finish(msg, null, { recipients: [{ recipient: verp, diagnostic, dsnAction: 'failed' }], mta: 'verp' }, classify, verp);
   }
   const last = runFormats(msg, [returnedRecipient]);

@@ -199,8 +199,11 @@ describe('VERP: bounces that come back to the listener', () => {
     assert.deepEqual(s.receiver.seen.messages.map((m) => m.from).sort(), ['bounces+bob=other.test@bounces.sender.test', 'bounces+jane.doe=example.test@bounces.sender.test']);
 
     // a qmail-style notice that quotes a reply but no address, sent to the return path it came from
+    // (qmail's layout: the notice, then the returned copy quoting the VERP return path)
     const notice = ['From: MAILER-DAEMON@mx.example.test', 'To: bounces+jane.doe=example.test@bounces.sender.test', 'Subject: failure notice', '',
-      'Hi. This is the mail delivery program at mx.example.test.', 'I was not able to deliver your message.', '', 'Remote host said: 550 5.1.1 Mailbox does not exist', ''].join('\r\n');
+      'Hi. This is the qmail-send program at mx.example.test.', 'I\'m afraid I wasn\'t able to deliver your message.', 'This is a permanent error; I\'ve given up. Sorry it didn\'t work out.', '',
+      'Remote host said: 550 5.1.1 The email account that you tried to reach does not exist.', '', '--- Below this line is a copy of the message.', '',
+      'Return-Path: <bounces+jane.doe=example.test@bounces.sender.test>', 'From: news@sender.test', 'Subject: hi', '', 'hello', ''].join('\r\n');
     const info = await sender(s.server.smtpPort).sendMail({ envelope: { from: '', to: ['bounces+jane.doe=example.test@bounces.sender.test'] }, raw: notice.replace('To: bounces+jane.doe=example.test@bounces.sender.test\r\n', 'To: undisclosed-recipients:;\r\n') });
     assert.match(info.response, /^250/);
     const a = await s.server.engine.getAddress('jane.doe@example.test');
