@@ -212,17 +212,22 @@ export class Engine {
 
   /**
    * Operator: many addresses suppressed at once (an import of a suppression list kept elsewhere),
-   * in one transaction per call. Addresses already suppressed are left as they are; ones that are
-   * not addresses are returned, not guessed at.
+   * in one transaction per call. Addresses already suppressed are left as they are; an address
+   * given again in the same call is counted as a duplicate; entries that are not addresses are
+   * returned, not guessed at. The four add up to the entries given.
    */
-  async suppressAddresses(emails: readonly string[], reason = 'import'): Promise<{ suppressed: string[]; already: string[]; invalid: string[] }> {
+  async suppressAddresses(emails: readonly string[], reason = 'import'): Promise<{ suppressed: string[]; already: string[]; duplicates: number; invalid: string[] }> {
     if (emails.length > MAX_IMPORT) throw new SubmitError(`at most ${MAX_IMPORT} addresses per call, got ${emails.length}`);
     const invalid: string[] = [];
     const keys = new Set<string>();
+    let duplicates = 0;
     for (const raw of emails) {
       const e = typeof raw === 'string' ? addressKey(raw) : '';
-      if (isDeliverableAddress(e)) keys.add(e);
-      else invalid.push(String(raw).slice(0, 320));
+      // echoed back as printable text: a binary file's bytes are not worth repeating whole
+      // eslint-disable-next-line no-control-regex
+      if (!isDeliverableAddress(e)) invalid.push(String(raw).slice(0, 320).replace(/[\x00-\x1f\x7f]/g, '\uFFFD'));
+      else if (keys.has(e)) duplicates++;
+      else keys.add(e);
     }
     const list = [...keys];
     const now = this.clock.now();
@@ -230,7 +235,7 @@ export class Engine {
       const step = addressSuppressed(prev ?? newAddress(e, now), now, reason, 'operator', { deliveryId: null, domain: domainOf(e) });
       return step.events.length ? { address: step.address, events: step.events } : null;
     }) : [];
-    return { suppressed: list.filter((_, i) => changes[i] !== null), already: list.filter((_, i) => changes[i] === null), invalid };
+    return { suppressed: list.filter((_, i) => changes[i] !== null), already: list.filter((_, i) => changes[i] === null), duplicates, invalid };
   }
 
   /** The address as it stands now (a finished cool-off reads as active even before the sweep writes it). */

@@ -44,10 +44,15 @@ test('rebound address import suppresses a list exported from elsewhere, CSV or o
   const rebound = (...args: string[]) => spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, REBOUND_DB: db } });
   const first = rebound('address', 'import', list, '--json');
   assert.equal(first.status, 0, first.stderr);
-  assert.deepEqual(JSON.parse(first.stdout), { suppressed: 2, already: 0, invalid: ['not an address'] });
+  assert.deepEqual(JSON.parse(first.stdout), { suppressed: 2, already: 0, duplicates: 1, invalid: ['not an address'] });
   assert.match(rebound('address', 'show', 'jane@example.org').stdout, /jane@example\.org: suppressed \(import\)/);
   const again = rebound('address', 'import', list, '--reason', 'ses export');
-  assert.match(again.stdout, /suppressed 0, already suppressed 2, not addresses 1/);
+  assert.match(again.stdout, /suppressed 0, already suppressed 2, repeated in the file 1, not addresses 1/);
+  // a spreadsheet's "Unicode text" export: UTF-16 with its byte-order mark
+  const utf16 = join(dir, 'utf16.txt');
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Email\r\nnew@example.org\r\nNEW@example.org\r\n', 'utf16le')]));
+  assert.deepEqual(JSON.parse(rebound('address', 'import', utf16, '--json').stdout), { suppressed: 1, already: 0, duplicates: 1, invalid: [] });
+  assert.equal(rebound('address', 'import', list, '--reason', 'x'.repeat(201)).status, 2, 'a reason the API would refuse is refused here too');
   writeFileSync(list, 'email\n');
   assert.equal(rebound('address', 'import', list).status, 2, 'a list with no address in it is a mistake worth an exit code');
   assert.equal(rebound('address', 'import', join(dir, 'missing.csv')).status, 2);

@@ -183,8 +183,9 @@ describe('HTTP API: what each route does when the request is right', () => {
     const post = (url: string, payload: object) => s.server.app.inject({ method: 'POST', url, headers: { ...auth(), 'content-type': 'application/json' }, payload });
     const r = await post('/v1/suppressions', { addresses: ['A@Example.test', 'b@example.test', 'a@example.test', 'nope'], reason: 'ses export' });
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(r.json(), { suppressed: 2, already: 0, invalid: ['nope'] });
-    assert.deepEqual((await post('/v1/suppressions', { addresses: ['b@example.test'] })).json(), { suppressed: 0, already: 1, invalid: [] });
+    assert.deepEqual(r.json(), { suppressed: 2, already: 0, duplicates: 1, invalid: ['nope'] });
+    assert.deepEqual((await post('/v1/suppressions', { addresses: ['b@example.test'] })).json(), { suppressed: 0, already: 1, duplicates: 0, invalid: [] });
+    assert.deepEqual((await post('/v1/suppressions', { addresses: ['bad\u0000address'] })).json().invalid, ['bad\uFFFDaddress'], 'echoed printable');
     const m = await post('/v1/messages', { from: 'news@sender.test', to: ['a@example.test'], subject: 'hi', text: 'hello' });
     assert.deepEqual((m.json() as { deliveries: Array<{ status: string; rule: string }> }).deliveries.map((d) => [d.status, d.rule]), [['failed', 'address/suppressed']]);
     assert.equal((await post('/v1/suppressions', { addresses: [] })).statusCode, 400);

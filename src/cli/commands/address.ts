@@ -92,15 +92,27 @@ export function registerAddress(program: Command): void {
     .action(async (file: string, opts: DbOption & { reason: string }) => {
       let text: string;
       try {
-        text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+        text = listText(file === '-' ? readFileSync(0) : readFileSync(file));
       } catch (err) {
         throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
       }
-      const list = addressesInList(text);
+      if (opts.reason.length > 200) throw new UsageError(`--reason: at most 200 characters, got ${opts.reason.length}`);
+      // one address counted once however the file repeats it, wherever the batches split
+      const seen = new Set<string>();
+      let duplicates = 0;
+      const list = addressesInList(text).filter((a) => {
+        const key = addressKey(a);
+        if (seen.has(key)) {
+          duplicates++;
+          return false;
+        }
+        seen.add(key);
+        return true;
+      });
       await withEngine(opts, true, async (engine) => {
-        const total = { suppressed: 0, already: 0, invalid: [] as string[] };
+        const total = { suppressed: 0, already: 0, duplicates, invalid: [] as string[] };
         for (let i = 0; i < list.length; i += 10_000) {
-          const r = await engine.suppressAddresses(list.slice(i, i + 10_000), opts.reason.slice(0, 200));
+          const r = await engine.suppressAddresses(list.slice(i, i + 10_000), opts.reason);
           total.suppressed += r.suppressed.length;
           total.already += r.already.length;
           total.invalid.push(...r.invalid);
@@ -108,11 +120,18 @@ export function registerAddress(program: Command): void {
         if (opts.json) {
           process.stdout.write(JSON.stringify(total) + '\n');
         } else {
-          process.stdout.write(`suppressed ${total.suppressed}, already suppressed ${total.already}, not addresses ${total.invalid.length}${total.invalid.length ? ` (${total.invalid.slice(0, 5).map((x) => JSON.stringify(x.slice(0, 60))).join(', ')}${total.invalid.length > 5 ? ', …' : ''})` : ''}\n`);
+          process.stdout.write(`suppressed ${total.suppressed}, already suppressed ${total.already}, repeated in the file ${total.duplicates}, not addresses ${total.invalid.length}${total.invalid.length ? ` (${total.invalid.slice(0, 5).map((x) => JSON.stringify(x.slice(0, 60))).join(', ')}${total.invalid.length > 5 ? ', …' : ''})` : ''}\n`);
         }
         if (list.length === 0) throw new UsageError(`${file}: no addresses found`);
       });
     });
+}
+
+/** A list file's text: UTF-8, or UTF-16 with its byte-order mark (a spreadsheet's "Unicode text" export). */
+function listText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /**

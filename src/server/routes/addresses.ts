@@ -74,7 +74,7 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
       response: {
         200: {
           type: 'object',
-          properties: { suppressed: { type: 'integer' }, already: { type: 'integer' }, invalid: { type: 'array', items: { type: 'string' } } },
+          properties: { suppressed: { type: 'integer' }, already: { type: 'integer' }, duplicates: { type: 'integer' }, invalid: { type: 'array', items: { type: 'string' } } },
         },
         ...errors,
       },
@@ -83,6 +83,6 @@ export async function addressRoutes(app: FastifyInstance, ctx: ServerContext): P
     const body = request.body as { addresses: string[]; reason?: string };
     const r = await ctx.engine.suppressAddresses(body.addresses, body.reason);
     request.log.info({ event: 'address.imported', suppressed: r.suppressed.length, already: r.already.length, invalid: r.invalid.length }, 'suppression list imported');
-    return { suppressed: r.suppressed.length, already: r.already.length, invalid: r.invalid };
+    return { suppressed: r.suppressed.length, already: r.already.length, duplicates: r.duplicates, invalid: r.invalid };
   });
 }
