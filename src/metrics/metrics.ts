@@ -95,7 +95,7 @@ export interface Outcomes {
   refused: number;
   /** Failed after their retries ran out (or their maximum age). */
   gaveUp: number;
-  /** (refused + gaveUp) / every ending; null when nothing ended. */
+  /** (refused + gaveUp) / every ending; null when nothing ended, or under a reason or code filter. */
   bounceRate: number | null;
 }
 
@@ -338,7 +338,9 @@ export class Metrics {
       gaveUp += r.failures;
     }
     const ended = delivered + refused + gaveUp;
-    return { delivered, refused, gaveUp, bounceRate: ended ? (refused + gaveUp) / ended : null };
+    // deliveries carry no code or reason to filter by: a rate over a reason or code filter would read 100 %
+    const comparable = !f.reason && !f.enhanced;
+    return { delivered, refused, gaveUp, bounceRate: ended && comparable ? (refused + gaveUp) / ended : null };
   }
 
   async summary(f: MetricsFilter): Promise<Summary> {

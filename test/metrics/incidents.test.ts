@@ -125,6 +125,7 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     assert.deepEqual(s.outcomes, { delivered: 1, refused: 3, gaveUp: 0, bounceRate: 0.75 });
     assert.deepEqual((await w.metrics.summary({ ...f, domain: 'listed.example' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: 1 });
     assert.equal((await w.metrics.summary({ ...f, domain: 'nowhere.example' })).outcomes.bounceRate, null, 'nothing ended: no rate');
+    assert.deepEqual((await w.metrics.summary({ ...f, reason: 'blocked' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: null }, 'a reason filter leaves the deliveries out: no rate');
   });
 
   test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {

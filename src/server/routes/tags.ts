@@ -53,7 +53,8 @@ export async function tagRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     const sentAndEnded = delivered + total(bounced);
     return {
       tag: s.tag, messages: s.messages, firstAt: iso(s.firstAt), lastAt: iso(s.lastAt),
-      deliveries: { total: total(s.rows), queued: total(by('queued')), deferred: total(by('deferred')), delivered, failed: total(failed) },
+      // failed: after being sent; a recipient refused at submission was never sent, and is notSent
+      deliveries: { total: total(s.rows), queued: total(by('queued')), deferred: total(by('deferred')), delivered, failed: total(bounced), notSent: total(notSent) },
       bounceRate: sentAndEnded ? total(bounced) / sentAndEnded : null,
       failedByReason: countsOf(bounced.map((r) => [r.reason ?? 'none', r.count])),
       waitingByReason: countsOf(by('deferred').map((r) => [r.reason ?? 'none', r.count])),

@@ -38,6 +38,7 @@ export function mount(root, ctx) {
           card('Delivered', fmtNumber(d.delivered), 'campaign-delivered'),
           card('Waiting', fmtNumber(d.queued + d.deferred), 'campaign-waiting'),
           card('Failed', fmtNumber(d.failed), 'campaign-failed'),
+          card('Never sent', fmtNumber(d.notSent ?? 0), 'campaign-not-sent-total'),
           card('Bounce rate', fmtPercent(one.bounceRate), 'campaign-bounce-rate')),
         h('h2', {}, 'Why deliveries failed'),
         table([
