@@ -70,6 +70,8 @@ export const RETURNED_MESSAGE_MARKERS: readonly RegExp[] = [
   /^-+ ?original message ?$/im,
   /^Included is a copy of the message header:?/im,
   /^ *-+ ?Original message header(?:s)? follows? ?-+/im,
+  // Exchange 2007 and later, in the diagnostic part of an NDR for administrators
+  /^Original message headers:\s*$/im,
 ];
 
 /** All the markers as one expression: a single pass over the text finds the first of them. */

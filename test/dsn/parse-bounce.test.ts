@@ -505,3 +505,19 @@ test('a read receipt whose report part is labelled text/plain is not a bounce: a
   assert.equal(p.isBounce, false);
   assert.equal(p.recipients.length, 0);
 });
+
+// Exchange 2007 and later write the returned message's headers under "Original message headers:"
+// in the diagnostic part of a plain-text NDR; a returned X-Rebound-ID there ties it to its delivery.
+test('a plain-text Exchange NDR ties back to its delivery by the X-Rebound-ID under "Original message headers:"', () => {
+  const ndr = [
+    'From: postmaster@mail.example.test', 'To: news@sender.test', 'Subject: Undeliverable: hi', 'Content-Type: text/plain; charset=us-ascii', '',
+    'Delivery has failed to these recipients or groups:', '', 'ann@example.test', 'The email address you entered couldn\'t be found.', '',
+    'Diagnostic information for administrators:', '', 'Generating server: mail.example.test', '', 'ann@example.test',
+    '#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##', '',
+    'Original message headers:', '', 'Received: from mx.sender.test (192.0.2.1) by mail.example.test', 'X-Rebound-ID: dlv_01EXCHANGE',
+    'From: news@sender.test', 'To: ann@example.test', 'Subject: hi', '',
+  ].join('\r\n');
+  const parsed = parseBounce(ndr);
+  assert.equal(parsed.deliveryId, 'dlv_01EXCHANGE');
+  assert.deepEqual(parsed.recipients.map((r) => [r.recipient, r.reason]), [['ann@example.test', 'userunknown']]);
+});
