@@ -56,6 +56,8 @@ export interface DeliveryQuery {
   messageId?: string;
   recipient?: string;
   status?: DeliveryStatus;
+  /** Only the deliveries of messages with this tag. */
+  tag?: string;
   limit?: number;
   /** Newest first (what a list for a person wants); default oldest first (a message's deliveries in order). */
   newestFirst?: boolean;

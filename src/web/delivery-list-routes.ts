@@ -7,6 +7,8 @@ import type { DeliveryRecord, DeliveryStatus } from '../store/types.ts';
 import { heldUntil } from '../engine/decide-outcome.ts';
 import type { Clock } from '../engine/clock.ts';
 import { errors } from '../server/routes/schemas.ts';
+import { tagSchema } from '../server/routes/tags.ts';
+import { ApiError } from '../server/api-error.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
 const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
@@ -17,6 +19,8 @@ function row(d: DeliveryRecord, now: number) {
     id: d.id, recipient: d.recipient, domain: d.domain, status: d.status, attempts: d.attempts,
     lastReply: d.lastOutcome?.response ?? null, lastAt: iso(d.lastOutcome?.at ?? null),
     nextAttemptAt: iso(d.nextAttemptAt), waitingUntil: iso(heldUntil(d, now)), createdAt: iso(d.createdAt),
+    // the policy rule that decided it; address/suppressed or address/unavailable: never sent
+    rule: d.rule,
   };
 }
 
@@ -46,22 +50,23 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
 
   app.get('/v1/deliveries', {
     schema: {
-      summary: 'Deliveries by domain, recipient or status, newest first',
+      summary: 'Deliveries by domain, recipient, status or tag, newest first',
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
           domain: { type: 'string', minLength: 1, maxLength: 255 }, recipient: { type: 'string', minLength: 3, maxLength: 320 },
-          status: { type: 'string', enum: [...STATUSES] }, limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$', description: '1 to 500 (default 100)' },
+          status: { type: 'string', enum: [...STATUSES] }, tag: tagSchema, limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$', description: '1 to 500 (default 100)' },
         },
       },
       response: { ...errors },
     },
   }, async (request) => {
-    const q = request.query as { domain?: string; recipient?: string; status?: DeliveryStatus; limit?: string };
+    const q = request.query as { domain?: string; recipient?: string; status?: DeliveryStatus; tag?: string; limit?: string };
     const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100)));
+    if (q.domain && q.tag) throw new ApiError(400, 'querystring.tag: cannot be combined with domain; give one of them', { field: 'querystring.tag' });
     let list = q.domain
       ? await byDomain(store, domainKey(q.domain), q.recipient || q.status ? 10_000 : limit)
-      : await store.listDeliveries({ recipient: q.recipient === undefined ? undefined : addressKey(q.recipient), status: q.status, limit, newestFirst: true });
+      : await store.listDeliveries({ recipient: q.recipient === undefined ? undefined : addressKey(q.recipient), status: q.status, tag: q.tag, limit, newestFirst: true });
     if (q.domain && q.recipient) list = list.filter((d) => d.recipient === addressKey(q.recipient!));
     if (q.domain && q.status) list = list.filter((d) => d.status === q.status);
     const now = clock.now();

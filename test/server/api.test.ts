@@ -214,6 +214,10 @@ describe('HTTP API: what each route does when the request is right', () => {
     });
     assert.deepEqual(((await s.server.app.inject({ method: 'GET', url: '/v1/tags', headers: auth() })).json() as { tags: Array<{ tag: string; messages: number }> }).tags.map((x) => [x.tag, x.messages]), [['spring-2026', 2]]);
     assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/tags/winter', headers: auth() })).statusCode, 404);
+    // the recipients behind the counts: the failed ones of the campaign, the never-sent one by its rule
+    const failed = ((await s.server.app.inject({ method: 'GET', url: '/v1/deliveries?tag=spring-2026&status=failed', headers: auth() })).json() as { deliveries: Array<{ recipient: string; rule: string }> }).deliveries;
+    assert.deepEqual(failed.map((d) => [d.recipient, d.rule.startsWith('address/') ? d.rule : 'sent']).sort(), [['b@example.test', 'sent'], ['gone@example.test', 'address/suppressed']]);
+    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/deliveries?tag=spring-2026&domain=example.test', headers: auth() })).statusCode, 400);
     assert.equal((await post('/v1/messages', { from: 'news@sender.test', to: ['a@example.test'], subject: 'x', text: 'x', tag: 'has space' })).statusCode, 400);
     assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/messages?tag=one', headers: { ...auth(), 'content-type': 'application/json' }, payload: { from: 'news@sender.test', to: ['a@example.test'], subject: 'x', text: 'x', tag: 'two' } })).statusCode, 400);
   });

@@ -337,7 +337,7 @@ export class PostgresStore implements Store {
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
     return (await this.read(query.newestFirst ? pgsql.selectDeliveriesNewestFirst : pgsql.selectDeliveries, {
-      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null,
+      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null, tag: query.tag ?? null,
       limit: query.limit ?? 1000,
     })).map(rowToDelivery);
   }

@@ -58,13 +58,14 @@ const DELIVERY_FILTER = `
 SELECT ${COLUMNS} FROM deliveries
 WHERE (@messageId IS NULL OR message_id = @messageId)
   AND (@recipient IS NULL OR recipient = @recipient)
-  AND (@status IS NULL OR status = @status)`;
+  AND (@status IS NULL OR status = @status)
+  AND (@tag IS NULL OR message_id IN (SELECT id FROM messages WHERE tag = @tag))`;
 
-export const selectDeliveries = statement('select-deliveries', ['messageId', 'recipient', 'status', 'limit'], `${DELIVERY_FILTER}
+export const selectDeliveries = statement('select-deliveries', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${DELIVERY_FILTER}
 ORDER BY created_at, id
 LIMIT @limit`);
 
-export const selectDeliveriesNewestFirst = statement('select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'limit'], `${DELIVERY_FILTER}
+export const selectDeliveriesNewestFirst = statement('select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${DELIVERY_FILTER}
 ORDER BY created_at DESC, id DESC
 LIMIT @limit`);
 

@@ -412,7 +412,7 @@ export class SqliteStore implements Store {
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
     return this.all(query.newestFirst ? deliveries.selectDeliveriesNewestFirst : deliveries.selectDeliveries, {
-      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null,
+      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null, tag: query.tag ?? null,
       limit: query.limit ?? 1000,
     }).map(rowToDelivery);
   }

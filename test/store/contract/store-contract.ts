@@ -230,6 +230,10 @@ export function storeContract(factory: StoreFactory): void {
       assert.equal(await store.tagSummary('winter'), null);
       assert.deepEqual((await store.listTags(10)).map((x) => [x.tag, x.messages, x.lastAt]), [['autumn', 1, T + 20], ['spring', 2, T + 10]]);
       assert.equal((await store.getMessage('m1'))!.tag, 'spring');
+      // a tag's deliveries are listed like any others, by status too
+      assert.deepEqual((await store.listDeliveries({ tag: 'spring' })).map((d) => d.id), ['a', 'b', 'c', 'd', 'e']);
+      assert.deepEqual((await store.listDeliveries({ tag: 'spring', status: 'failed', newestFirst: true })).map((d) => d.id), ['e', 'c', 'b'], 'newest first, then by id');
+      assert.deepEqual(await store.listDeliveries({ tag: 'winter' }), []);
     });
 
     test('due reactivations and delay warnings come back in order up to the limit', async (t) => {

@@ -91,13 +91,14 @@ SELECT id, message_id, recipient, domain, status, attempts, max_attempts, next_a
 FROM deliveries
 WHERE (@messageId::text IS NULL OR message_id = @messageId)
   AND (@recipient::text IS NULL OR recipient = @recipient)
-  AND (@status::text IS NULL OR status = @status)`;
+  AND (@status::text IS NULL OR status = @status)
+  AND (@tag::text IS NULL OR message_id IN (SELECT id FROM messages WHERE tag = @tag))`;
 
-export const selectDeliveries = statement('pg-select-deliveries', ['messageId', 'recipient', 'status', 'limit'], `${PG_DELIVERY_FILTER}
+export const selectDeliveries = statement('pg-select-deliveries', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${PG_DELIVERY_FILTER}
 ORDER BY created_at, id
 LIMIT @limit`);
 
-export const selectDeliveriesNewestFirst = statement('pg-select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'limit'], `${PG_DELIVERY_FILTER}
+export const selectDeliveriesNewestFirst = statement('pg-select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${PG_DELIVERY_FILTER}
 ORDER BY created_at DESC, id DESC
 LIMIT @limit`);
 

@@ -48,6 +48,7 @@ export function mount(root, ctx) {
         ], counts(one.failedByReason), { testid: 'campaign-failed-by-reason', empty: 'None failed after being sent.' }),
         h('h2', {}, 'Why deliveries wait'),
         table([{ key: 0, label: 'last reason' }, { key: 1, label: 'deliveries', num: true }], counts(one.waitingByReason), { testid: 'campaign-waiting-by-reason', empty: 'None waiting for a retry.' }),
+        h('p', { class: 'hint' }, 'The recipients behind these counts: ', h('code', {}, `GET /v1/deliveries?tag=${one.tag}&status=failed`), ' (the never-sent ones carry rule address/…).'),
         h('h2', {}, 'Never sent'),
         table([{ key: 0, label: 'refused at submission' }, { key: 1, label: 'recipients', num: true }], counts(one.notSent), { testid: 'campaign-not-sent', empty: 'Every recipient was sent to.' }),
       );
