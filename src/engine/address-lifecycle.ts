@@ -76,7 +76,20 @@ export function addressExhausted(prev: AddressRecord, now: number, coolOff: numb
 const SUPPRESSING_FEEDBACK: ReadonlySet<string> = new Set(['abuse', 'fraud', 'opt-out', 'unsubscribe']);
 
 export function complaintSuppresses(feedbackType: string | null | undefined): boolean {
-  return feedbackType === null || feedbackType === undefined || SUPPRESSING_FEEDBACK.has(feedbackType.toLowerCase());
+  return complaintKind(feedbackType) !== null;
+}
+
+/**
+ * What a complaint counts as: a spam report (ARF abuse or fraud, or an ESP's complaint event,
+ * which is a press of "report spam") is what mailbox providers' complaint rates count; an
+ * unsubscribe (ARF opt-out) is the recipient's wish but no spam verdict. Null for reports that
+ * are no complaint by the recipient (auth-failure, not-spam, virus, other).
+ */
+export function complaintKind(feedbackType: string | null | undefined): 'spam' | 'unsubscribe' | null {
+  if (feedbackType === null || feedbackType === undefined) return 'spam';
+  const t = feedbackType.toLowerCase();
+  if (!SUPPRESSING_FEEDBACK.has(t)) return null;
+  return t === 'opt-out' || t === 'unsubscribe' ? 'unsubscribe' : 'spam';
 }
 
 /** The last word on the address says it does not exist, its owner complained, or by hand: suppressed until an operator says otherwise. */

@@ -7,7 +7,7 @@ import type { AddressRecord, AttemptRecord, AttemptSource, DeliveryRecord, NewEv
 import type { AttemptOutcome } from './transport.ts';
 import type { FailureCause } from './events.ts';
 import {
-  addressDeferred, addressDelivered, addressExhausted, addressFailed, addressSuppressed, complaintSuppresses, newAddress, type AddressStep,
+  addressDeferred, addressDelivered, addressExhausted, addressFailed, addressSuppressed, complaintKind, newAddress, type AddressStep,
 } from './address-lifecycle.ts';
 
 /**
@@ -153,7 +153,11 @@ function decideReportOnFinal(ctx: DecisionContext, item: OutcomeItem, state: Rec
  */
 function decideComplaint(ctx: DecisionContext, item: OutcomeItem, state: RecordState, d: DeliveryRecord): Change {
   const change: Change = { attempt: attemptRow(item, d.attempts, item.outcome.classification.rule), events: [] };
-  if (complaintSuppresses(item.outcome.feedbackType)) {
+  const kind = complaintKind(item.outcome.feedbackType);
+  // once per delivery and kind: the engine keys the attempt by both (isComplaint), so a second
+  // report of the same complaint (the ARF copy and the ESP's webhook) is a duplicate
+  if (kind) change.events.push(deliveryEvent(d, 'delivery.complained', ctx.now, { kind, feedbackType: item.outcome.feedbackType ?? null, source: item.source, at: item.outcome.at }));
+  if (kind) {
     const step = addressSuppressed(state.address ?? newAddress(d.recipient, ctx.now), ctx.now, 'feedback', 'complaint', { deliveryId: d.id, domain: d.domain });
     change.address = step.address;
     change.events.push(...step.events);
@@ -161,10 +165,15 @@ function decideComplaint(ctx: DecisionContext, item: OutcomeItem, state: RecordS
   return change;
 }
 
+/** A recipient's report about a delivery (not a reply in our own session, whatever its words). */
+export function isComplaint(item: Pick<OutcomeItem, 'outcome' | 'source'>): boolean {
+  return item.outcome.classification.reason === 'feedback' && item.source !== 'smtp' && item.source !== 'resend';
+}
+
 export function decideOutcome(ctx: DecisionContext, item: OutcomeItem, state: RecordState): Change | null {
   const d = state.delivery;
   if (!d) return null;
-  if (item.outcome.classification.reason === 'feedback' && item.source !== 'smtp' && item.source !== 'resend') return decideComplaint(ctx, item, state, d);
+  if (isComplaint(item)) return decideComplaint(ctx, item, state, d);
   if (d.status === 'delivered' || d.status === 'failed') return decideReportOnFinal(ctx, item, state, d);
   const n = d.attempts + 1;
   const o = item.outcome;

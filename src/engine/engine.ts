@@ -8,14 +8,14 @@ import type { Change, Store } from '../store/store.ts';
 import type { AddressRecord, AttemptSource, ClaimedDelivery, DeliveryRecord, MessageRecord, NewEvent } from '../store/types.ts';
 import { RealClock, type Clock } from './clock.ts';
 import type { AttemptOutcome } from './transport.ts';
-import { decideDelayWarning, decideHold, decideOutcome, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
+import { decideDelayWarning, decideHold, decideOutcome, isComplaint, isSuccess, type DecisionContext, type OutcomeItem } from './decide-outcome.ts';
 import { isDeliverableAddress, normalizeRecipients, planSubmit, SubmitError, type NewMessage } from './decide-submit.ts';
 
 /** Addresses per suppressAddresses call: one transaction each. */
 const MAX_IMPORT = 10_000;
 import { ownAttemptId } from './ids.ts';
 import {
-  addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, complaintSuppresses, newAddress, type AddressStep,
+  addressAt, addressDelivered, addressExhausted, addressReactivated, addressSuppressed, complaintKind, complaintSuppresses, newAddress, type AddressStep,
 } from './address-lifecycle.ts';
 
 export { SubmitError, type NewMessage };
@@ -101,9 +101,13 @@ export class Engine {
   /** Records outcomes of our own attempts (source smtp), one transaction for the batch. Duplicates change nothing. */
   async recordOutcomes(outcomes: readonly AttemptOutcome[], source: AttemptSource = 'smtp'): Promise<RecordResult[]> {
     // Attempt ids are stored under their delivery's prefix whatever the caller chose (ids.ts)
-    const items: OutcomeItem[] = outcomes.map((outcome) => ({
-      deliveryId: outcome.deliveryId, attemptId: ownAttemptId(outcome.deliveryId, outcome.attemptId), outcome, source: outcome.source ?? source,
-    }));
+    const items: OutcomeItem[] = outcomes.map((outcome) => {
+      const src = outcome.source ?? source;
+      // A complaint is keyed by its delivery and kind, not by the report: the same spam report
+      // arriving twice (an ARF copy and the ESP's webhook) counts once.
+      const kind = isComplaint({ outcome, source: src }) ? complaintKind(outcome.feedbackType) : null;
+      return { deliveryId: outcome.deliveryId, attemptId: ownAttemptId(outcome.deliveryId, kind ? `complaint:${kind}` : outcome.attemptId), outcome, source: src };
+    });
     const ctx = this.ctx();
     const changes = await this.store.record(items, (item, state) => decideOutcome(ctx, item, state));
     return items.map((item, i) => toResult(item.deliveryId, changes[i] ?? null));

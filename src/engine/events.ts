@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'delivery.delayed', // once, when a delivery has waited longer than the policy's delayWarning
   'delivery.delivered', // data.attempts: how many attempts it took
   'delivery.failed', // final; data.cause says why, data.action what the sender should do
+  'delivery.complained', // the recipient reported it: data.kind spam | unsubscribe (once per delivery and kind)
   'address.unavailable', // retries ran out; data.until ends the cool-off
   'address.reactivated', // back to active: data.by = cool-off | operator | delivery
   'address.suppressed', // a hard bounce, or by hand: data.by = bounce | operator

@@ -97,6 +97,28 @@ export interface Outcomes {
   gaveUp: number;
   /** (refused + gaveUp) / every ending; null when nothing ended, or under a reason or code filter. */
   bounceRate: number | null;
+  /** Spam reports about deliveries that arrived in the window (an unsubscribe is not one). */
+  complaints: number;
+  /**
+   * complaints / delivered, the way Gmail's and Yahoo's sender rules count a spam rate (keep it
+   * under 0.1 %, never reach 0.3 %); null when nothing was delivered, or under a reason or code filter.
+   */
+  complaintRate: number | null;
+  /** Where the rate stands against those rules: ok, above the 0.1 % to aim under, at or over the 0.3 % never to reach. */
+  complaintLevel: ComplaintLevel | null;
+}
+
+export type ComplaintLevel = 'ok' | 'high' | 'too-high';
+
+/**
+ * The spam rates Gmail's and Yahoo's bulk-sender requirements (February 2024) name: stay under
+ * 0.1 %; at 0.3 % and above, mail is filtered or refused and mitigation is withheld.
+ */
+export const COMPLAINT_RATE_LIMITS = { aim: 0.001, never: 0.003 } as const;
+
+export function complaintLevel(rate: number | null): ComplaintLevel | null {
+  if (rate === null) return null;
+  return rate >= COMPLAINT_RATE_LIMITS.never ? 'too-high' : rate > COMPLAINT_RATE_LIMITS.aim ? 'high' : 'ok';
 }
 
 export interface Summary {
@@ -332,15 +354,21 @@ export class Metrics {
     let delivered = 0;
     let refused = 0;
     let gaveUp = 0;
+    let complaints = 0;
     for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
       delivered += r.delivered;
       refused += r.refusals;
       gaveUp += r.failures;
+      complaints += r.complaints;
     }
     const ended = delivered + refused + gaveUp;
     // deliveries carry no code or reason to filter by: a rate over a reason or code filter would read 100 %
     const comparable = !f.reason && !f.enhanced;
-    return { delivered, refused, gaveUp, bounceRate: ended && comparable ? (refused + gaveUp) / ended : null };
+    const complaintRate = delivered && comparable ? complaints / delivered : null;
+    return {
+      delivered, refused, gaveUp, bounceRate: ended && comparable ? (refused + gaveUp) / ended : null,
+      complaints, complaintRate, complaintLevel: complaintLevel(complaintRate),
+    };
   }
 
   async summary(f: MetricsFilter): Promise<Summary> {

@@ -149,7 +149,7 @@ export class PostgresMetricsStore implements MetricsStore {
   async hourlyRows(f: MetricsFilter): Promise<AggregateRow[]> {
     return (await this.read(sql.selectHourlyRows, windowValues(f))).map((r) => ({
       hour: Number(r.hour), domain: String(r.domain), mxHost: String(r.mx_host), enhanced: String(r.enhanced), reason: String(r.reason),
-      deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries), refusals: Number(r.refusals), delivered: Number(r.delivered),
+      deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries), refusals: Number(r.refusals), delivered: Number(r.delivered), complaints: Number(r.complaints),
     }));
   }
 
@@ -185,7 +185,7 @@ export class PostgresMetricsStore implements MetricsStore {
   async totalsByCode(): Promise<TotalsRow[]> {
     return (await this.read(sql.selectTotalsByCode)).map((r) => ({
       enhanced: String(r.enhanced), reason: String(r.reason), deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries),
-      refusals: Number(r.refusals), delivered: Number(r.delivered),
+      refusals: Number(r.refusals), delivered: Number(r.delivered), complaints: Number(r.complaints),
     }));
   }
 

@@ -28,10 +28,11 @@ export interface HourlyDelta {
   retries: number;
   refusals: number;
   delivered: number;
+  complaints: number;
 }
 
-type Counted = 'deferrals' | 'failures' | 'retries' | 'refusals' | 'delivered';
-const COUNTED: readonly Counted[] = ['deferrals', 'failures', 'retries', 'refusals', 'delivered'];
+type Counted = 'deferrals' | 'failures' | 'retries' | 'refusals' | 'delivered' | 'complaints';
+const COUNTED: readonly Counted[] = ['deferrals', 'failures', 'retries', 'refusals', 'delivered', 'complaints'];
 
 const HOUR_MS = 3_600_000;
 
@@ -115,14 +116,15 @@ export class IncidentFolder {
 export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): void {
   const incidents = new IncidentFolder(w);
   const hourly = new Map<string, HourlyDelta>();
-  const bump = (e: EventRecord, d: Partial<Pick<HourlyDelta, Counted>>, delivered = false): void => {
+  // a delivery or a complaint carries no reply code: its row is keyed by what it is
+  const bump = (e: EventRecord, d: Partial<Pick<HourlyDelta, Counted>>, as?: 'delivered' | 'feedback'): void => {
     const row: Omit<HourlyDelta, Counted> = {
       hour: hourOf(e.at), domain: e.domain ?? '', mxHost: str(e.data.destination),
-      enhanced: delivered ? '' : str(e.data.enhanced), reason: delivered ? 'delivered' : str(e.data.reason),
+      enhanced: as ? '' : str(e.data.enhanced), reason: as ?? str(e.data.reason),
     };
     const key = `${row.hour}\u0000${row.domain}\u0000${row.mxHost}\u0000${row.enhanced}\u0000${row.reason}`;
     let h = hourly.get(key);
-    if (!h) hourly.set(key, (h = { ...row, deferrals: 0, failures: 0, retries: 0, refusals: 0, delivered: 0 }));
+    if (!h) hourly.set(key, (h = { ...row, deferrals: 0, failures: 0, retries: 0, refusals: 0, delivered: 0, complaints: 0 }));
     for (const k of COUNTED) h[k] += d[k] ?? 0;
   };
   for (const e of events) {
@@ -146,9 +148,12 @@ export function foldEvents(events: readonly EventRecord[], w: MetricsWriter): vo
       if (attempts > 1 || e.data.cause === 'bounced-after-delivery') w.finishDeferred(e.deliveryId, 'failed', attempts, e.at);
     } else if (e.type === 'delivery.delivered') {
       const attempts = num(e.data.attempts);
-      bump(e, { delivered: 1, retries: attempts > 1 ? 1 : 0 }, true);
+      bump(e, { delivered: 1, retries: attempts > 1 ? 1 : 0 }, 'delivered');
       incidents.success(e);
       if (attempts > 1) w.finishDeferred(e.deliveryId, 'delivered', attempts, e.at);
+    } else if (e.type === 'delivery.complained' && e.data.kind === 'spam') {
+      // an unsubscribe is the recipient's wish, not a spam verdict: providers' complaint rates leave it out
+      bump(e, { complaints: 1 }, 'feedback');
     }
   }
   incidents.flush();

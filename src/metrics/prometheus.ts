@@ -56,6 +56,15 @@ export function createPrometheusRegistry(metrics: Metrics, options: PrometheusOp
     },
   });
   new Counter({
+    name: 'rebound_complaints_total', help: 'Spam reports about deliveries (ARF abuse or fraud, an ESP complaint event), counted once per delivery. The complaint rate is this over rebound_outcomes_total{outcome="delivered"}.',
+    registers: [registry],
+    async collect() {
+      await synced();
+      this.reset();
+      this.inc((await m.totalsByCode()).reduce((s, r) => s + r.complaints, 0));
+    },
+  });
+  new Counter({
     name: 'rebound_retry_attempts_total', help: 'Attempts after the first one of a delivery, whatever their outcome.',
     registers: [registry],
     async collect() {

@@ -1,4 +1,4 @@
-import type { DestinationRanking, Frequency, Refusals, Summary } from './metrics.ts';
+import { COMPLAINT_RATE_LIMITS, type ComplaintLevel, type DestinationRanking, type Frequency, type Refusals, type Summary } from './metrics.ts';
 import { REASON_GUIDE } from '../classify/reason-guide.ts';
 import { REASONS, type Reason } from '../classify/types.ts';
 
@@ -56,6 +56,12 @@ export function heatmap(grid: number[][]): string {
   return [head, ...rows, `     · none  ${SHADES.slice(1).split('').join(' ')} up to ${max}`].join('\n');
 }
 
+const percent = (rate: number | null, digits = 2): string => (rate === null ? '-' : `${(rate * 100).toFixed(digits)} %`);
+
+const complaintWarning = (level: ComplaintLevel | null): string => (level === 'too-high'
+  ? ` — ${percent(COMPLAINT_RATE_LIMITS.never, 1)} or more: Gmail and Yahoo filter or refuse bulk mail`
+  : level === 'high' ? ` — over the ${percent(COMPLAINT_RATE_LIMITS.aim, 1)} Gmail and Yahoo ask senders to stay under` : '');
+
 function counts(map: Record<string, number>): string[][] {
   return Object.entries(map).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 15).map(([k, n]) => [k, String(n)]);
 }
@@ -86,7 +92,8 @@ export function renderReport(s: Summary, freq: Frequency, window: { from: number
   const parts = [
     `Rebound report ${new Date(window.from).toISOString()} → ${new Date(window.to).toISOString()} (${window.timeZone})`,
     '',
-    `Ended in the window: ${s.outcomes.delivered} delivered, ${s.outcomes.refused} refused for good, ${s.outcomes.gaveUp} gave up after retries — bounce rate ${s.outcomes.bounceRate === null ? '-' : `${(s.outcomes.bounceRate * 100).toFixed(2)} %`}`,
+    `Ended in the window: ${s.outcomes.delivered} delivered, ${s.outcomes.refused} refused for good, ${s.outcomes.gaveUp} gave up after retries — bounce rate ${percent(s.outcomes.bounceRate)}`,
+    `Spam complaints: ${s.outcomes.complaints} — complaint rate ${percent(s.outcomes.complaintRate, 3)}${complaintWarning(s.outcomes.complaintLevel)}`,
     '',
     `Deferrals: ${s.deferrals.total}`,
     `  over time  ${sparkline(spark)}  (max ${Math.max(0, ...spark)} per column)`,

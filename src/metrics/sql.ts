@@ -33,15 +33,16 @@ INSERT INTO incident_recipients (incident_id, recipient) VALUES (@incidentId, @r
 ON CONFLICT (incident_id, recipient) DO NOTHING`);
 
 export const upsertHourly = statement('metrics-upsert-hourly',
-  ['hour', 'domain', 'mxHost', 'enhanced', 'reason', 'deferrals', 'failures', 'retries', 'refusals', 'delivered'], `
-INSERT INTO metric_hourly (hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered)
-VALUES (@hour, @domain, @mxHost, @enhanced, @reason, @deferrals, @failures, @retries, @refusals, @delivered)
+  ['hour', 'domain', 'mxHost', 'enhanced', 'reason', 'deferrals', 'failures', 'retries', 'refusals', 'delivered', 'complaints'], `
+INSERT INTO metric_hourly (hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered, complaints)
+VALUES (@hour, @domain, @mxHost, @enhanced, @reason, @deferrals, @failures, @retries, @refusals, @delivered, @complaints)
 ON CONFLICT (hour, domain, mx_host, enhanced, reason) DO UPDATE SET
   deferrals = metric_hourly.deferrals + excluded.deferrals,
   failures = metric_hourly.failures + excluded.failures,
   retries = metric_hourly.retries + excluded.retries,
   refusals = metric_hourly.refusals + excluded.refusals,
-  delivered = metric_hourly.delivered + excluded.delivered`);
+  delivered = metric_hourly.delivered + excluded.delivered,
+  complaints = metric_hourly.complaints + excluded.complaints`);
 
 export const insertDeferred = statement('metrics-insert-deferred',
   ['deliveryId', 'recipient', 'domain', 'firstDeferredAt', 'enhanced', 'reason'], `
@@ -61,7 +62,7 @@ const WINDOW_PARAMS = ['fromHour', 'toHour', 'enhanced', 'reason', 'domain'];
 
 /** The aggregate rows of a window as stored: the summary folds them once for every figure. */
 export const selectHourlyRows = statement('metrics-hourly-rows', WINDOW_PARAMS, `
-SELECT hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered FROM metric_hourly
+SELECT hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered, complaints FROM metric_hourly
 WHERE ${HOURLY_WHERE}`);
 
 export const selectHourlyByCode = statement('metrics-hourly-by-code', WINDOW_PARAMS, `
@@ -91,7 +92,7 @@ GROUP BY final_status, final_attempt`);
 
 export const selectTotalsByCode = statement('metrics-totals-by-code', [], `
 SELECT enhanced, reason, SUM(deferrals) AS deferrals, SUM(failures) AS failures, SUM(retries) AS retries,
-  SUM(refusals) AS refusals, SUM(delivered) AS delivered FROM metric_hourly
+  SUM(refusals) AS refusals, SUM(delivered) AS delivered, SUM(complaints) AS complaints FROM metric_hourly
 GROUP BY enhanced, reason`);
 
 export const selectTotalsByDomain = statement('metrics-totals-by-domain', [], `

@@ -87,7 +87,7 @@ export class SqliteMetricsStore implements MetricsStore {
   async hourlyRows(f: MetricsFilter): Promise<AggregateRow[]> {
     return (this.stmt(sql.selectHourlyRows).raw(true).all(this.bind(sql.selectHourlyRows, windowValues(f))) as unknown[][]).map((r) => ({
       hour: Number(r[0]), domain: String(r[1]), mxHost: String(r[2]), enhanced: String(r[3]), reason: String(r[4]),
-      deferrals: Number(r[5]), failures: Number(r[6]), retries: Number(r[7]), refusals: Number(r[8]), delivered: Number(r[9]),
+      deferrals: Number(r[5]), failures: Number(r[6]), retries: Number(r[7]), refusals: Number(r[8]), delivered: Number(r[9]), complaints: Number(r[10]),
     }));
   }
 
@@ -123,7 +123,7 @@ export class SqliteMetricsStore implements MetricsStore {
   async totalsByCode(): Promise<TotalsRow[]> {
     return this.all(sql.selectTotalsByCode).map((r) => ({
       enhanced: String(r.enhanced), reason: String(r.reason), deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries),
-      refusals: Number(r.refusals), delivered: Number(r.delivered),
+      refusals: Number(r.refusals), delivered: Number(r.delivered), complaints: Number(r.complaints),
     }));
   }
 

@@ -62,6 +62,7 @@ export interface TotalsRow extends CodeRow {
   retries: number;
   refusals: number;
   delivered: number;
+  complaints: number;
 }
 
 /** One stored aggregate row: UTC hour × destination × code × reason. */
@@ -78,4 +79,6 @@ export interface AggregateRow {
   refusals: number;
   /** Deliveries that reached the recipient. */
   delivered: number;
+  /** Spam reports about deliveries (ARF abuse or fraud, an ESP's complaint event), counted when they arrive. */
+  complaints: number;
 }

@@ -14,7 +14,7 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 export function rowsToTagSummary(tag: string, head: Row | undefined, rows: readonly Row[]): TagSummary | null {
   if (!head || Number(head.messages) === 0) return null;
   return {
-    tag, messages: Number(head.messages), firstAt: num(head.first_at), lastAt: num(head.last_at),
+    tag, messages: Number(head.messages), firstAt: num(head.first_at), lastAt: num(head.last_at), complaints: Number(head.complaints ?? 0),
     rows: rows.map((r) => ({ status: String(r.status) as DeliveryStatus, reason: str(r.reason), refusedAtSubmission: str(r.refused_at_submission), count: Number(r.n) })),
   };
 }

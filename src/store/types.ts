@@ -24,6 +24,8 @@ export interface TagSummary {
   messages: number;
   firstAt: number | null;
   lastAt: number | null;
+  /** Deliveries with a spam report (once per delivery). */
+  complaints: number;
   /** Deliveries by status, by their last reason (null before any reply), and by a refusal at submission. */
   rows: Array<{ status: DeliveryStatus; reason: string | null; refusedAtSubmission: string | null; count: number }>;
 }

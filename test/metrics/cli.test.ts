@@ -4,14 +4,19 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { world, REPLIES, HOUR } from './helpers.ts';
+import { classification } from '../engine/helpers.ts';
 
 const bin = new URL('../../bin/rebound', import.meta.url).pathname;
 
-/** A database with one 5-hour incident at a.example and one recipient still deferred at b.example. */
+/** A database with one 5-hour incident at a.example, whose delivered recipient then reports it as spam, and one recipient still deferred at b.example. */
 async function database() {
   const w = world((job, now) => (job.domain === 'b.example' || now - w.t0 < 5 * HOUR ? REPLIES.notAccepting() : REPLIES.ok()));
-  await w.send(['@risky@a.example'.slice(1), 'two@b.example']);
+  const { deliveries: [risky] } = await w.send(['@risky@a.example'.slice(1), 'two@b.example']);
   await w.runUntil(w.t0 + 6 * HOUR);
+  await w.engine.applyBounceEvent({
+    source: 'webhook', provider: 'ses', eventId: 'complaint-1', recipient: risky!.recipient, deliveryId: risky!.id, originalMessageId: null,
+    at: w.clock.now(), destination: null, response: '', classification: classification('', 'feedback', { action: 'none', retryable: false }),
+  });
   await w.store.close();
   return w;
 }
@@ -23,6 +28,7 @@ test('rebound report prints the tables, sparkline and heatmap, and --json the su
   const text = spawnSync(bin, ['report', '--db', w.path, ...window], { encoding: 'utf8' });
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /Deferrals: 5/);
+  assert.match(text.stdout, /^Spam complaints: 1 — complaint rate 100\.000 % — 0\.3 % or more: Gmail and Yahoo filter or refuse bulk mail$/m);
   assert.match(text.stdout, /Refused for good \(permanent failures\): 0\n  no permanent failures/);
   assert.match(text.stdout, /over time  [▁-█]{6} /);
   assert.match(text.stdout, /^a\.example .* 5 h$/m);

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKENDS, world, REPLIES, HOUR } from './helpers.ts';
+import type { BounceEvent } from '../../src/classify/bounce-event.ts';
+import { classification } from '../engine/helpers.ts';
 
 for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: backend.skip ?? false }, () => {
   /**
@@ -51,7 +53,7 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     ]);
     assert.deepEqual(Object.keys(s).sort(), ['deferrals', 'destinations', 'outcomes', 'refusals', 'resolution', 'retrySuccess', 'timeOfDay']);
     // three recovered, one still waiting: nothing refused or given up
-    assert.deepEqual(s.outcomes, { delivered: 3, refused: 0, gaveUp: 0, bounceRate: 0 });
+    assert.deepEqual(s.outcomes, { delivered: 3, refused: 0, gaveUp: 0, bounceRate: 0, complaints: 0, complaintRate: 0, complaintLevel: 'ok' });
     assert.deepEqual(Object.keys(s.resolution).sort(), ['count', 'maxSeconds', 'open', 'p50Seconds', 'p90Seconds']);
     const onlyB = await w.metrics.summary({ ...f, domain: 'b.example' });
     assert.equal(onlyB.deferrals.total, 2);
@@ -122,10 +124,39 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     assert.deepEqual(s.destinations.map((d) => [d.domain, d.refusals, d.incidents]), [['listed.example', 2, 0], ['ok.example', 1, 0]]);
     assert.deepEqual(await w.metrics.refusals({ ...f, reason: 'blocked' }), { total: 2, byEnhanced: { '5.7.1': 2 }, byReason: { blocked: 2 }, topDomainsByReason: { blocked: [{ domain: 'listed.example', count: 2 }] } });
     // one of four delivered: a bounce rate of 75 %, and 0 % for the domain that took its good address
-    assert.deepEqual(s.outcomes, { delivered: 1, refused: 3, gaveUp: 0, bounceRate: 0.75 });
-    assert.deepEqual((await w.metrics.summary({ ...f, domain: 'listed.example' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: 1 });
+    assert.deepEqual(s.outcomes, { delivered: 1, refused: 3, gaveUp: 0, bounceRate: 0.75, complaints: 0, complaintRate: 0, complaintLevel: 'ok' });
+    assert.deepEqual((await w.metrics.summary({ ...f, domain: 'listed.example' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: 1, complaints: 0, complaintRate: null, complaintLevel: null });
     assert.equal((await w.metrics.summary({ ...f, domain: 'nowhere.example' })).outcomes.bounceRate, null, 'nothing ended: no rate');
-    assert.deepEqual((await w.metrics.summary({ ...f, reason: 'blocked' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: null }, 'a reason filter leaves the deliveries out: no rate');
+    assert.deepEqual((await w.metrics.summary({ ...f, reason: 'blocked' })).outcomes, { delivered: 0, refused: 2, gaveUp: 0, bounceRate: null, complaints: 0, complaintRate: null, complaintLevel: null }, 'a reason filter leaves the deliveries out: no rate');
+  });
+
+  test('spam reports are counted once per delivery, by domain, as a share of what was delivered; unsubscribes and DMARC reports are not', async (t) => {
+    const w = world(() => REPLIES.ok(), 'UTC', backend.name);
+    t.after(w.cleanup);
+    const { deliveries } = await w.send(['a@big.example', 'b@big.example', 'c@big.example', 'd@big.example', 'e@small.example']);
+    await w.runUntil(w.t0 + HOUR);
+    const [a, b, c, d, e] = deliveries;
+    const report = (delivery: typeof a, eventId: string, source: 'webhook' | 'dsn', feedbackType: string | null): BounceEvent => ({
+      source, provider: source === 'webhook' ? 'sendgrid' : null, eventId, recipient: delivery!.recipient, deliveryId: delivery!.id, originalMessageId: null,
+      at: w.clock.now(), destination: null, response: '', classification: classification('', 'feedback', { action: 'none', retryable: false }), feedbackType,
+    });
+    // a's spam report arrives twice: the ESP's webhook and the mailbox provider's ARF copy
+    await w.engine.applyBounceEvent(report(a, 'sg-1', 'webhook', null));
+    await w.engine.applyBounceEvent(report(a, '<arf-1@isp>', 'dsn', 'abuse'));
+    await w.engine.applyBounceEvent(report(b, '<arf-2@isp>', 'dsn', 'fraud'));
+    await w.engine.applyBounceEvent(report(c, '<arf-3@isp>', 'dsn', 'opt-out'));
+    await w.engine.applyBounceEvent(report(d, '<arf-4@isp>', 'dsn', 'auth-failure'));
+    await w.engine.applyBounceEvent(report(e, '<arf-5@isp>', 'dsn', 'abuse'));
+    const complained = (await w.store.listEvents(0, 1000)).filter((x) => x.type === 'delivery.complained');
+    assert.deepEqual(complained.map((x) => [x.recipient, x.data.kind]), [['a@big.example', 'spam'], ['b@big.example', 'spam'], ['c@big.example', 'unsubscribe'], ['e@small.example', 'spam']]);
+    const f = { from: w.t0, to: w.t0 + 2 * HOUR };
+    w.clock.set(w.t0 + HOUR);
+    const all = (await w.metrics.summary(f)).outcomes;
+    assert.deepEqual([all.delivered, all.complaints, all.complaintRate, all.complaintLevel], [5, 3, 3 / 5, 'too-high']);
+    const big = (await w.metrics.summary({ ...f, domain: 'big.example' })).outcomes;
+    assert.deepEqual([big.delivered, big.complaints, big.complaintRate], [4, 2, 0.5]);
+    assert.equal((await w.metrics.summary({ ...f, reason: 'feedback' })).outcomes.complaintRate, null, 'a reason filter leaves the deliveries out: no rate');
+    assert.equal((await w.metrics.summary({ ...f, from: w.t0 + 2 * HOUR, to: w.t0 + 3 * HOUR })).outcomes.complaints, 0, 'counted in the hour they arrived');
   });
 
   test('incidents are folded from the outbox once: repeated syncs change nothing', async (t) => {

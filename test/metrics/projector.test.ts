@@ -8,11 +8,11 @@ import type { EventRecord } from '../../src/store/types.ts';
 const eventArb = fc.record({
   id: fc.nat(),
   at: fc.integer({ min: 0, max: 4_000_000_000_000 }),
-  type: fc.constantFrom('delivery.deferred', 'delivery.failed', 'delivery.delivered', 'delivery.retry_scheduled', 'address.unavailable', 'junk'),
+  type: fc.constantFrom('delivery.deferred', 'delivery.failed', 'delivery.delivered', 'delivery.retry_scheduled', 'address.unavailable', 'delivery.complained', 'junk'),
   deliveryId: fc.option(fc.constantFrom('d1', 'd2', 'd3'), { nil: null }),
   recipient: fc.option(fc.string({ maxLength: 40 }), { nil: null }),
   domain: fc.option(fc.constantFrom('a.example', 'b.example', ''), { nil: null }),
-  data: fc.dictionary(fc.constantFrom('attempt', 'attempts', 'enhanced', 'basic', 'reason', 'type', 'destination', 'cause'),
+  data: fc.dictionary(fc.constantFrom('attempt', 'attempts', 'enhanced', 'basic', 'reason', 'type', 'destination', 'cause', 'kind'),
     fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.double(), fc.constant(null), fc.array(fc.nat(), { maxLength: 3 }))),
 }) as fc.Arbitrary<EventRecord>;
 

@@ -109,6 +109,7 @@ test('/metrics exposes conventional names, bounds domain labels to the top N, an
   assert.deepEqual(Object.keys(outcomes).sort(), ['delivered', 'gave_up', 'refused']);
   const s = (await a.server.inject({ url: '/v1/metrics/summary?from=0', headers: { authorization: 'Bearer a-long-enough-token-123' } })).json();
   assert.deepEqual([outcomes.delivered, outcomes.refused, outcomes.gave_up], [s.outcomes.delivered, s.outcomes.refused, s.outcomes.gaveUp]);
+  assert.match(body, new RegExp(`^rebound_complaints_total ${s.outcomes.complaints}$`, 'm'));
   assert.match(body, /^rebound_incident_duration_seconds_count 1$/m);
   assert.match(body, /^rebound_incident_duration_seconds_bucket\{le="18000"\} 1$/m);
   assert.match(body, /^rebound_incident_duration_seconds_bucket\{le="3600"\} 0$/m);

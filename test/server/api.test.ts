@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { auth, eventually, startTestServer } from './helpers.ts';
 
 const json = { 'content-type': 'application/json' };
@@ -210,8 +211,16 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.deepEqual(view, {
       tag: 'spring-2026', messages: 2, firstAt: view.firstAt, lastAt: view.lastAt,
       deliveries: { total: 4, queued: 0, deferred: 0, delivered: 2, failed: 1, notSent: 1 },
-      bounceRate: 1 / 3, failedByReason: { userunknown: 1 }, waitingByReason: {}, notSent: { 'address/suppressed': 1 },
+      bounceRate: 1 / 3, complaints: 0, complaintRate: 0, complaintLevel: 'ok',
+      failedByReason: { userunknown: 1 }, waitingByReason: {}, notSent: { 'address/suppressed': 1 },
     });
+    // a's mailbox provider sends its spam report (ARF) twice: one complaint of two delivered
+    const arf = (n: number) => readFileSync(new URL('../fixtures/dsn/arf-abuse.eml', import.meta.url), 'latin1')
+      .replace('angry@isp.example', 'a@example.test').replace('angry@isp.example', 'a@example.test')
+      .replace('dlv_promo_42', ids.find((d) => d.recipient === 'a@example.test')!.id).replace('<arf-77@', `<arf-${n}@`);
+    for (const n of [1, 2]) assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), 'content-type': 'message/rfc822' }, payload: arf(n) })).statusCode, 202);
+    const after = (await s.server.app.inject({ method: 'GET', url: '/v1/tags/spring-2026', headers: auth() })).json() as Record<string, unknown>;
+    assert.deepEqual([after.complaints, after.complaintRate, after.complaintLevel], [1, 1 / 2, 'too-high']);
     assert.deepEqual(((await s.server.app.inject({ method: 'GET', url: '/v1/tags', headers: auth() })).json() as { tags: Array<{ tag: string; messages: number }> }).tags.map((x) => [x.tag, x.messages]), [['spring-2026', 2]]);
     assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/tags/winter', headers: auth() })).statusCode, 404);
     // the recipients behind the counts: the failed ones of the campaign, the never-sent one by its rule

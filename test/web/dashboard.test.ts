@@ -121,6 +121,10 @@ describe('the web dashboard in a real browser', { skip }, () => {
     assert.ok(s.outcomes.delivered > 0, 'the seeded history has deliveries');
     assert.equal(await text('delivered-total'), String(s.outcomes.delivered));
     assert.equal(await text('bounce-rate'), `${((s.outcomes.bounceRate ?? 0) * 100).toFixed(1)} %`);
+    // the seeded spam report: its rate, and the mailbox providers' verdict on it
+    assert.equal(s.outcomes.complaints, 1);
+    assert.equal(await text('complaint-rate'), `${((s.outcomes.complaintRate ?? 0) * 100).toFixed(2)} %`);
+    assert.equal(await page.getByTestId('complaint-rate').getAttribute('data-level'), 'too-high');
     const counts = await api<Record<string, number>>('/v1/deliveries/counts');
     for (const status of ['queued', 'deferred', 'delivered', 'failed']) assert.equal(await text(`queue-${status}`), String(counts[status] ?? 0), status);
 
@@ -267,6 +271,8 @@ describe('the web dashboard in a real browser', { skip }, () => {
     assert.equal(await text('campaign-total'), String(one.deliveries.total));
     assert.equal(await text('campaign-delivered'), String(one.deliveries.delivered));
     assert.equal(await text('campaign-bounce-rate'), `${(one.bounceRate * 100).toFixed(1)} %`);
+    const { complaintRate } = await api<{ complaintRate: number }>('/v1/tags/spring-sale');
+    assert.equal(await text('campaign-complaint-rate'), `${(complaintRate * 100).toFixed(2)} %`);
     const failed = await page.getByTestId('campaign-failed-by-reason').locator('tbody tr').allInnerTexts();
     assert.deepEqual(failed.length, Object.keys(one.failedByReason).length);
     assert.ok(failed.some((r) => /blocked/.test(r) && /block list/i.test(r)), `the block-list refusal comes with what to do: ${failed.join(' | ')}`);

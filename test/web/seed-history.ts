@@ -24,7 +24,7 @@ export interface SeededHistory {
  * that answers 4.3.2 for five hours and then recovers (deliveries delivered at attempts 2 and 3
  * of the seed schedule), one that is busy (421) once, one still down at the end (an open
  * incident), a healthy one, a user-unknown bounce, and a domain refusing the sender's IP for
- * being on a block list.
+ * being on a block list; one delivered recipient then reports the campaign as spam.
  */
 export async function seedHistory(engine: Engine, clock: TestClock): Promise<SeededHistory> {
   let seq = 0;
@@ -58,6 +58,12 @@ export async function seedHistory(engine: Engine, clock: TestClock): Promise<See
 
   clock.advance(4 * HOUR);
   for (const id of sick) await attempt(id, OK, 'mx1.sick.example');
+
+  // one recipient of the campaign marks it as spam (an ESP's complaint event)
+  await engine.recordOutcome(fine[0]!, {
+    deliveryId: fine[0]!, attemptId: 'seed-complaint', at: clock.now(), destination: null, phase: null, source: 'webhook',
+    response: 'spam report', classification: { ...classify(''), reason: 'feedback', class: null }, durationMs: 0, feedbackType: null,
+  });
 
   clock.advance(6 * HOUR);
   const down = await send(['jo@down.example', 'kim@down.example', 'lou@down.example']);

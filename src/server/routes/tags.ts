@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.ts';
 import { iso, type ServerContext } from '../context.ts';
 import { errors } from './schemas.ts';
+import { complaintLevel } from '../../metrics/metrics.ts';
 
 /** A message's tag as the API takes it: a campaign or stream name that fits in a URL path segment. */
 export const TAG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$';
@@ -56,6 +57,10 @@ export async function tagRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       // failed: after being sent; a recipient refused at submission was never sent, and is notSent
       deliveries: { total: total(s.rows), queued: total(by('queued')), deferred: total(by('deferred')), delivered, failed: total(bounced), notSent: total(notSent) },
       bounceRate: sentAndEnded ? total(bounced) / sentAndEnded : null,
+      // as mailbox providers count a spam rate: reports over what was delivered
+      complaints: s.complaints,
+      complaintRate: delivered ? s.complaints / delivered : null,
+      complaintLevel: complaintLevel(delivered ? s.complaints / delivered : null),
       failedByReason: countsOf(bounced.map((r) => [r.reason ?? 'none', r.count])),
       waitingByReason: countsOf(by('deferred').map((r) => [r.reason ?? 'none', r.count])),
       notSent: countsOf(notSent.map((r) => [r.refusedAtSubmission!, r.count])),

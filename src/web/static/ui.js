@@ -38,6 +38,22 @@ export function card(label, value, testid) {
   return h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', 'data-testid': testid }, value));
 }
 
+const COMPLAINT_NOTES = {
+  ok: ['level-ok', 'under the 0.1 % Gmail and Yahoo ask for'],
+  high: ['level-warn', 'over the 0.1 % Gmail and Yahoo ask for'],
+  'too-high': ['level-bad', '0.3 % or more: Gmail and Yahoo refuse'],
+};
+
+/** The spam-complaint rate (reports / delivered) with where it stands against the mailbox providers' limits (level from the API). */
+export function complaintCard(rate, level, complaints, testid) {
+  const [cls, note] = COMPLAINT_NOTES[level] ?? ['', 'nothing delivered'];
+  const value = typeof rate === 'number' && Number.isFinite(rate) ? `${(rate * 100).toFixed(2)} %` : '—';
+  const reports = complaints === 1 ? '1 spam report' : `${fmtNumber(complaints ?? 0)} spam reports`;
+  return h('div', { class: 'card' }, h('div', { class: 'label' }, 'Complaint rate'),
+    h('div', { class: `value ${cls}`, 'data-testid': testid, 'data-level': level ?? '' }, value),
+    h('div', { class: 'hint' }, `${reports}; ${note}`));
+}
+
 export function fmtValue(v) {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'number') return fmtNumber(v);

@@ -223,8 +223,13 @@ export function storeContract(factory: StoreFactory): void {
       await store.submit([], write({ ...message('m2', T + 10), tag: 'spring' }, [delivery('d', 'm2', T + 10), delivery('e', 'm2', T + 10, { status: 'failed', lastOutcome: out('userunknown'), rule: 'builtin/x' })]));
       await store.submit([], write({ ...message('m3', T + 20), tag: 'autumn' }, [delivery('f', 'm3', T + 20)]));
       await store.submit([], write(message('m4', T + 30), [delivery('g', 'm4', T + 30)]));
+      // spam reports are recorded once per delivery under `<delivery>#complaint:spam`; an unsubscribe is not one
+      const report = (id: string) => (item: { deliveryId: string; attemptId: string | null }, state: RecordState): Change => ({
+        attempt: { ...delivered(item, state).attempt!, id, n: state.delivery!.attempts, source: 'webhook', class: null, reason: 'feedback' }, events: [],
+      });
+      for (const id of ['a#complaint:spam', 'a#complaint:unsubscribe', 'f#complaint:spam']) await store.record([{ deliveryId: id.split('#')[0]!, attemptId: id }], report(id));
       const s = (await store.tagSummary('spring'))!;
-      assert.deepEqual([s.messages, s.firstAt, s.lastAt], [2, T, T + 10]);
+      assert.deepEqual([s.messages, s.firstAt, s.lastAt, s.complaints], [2, T, T + 10, 1]);
       const rows = s.rows.map((r) => [r.status, r.reason, r.refusedAtSubmission, r.count]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
       assert.deepEqual(rows, [['delivered', null, null, 1], ['failed', 'userunknown', null, 2], ['failed', null, 'address/suppressed', 1], ['queued', null, null, 1]].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
       assert.equal(await store.tagSummary('winter'), null);

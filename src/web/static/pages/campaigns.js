@@ -1,5 +1,5 @@
 import * as api from '../api.js';
-import { card, fmtNumber, fmtPercent, fmtTime, h, link, table } from '../ui.js';
+import { card, complaintCard, fmtNumber, fmtPercent, fmtTime, h, link, table } from '../ui.js';
 
 export const title = 'Campaigns';
 
@@ -39,7 +39,8 @@ export function mount(root, ctx) {
           card('Waiting', fmtNumber(d.queued + d.deferred), 'campaign-waiting'),
           card('Failed', fmtNumber(d.failed), 'campaign-failed'),
           card('Never sent', fmtNumber(d.notSent ?? 0), 'campaign-not-sent-total'),
-          card('Bounce rate', fmtPercent(one.bounceRate), 'campaign-bounce-rate')),
+          card('Bounce rate', fmtPercent(one.bounceRate), 'campaign-bounce-rate'),
+          complaintCard(one.complaintRate, one.complaintLevel, one.complaints, 'campaign-complaint-rate')),
         h('h2', {}, 'Why deliveries failed'),
         table([
           { key: 0, label: 'reason', cell: ([reason]) => h('span', {}, h('code', {}, reason), guide?.[reason] ? ` (${guide[reason].category})` : '') },

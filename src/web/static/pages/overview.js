@@ -1,6 +1,6 @@
 import * as api from '../api.js';
 import { timeChart } from '../chart.js';
-import { card, counts, fmtDuration, fmtNumber, fmtPercent, fmtTime, h, link, table } from '../ui.js';
+import { card, complaintCard, counts, fmtDuration, fmtNumber, fmtPercent, fmtTime, h, link, table } from '../ui.js';
 
 export const title = 'Overview';
 const TOP = 5;
@@ -36,6 +36,7 @@ export function mount(root, ctx) {
     cards.replaceChildren(
       card('Delivered', fmtNumber(sum.outcomes?.delivered ?? 0), 'delivered-total'),
       card('Bounce rate', fmtPercent(sum.outcomes?.bounceRate), 'bounce-rate'),
+      complaintCard(sum.outcomes?.complaintRate, sum.outcomes?.complaintLevel, sum.outcomes?.complaints, 'complaint-rate'),
       card('Deferrals', fmtNumber(sum.deferrals?.total ?? 0), 'deferrals-total'),
       card('Refused for good', fmtNumber(sum.refusals?.total ?? 0), 'refusals-total'),
       card('Delivered after retry', fmtPercent(sum.retrySuccess?.rate), 'retry-rate'),
