@@ -62,6 +62,10 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { recipient: 'a@example.test' } }, 400, 'body.reply');
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '451 4.3.2 down', recipient: 'nobody' } }, 400, 'body.recipient');
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '451 4.3.2 down', recipient: 'a@example.test', at: 'yesterday' } }, 400, 'body.at');
+    // words with no code that no rule knows: recorded, they would fail the delivery for good
+    await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: 'hello world', recipient: 'a@example.test', deliveryId } }, 400, 'body.reply');
+    const after = (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries/${deliveryId}`, headers: auth() })).json() as { status: string; attempts: Array<{ response: string }> };
+    assert.ok(after.status !== 'failed' && !after.attempts.some((a) => a.response === 'hello world'), JSON.stringify(after));
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '451 4.3.2 down', recipient: 'a@example.test', extra: true } }, 400, 'body.extra');
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '451 4.3.2 down', recipient: 'a@example.test', deliveryId: 'dlv_unknown' } }, 404, 'body.deliveryId');
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '451 4.3.2 down', recipient: 'b@example.test', deliveryId } }, 409, 'body.recipient');

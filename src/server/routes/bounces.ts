@@ -1,6 +1,7 @@
 import { addressKey } from '../../engine/address-key.ts';
 import type { FastifyInstance } from 'fastify';
 import type { BounceEvent } from '../../classify/bounce-event.ts';
+import { BUILTIN_RULES } from '../../classify/classifier.ts';
 import { bounceToEvents, parseBounce } from '../../dsn/index.ts';
 import { ApiError } from '../api-error.ts';
 import type { ServerContext } from '../context.ts';
@@ -77,6 +78,11 @@ export async function bounceRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         if (d.recipient !== addressKey(b.recipient)) throw new ApiError(409, `delivery ${b.deliveryId} is for another recipient`, { field: 'body.recipient', deliveryRecipient: d.recipient });
       }
       const classification = ctx.classifier.classify(b.reply);
+      // Words with no reply code that no rule knows say nothing of the delivery: recorded, the
+      // policy's fallback would fail it for good on the strength of "hello world".
+      if (classification.class === null && classification.rule === BUILTIN_RULES.noMatch) {
+        throw new ApiError(400, 'body.reply: has no SMTP reply code and no wording Rebound knows, so it says nothing about the delivery; send the receiving server\'s reply as it was written (such as "550 5.1.1 <jane@example.org>: user unknown"); POST /v1/classify shows how a reply reads', { field: 'body.reply' });
+      }
       events = [{
         source: 'api', provider: null, eventId: b.eventId ?? null, recipient: b.recipient, deliveryId: b.deliveryId ?? null,
         originalMessageId: null, at, destination: null, response: b.reply, classification,
