@@ -8,10 +8,16 @@ export class ApiError extends Error {
   }
 }
 
+/** The schema keyword that says in words what a pattern asks for (an annotation: ajv checks nothing by it). */
+export const MUST_BE = 'x-must-be';
+
 interface ValidationItem {
   instancePath?: string;
+  keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
+  /** ajv's `verbose` option: the schema the value failed, whose `x-must-be` says the rule in words. */
+  parentSchema?: Record<string, unknown>;
 }
 
 /** `/body/to/0` plus ajv's params → the field the client must fix, e.g. `body.to[0]` or `body.colour`. */
@@ -27,6 +33,9 @@ function messageOf(item: ValidationItem): string {
   if (item.params?.additionalProperty) return 'unknown field';
   const allowed = item.params?.allowedValues;
   if (Array.isArray(allowed)) return `must be one of: ${allowed.map(String).join(', ')}`;
+  // ajv would quote the regular expression; the schema's `x-must-be` (MUST_BE) says what it means
+  const said = item.parentSchema?.[MUST_BE];
+  if (item.keyword === 'pattern' && typeof said === 'string') return `must be ${said}`;
   return item.message ?? 'invalid';
 }
 

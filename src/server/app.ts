@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { clientErrorHandler } from './client-error.ts';
-import { installErrorHandler } from './api-error.ts';
+import { installErrorHandler, MUST_BE } from './api-error.ts';
 import { installAuth } from './auth.ts';
 import { tokenAccepted } from '../web/token.ts';
 import type { ServerContext } from './context.ts';
@@ -49,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // the message quotes the URL: a long one is not echoed back whole
       reply.code(err.statusCode ?? 400).send({ error: err.code === 'FST_ERR_URL_TOO_LONG' || err.statusCode === 414 ? 'the URL is too long (a path parameter over 1,024 characters)' : err.message.slice(0, 300), details: { code: err.code, field: 'url' } }),
     clientErrorHandler,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true, keywords: [MUST_BE] } },
   } as never) as unknown as FastifyInstance;
   installErrorHandler(app);
   // fastify reads text/plain bodies as strings by default; no API route takes one, and a string

@@ -26,6 +26,16 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     const ok = { from: 'me@sender.test', to: ['a@example.test'], subject: 'hi', text: 'hello' };
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: 'a@example.test' } }, 400, 'body.to');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, subject: 42 } }, 400, 'body.subject');
+    // a value that breaks a pattern is told the rule in words, not the regular expression
+    for (const [payload, field, words] of [
+      [{ ...ok, subject: 'one\r\nBcc: x@evil.test' }, 'body.subject', 'one line'],
+      [{ ...ok, tag: 'has space' }, 'body.tag', 'a tag: letters, digits'],
+      [{ ...ok, to: ['jane doe@example.test'] }, 'body.to[0]', 'an email address'],
+      [{ ...ok, headers: { 'X Bad': 'v' } }, 'body.headers', 'a header name'],
+    ] as const) {
+      const body = await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload }, 400, field);
+      assert.ok(body.error.includes(`must be ${words}`) && !/[\^$]/.test(body.error), body.error);
+    }
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { to: ok.to, subject: 'x', text: 'y' } }, 400, 'body.from');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, colour: 'red' } }, 400, 'body.colour');
     await expectRejected(t, s, { method: 'POST', url: '/v1/messages', headers: json, payload: { ...ok, to: ['not an address'] } }, 400, 'body.to[0]');

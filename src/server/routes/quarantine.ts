@@ -14,7 +14,7 @@ export async function quarantineRoutes(app: FastifyInstance, ctx: ServerContext)
   app.get('/v1/quarantine', {
     schema: {
       summary: 'Inbound emails the SMTP listener accepted but could not read as bounces, newest first',
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)', 'x-must-be': '1 to 1000' } } },
       response: {
         200: {
           type: 'object',
@@ -42,7 +42,7 @@ export async function quarantineRoutes(app: FastifyInstance, ctx: ServerContext)
   app.get('/v1/quarantine/:id', {
     schema: {
       summary: 'One quarantined email, as it was received (message/rfc822)',
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^q_[0-9a-f]{16}$' } } },
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^q_[0-9a-f]{16}$', 'x-must-be': 'a quarantine id: q_ and 16 hex digits' } } },
       produces: ['message/rfc822'],
       response: { ...errors },
     },

@@ -6,7 +6,7 @@ export const errorSchema = {
   properties: { error: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
 } as const;
 
-export const email = { type: 'string', minLength: 3, maxLength: 320, pattern: '^[^\\s@<>"\\x00-\\x1f\\x7f]+@[^\\s@<>"\\x00-\\x1f\\x7f]+$' } as const;
+export const email = { type: 'string', minLength: 3, maxLength: 320, pattern: '^[^\\s@<>"\\x00-\\x1f\\x7f]+@[^\\s@<>"\\x00-\\x1f\\x7f]+$', 'x-must-be': 'an email address: local@domain, without spaces, angle brackets or quotes' } as const;
 
 export const attemptSchema = {
   type: 'object',

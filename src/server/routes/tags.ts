@@ -6,7 +6,7 @@ import { complaintLevel } from '../../metrics/metrics.ts';
 
 /** A message's tag as the API takes it: a campaign or stream name that fits in a URL path segment. */
 export const TAG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$';
-export const tagSchema = { type: 'string', pattern: TAG_PATTERN, description: 'a campaign or stream name: letters, digits and ._:- (up to 100)' } as const;
+export const tagSchema = { type: 'string', pattern: TAG_PATTERN, description: 'a campaign or stream name: letters, digits and ._:- (up to 100)', 'x-must-be': 'a tag: letters, digits and ._:-, beginning with a letter or digit (up to 100)' } as const;
 
 const countsOf = (entries: Iterable<[string, number]>): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -23,7 +23,7 @@ export async function tagRoutes(app: FastifyInstance, ctx: ServerContext): Promi
   app.get('/v1/tags', {
     schema: {
       summary: 'Tags given to messages, the most recently used first',
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)', 'x-must-be': '1 to 1000' } } },
       response: {
         200: { type: 'object', properties: { tags: { type: 'array', items: { type: 'object', properties: { tag: { type: 'string' }, messages: { type: 'integer' }, firstAt: { type: 'string' }, lastAt: { type: 'string' } } } } } },
         ...errors,

@@ -41,7 +41,7 @@ export async function outgoingWebhookRoutes(app: FastifyInstance, ctx: ServerCon
         type: 'object', additionalProperties: false,
         properties: {
           status: { type: 'string', enum: ['dead', 'pending', 'delivered'], description: 'default dead' },
-          limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)' },
+          limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)', 'x-must-be': '1 to 1000' },
         },
       },
       response: { 200: { type: 'object', properties: { outgoing: { type: 'array', items: row } } }, ...errors },
