@@ -16,6 +16,7 @@ import { BounceWriter } from '../../src/server/bounce-writer.ts';
 import { seedHistory, type SeededHistory } from './seed-history.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const HOUR_MS = 3_600_000;
 const TOKEN = 'dashboard-test-token-3f9a';
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const haveBrowser = existsSync(CHROMIUM);
@@ -34,6 +35,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
   let context: BrowserContext;
   let page: Page;
   let seeded: SeededHistory;
+  let seedStart: number;
 
   const api = async <T = unknown>(path: string): Promise<T> => {
     const res = await fetch(base + path, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -58,6 +60,7 @@ describe('the web dashboard in a real browser', { skip }, () => {
     dir = mkdtempSync(join(tmpdir(), 'rebound-web-'));
     store = new SqliteStore(join(dir, 'rebound.db'), { durability: 'normal' });
     clock = new TestClock();
+    seedStart = clock.now();
     engine = new Engine({ store, clock, random: seededRandom(7) });
     seeded = await seedHistory(engine, clock);
     // The real HTTP API with its route list (the dashboard's entry included), on the seeded store.
@@ -294,6 +297,24 @@ describe('the web dashboard in a real browser', { skip }, () => {
     });
     await page.waitForFunction((n) => document.querySelector('[data-testid="deferrals-total"]')?.textContent === String(n), before + 1, { timeout: 15_000 });
     assert.equal(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), true, 'the page was not reloaded');
+  });
+
+  test('a custom window (From and To in UTC) shows the figures of that span, as the API gives them', async () => {
+    await show('#/overview');
+    const from = seedStart + 2 * HOUR_MS;
+    const to = seedStart + 12 * HOUR_MS + 30 * 60_000;
+    const s = await api<Summary>(`/v1/metrics/summary?from=${from}&to=${to}`);
+    assert.notEqual(s.deferrals.total, (await summary()).deferrals.total, 'the span is not the whole history');
+    await page.getByLabel('Window').selectOption('custom');
+    await page.getByLabel('From (UTC)').fill(new Date(from).toISOString().slice(0, 16));
+    await page.getByLabel('To (UTC)').fill(new Date(to).toISOString().slice(0, 16));
+    await page.waitForFunction(([d, n]) => document.querySelector('[data-testid="deferrals-total"]')?.textContent === String(d)
+      && document.querySelector('[data-testid="delivered-total"]')?.textContent === String(n), [s.deferrals.total, s.outcomes.delivered], { timeout: 15_000 });
+    // a To before the From is said, not drawn
+    await page.getByLabel('To (UTC)').fill(new Date(from - HOUR_MS).toISOString().slice(0, 16));
+    await page.waitForFunction(() => /custom window needs a From before its To/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.getByLabel('Window').selectOption('604800');
+    await page.waitForFunction(() => !/custom window/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
   });
 
   test('the pages can be reached with the keyboard alone', async () => {

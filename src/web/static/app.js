@@ -18,6 +18,9 @@ const PAGES = {
 const main = document.getElementById('main');
 const status = document.getElementById('status');
 const windowSelect = document.getElementById('window');
+const customWindow = document.getElementById('custom-window');
+const windowFrom = document.getElementById('window-from');
+const windowTo = document.getElementById('window-to');
 let current = { refresh: null, generation: 0 };
 let timer = null;
 
@@ -32,8 +35,28 @@ let serverNow = null;
 async function timeWindow() {
   const { now, timeZone } = await api.serverClock();
   serverNow = now;
+  if (windowSelect.value === 'custom') {
+    // datetime-local has no zone: the fields are read as UTC, as every time on the pages is shown
+    const from = Date.parse(`${windowFrom.value}Z`);
+    const to = Date.parse(`${windowTo.value}Z`);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) throw new Error('the custom window needs a From before its To');
+    return { from, to, now, timeZone };
+  }
   const span = Number(windowSelect.value) * 1000;
   return { from: now - span, to: now, now, timeZone };
+}
+
+/** "Custom" starts from the window that was showing, so the fields never open empty. */
+const toField = (ms) => new Date(ms).toISOString().slice(0, 16);
+function chooseWindow() {
+  const custom = windowSelect.value === 'custom';
+  customWindow.hidden = !custom;
+  if (custom && (!windowFrom.value || !windowTo.value)) {
+    const now = serverNow ?? Date.now();
+    windowFrom.value = toField(now - 7 * 86_400_000);
+    windowTo.value = toField(now + 60_000);
+  }
+  void refresh(current.generation);
 }
 
 async function refresh(generation) {
@@ -76,6 +99,7 @@ function poll() {
 }
 
 window.addEventListener('hashchange', () => void route());
-windowSelect.addEventListener('change', () => void refresh(current.generation));
+windowSelect.addEventListener('change', chooseWindow);
+for (const field of [windowFrom, windowTo]) field.addEventListener('change', () => void refresh(current.generation));
 void route();
 poll();
