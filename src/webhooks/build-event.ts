@@ -23,6 +23,12 @@ export interface EventFacts {
   deliveryId: string | null;
   originalMessageId: string | null;
   destination: string | null;
+  /**
+   * A complaint's ARF Feedback-Type when the ESP passes it on (SES complaintFeedbackType,
+   * SparkPost fbtype): a "not-spam" or "auth-failure" report is no request to stop. Absent: the
+   * ESP's complaint event is a press of "report spam".
+   */
+  feedbackType?: string | null;
 }
 
 export function buildEvent(f: EventFacts, options: NormalizeOptions): NormalizedEvent {
@@ -45,6 +51,7 @@ export function buildEvent(f: EventFacts, options: NormalizeOptions): Normalized
       destination: f.destination,
       response: f.response,
       classification: { ...classification, recipient: classification.recipient ?? f.recipient },
+      ...(f.feedbackType ? { feedbackType: f.feedbackType.toLowerCase() } : {}),
     },
   };
 }

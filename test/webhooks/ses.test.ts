@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestClock } from '../../src/engine/clock.ts';
-import { asEvent, normalizeFixture, onlyEvent, options } from './helpers/fixtures.ts';
+import { asEvent, fixture, normalizeFixture, onlyEvent, options } from './helpers/fixtures.ts';
+import { normalizeWebhook } from '../../src/webhooks/index.ts';
+import { complaintKind } from '../../src/engine/address-lifecycle.ts';
 
 test('an SES permanent bounce for an unknown user is a hard bounce that suppresses the address', () => {
   const clock = new TestClock();
@@ -67,6 +69,10 @@ test('an SES Complaint becomes a feedback event for the complaining recipient', 
   assert.equal(e.outcome, 'complained');
   assert.equal(e.event.classification.reason, 'feedback');
   assert.equal(e.event.recipient, 'jane@example.org');
+  assert.equal(e.event.feedbackType, 'abuse');
+  // a "not spam" vote is passed on as such: the engine then neither suppresses nor counts it
+  const notSpam = onlyEvent(normalizeWebhook('ses', fixture('ses/complaint.json').replace('\\"complaintFeedbackType\\":\\"abuse\\"', '\\"complaintFeedbackType\\":\\"Not-Spam\\"'), options()));
+  assert.deepEqual([notSpam.event.feedbackType, complaintKind(notSpam.event.feedbackType)], ['not-spam', null]);
 });
 
 test('an SNS SubscriptionConfirmation is a control message carrying the URL that confirms it', () => {

@@ -59,6 +59,7 @@ test('a SparkPost spam_complaint is a feedback event', () => {
   const e = asEvent(byId('92356927693813862'));
   assert.equal(e.outcome, 'complained');
   assert.equal(e.event.classification.reason, 'feedback');
+  assert.equal(e.event.feedbackType, 'abuse', 'its fbtype');
 });
 
 test('a SparkPost policy_rejection is a drop, not retried', () => {

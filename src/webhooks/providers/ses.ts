@@ -154,6 +154,7 @@ function normalizeRecord(r: JsonRecord, options: NormalizeOptions): WebhookResul
         recipient: rcpt,
         response: textOf(field(c, 'complaintFeedbackType'), 200) ?? '',
         verdict: { id: 'ses/complaint', class: null, force: { class: null, reason: 'feedback' } },
+        feedbackType: textOf(field(c, 'complaintFeedbackType'), 40),
         reportedAt: timeOf(field(c, 'timestamp')), destination: null, ...common,
       }, options));
     }

@@ -127,5 +127,6 @@ function normalizeOne(item: unknown, options: NormalizeOptions): WebhookResult {
     deliveryId: deliveryIdIn(recordOf(field(e, 'rcpt_meta')), recordOf(field(e, 'transmission_meta'))),
     originalMessageId: idOf(field(e, 'message_id')),
     destination: null,
+    feedbackType: name === 'spam_complaint' ? textOf(field(e, 'fbtype'), 40) : null,
   }, options);
 }
