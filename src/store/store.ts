@@ -55,13 +55,18 @@ export interface RecordState {
 export interface DeliveryQuery {
   messageId?: string;
   recipient?: string;
+  /** Recipient domain, lower-case. */
+  domain?: string;
   status?: DeliveryStatus;
   /** Only the deliveries of messages with this tag. */
   tag?: string;
   limit?: number;
   /** Newest first (what a list for a person wants); default oldest first (a message's deliveries in order). */
   newestFirst?: boolean;
+  /** Keyset paging: only deliveries after this one in the list's order (its createdAt and id). */
+  after?: { createdAt: number; id: string };
 }
+
 
 /**
  * The durable state the engine alone talks to. Small on purpose and in the domain's words; the

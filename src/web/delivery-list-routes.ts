@@ -1,16 +1,21 @@
 import { addressKey, domainKey } from '../engine/address-key.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { rowToDelivery } from '../store/rows.ts';
 import type { DeliveryRecord, DeliveryStatus } from '../store/types.ts';
 import { heldUntil } from '../engine/decide-outcome.ts';
 import type { Clock } from '../engine/clock.ts';
 import { errors } from '../server/routes/schemas.ts';
 import { tagSchema } from '../server/routes/tags.ts';
-import { ApiError } from '../server/api-error.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
+
+/** A page's end as the next page's `after`: the last row's creation time and id (the list's order). */
+const CURSOR_PATTERN = '^[0-9]{1,16}\\.[A-Za-z0-9_-]{1,100}$';
+const toCursor = (d: DeliveryRecord): string => `${d.createdAt}.${d.id}`;
+function fromCursor(cursor: string): { createdAt: number; id: string } {
+  const dot = cursor.indexOf('.');
+  return { createdAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
+}
 const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
 
 /** A delivery as a list row: enough to find it and see how it stands, not its attempts. */
@@ -22,19 +27,6 @@ function row(d: DeliveryRecord, now: number) {
     // the policy rule that decided it; address/suppressed or address/unavailable: never sent
     rule: d.rule,
   };
-}
-
-/**
- * The newest deliveries to one domain. The Store interface lists by recipient or status only;
- * on SQLite one read-only query does it (a scan: the table has no domain index, acceptable for
- * a click in the dashboard), elsewhere the newest 10,000 are filtered.
- */
-async function byDomain(store: Store, domain: string, limit: number): Promise<DeliveryRecord[]> {
-  if (store instanceof SqliteStore) {
-    const rows = store.db.prepare('SELECT * FROM deliveries WHERE domain = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(domain, limit);
-    return (rows as Array<Record<string, unknown>>).map(rowToDelivery);
-  }
-  return (await store.listDeliveries({ limit: 10_000, newestFirst: true })).filter((d) => d.domain === domain).slice(0, limit);
 }
 
 /**
@@ -55,21 +47,23 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
         type: 'object', additionalProperties: false,
         properties: {
           domain: { type: 'string', minLength: 1, maxLength: 255 }, recipient: { type: 'string', minLength: 3, maxLength: 320 },
-          status: { type: 'string', enum: [...STATUSES] }, tag: tagSchema, limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$', description: '1 to 500 (default 100)' },
+          status: { type: 'string', enum: [...STATUSES] }, tag: tagSchema,
+          limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$', description: '1 to 500 (default 100)', 'x-must-be': '1 to 500' },
+          after: { type: 'string', pattern: CURSOR_PATTERN, description: 'the `next` of the previous page', 'x-must-be': 'the `next` value of a previous page' },
         },
       },
       response: { ...errors },
     },
   }, async (request) => {
-    const q = request.query as { domain?: string; recipient?: string; status?: DeliveryStatus; tag?: string; limit?: string };
+    const q = request.query as { domain?: string; recipient?: string; status?: DeliveryStatus; tag?: string; limit?: string; after?: string };
     const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100)));
-    if (q.domain && q.tag) throw new ApiError(400, 'querystring.tag: cannot be combined with domain; give one of them', { field: 'querystring.tag' });
-    let list = q.domain
-      ? await byDomain(store, domainKey(q.domain), q.recipient || q.status ? 10_000 : limit)
-      : await store.listDeliveries({ recipient: q.recipient === undefined ? undefined : addressKey(q.recipient), status: q.status, tag: q.tag, limit, newestFirst: true });
-    if (q.domain && q.recipient) list = list.filter((d) => d.recipient === addressKey(q.recipient!));
-    if (q.domain && q.status) list = list.filter((d) => d.status === q.status);
+    // one more than asked says whether another page follows
+    const list = await store.listDeliveries({
+      domain: q.domain === undefined ? undefined : domainKey(q.domain), recipient: q.recipient === undefined ? undefined : addressKey(q.recipient),
+      status: q.status, tag: q.tag, limit: limit + 1, newestFirst: true, after: q.after === undefined ? undefined : fromCursor(q.after),
+    });
     const now = clock.now();
-    return { deliveries: list.slice(0, limit).map((d) => row(d, now)) };
+    const page = list.slice(0, limit);
+    return { deliveries: page.map((d) => row(d, now)), next: list.length > limit ? toCursor(page.at(-1)!) : null };
   });
 }

@@ -226,7 +226,15 @@ describe('HTTP API: what each route does when the request is right', () => {
     // the recipients behind the counts: the failed ones of the campaign, the never-sent one by its rule
     const failed = ((await s.server.app.inject({ method: 'GET', url: '/v1/deliveries?tag=spring-2026&status=failed', headers: auth() })).json() as { deliveries: Array<{ recipient: string; rule: string }> }).deliveries;
     assert.deepEqual(failed.map((d) => [d.recipient, d.rule.startsWith('address/') ? d.rule : 'sent']).sort(), [['b@example.test', 'sent'], ['gone@example.test', 'address/suppressed']]);
-    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/deliveries?tag=spring-2026&domain=example.test', headers: auth() })).statusCode, 400);
+    // filters combine, and a long list comes in pages: each page's `next` is the following one's `after`
+    const list = async (query: string) => (await s.server.app.inject({ method: 'GET', url: `/v1/deliveries?${query}`, headers: auth() })).json() as { deliveries: Array<{ recipient: string }>; next: string | null };
+    assert.deepEqual((await list('tag=spring-2026&domain=example.test&status=failed')).deliveries.map((d) => d.recipient).sort(), ['b@example.test', 'gone@example.test']);
+    const first = await list('tag=spring-2026&limit=3');
+    assert.equal(first.deliveries.length, 3);
+    const second = await list(`tag=spring-2026&limit=3&after=${encodeURIComponent(first.next!)}`);
+    assert.deepEqual([second.deliveries.length, second.next], [1, null]);
+    assert.deepEqual([...first.deliveries, ...second.deliveries].map((d) => d.recipient).sort(), ['a@example.test', 'b@example.test', 'c@example.test', 'gone@example.test']);
+    assert.equal((await s.server.app.inject({ method: 'GET', url: '/v1/deliveries?after=yesterday', headers: auth() })).statusCode, 400);
     assert.equal((await post('/v1/messages', { from: 'news@sender.test', to: ['a@example.test'], subject: 'x', text: 'x', tag: 'has space' })).statusCode, 400);
     assert.equal((await s.server.app.inject({ method: 'POST', url: '/v1/messages?tag=one', headers: { ...auth(), 'content-type': 'application/json' }, payload: { from: 'news@sender.test', to: ['a@example.test'], subject: 'x', text: 'x', tag: 'two' } })).statusCode, 400);
   });

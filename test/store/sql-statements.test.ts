@@ -8,7 +8,12 @@ import * as destinations from '../../src/store/sql/destinations.ts';
 import * as events from '../../src/store/sql/events.ts';
 import { namedParams, toNumbered, type Statement } from '../../src/store/sql/statement.ts';
 
-const all: Statement[] = [deliveries, messages, attempts, addresses, destinations, events].flatMap((m) => Object.values(m) as Statement[]);
+const isStatement = (v: unknown): v is Statement => typeof v === 'object' && v !== null && typeof (v as Statement).sql === 'string' && Array.isArray((v as Statement).params);
+/** Every combination of the delivery-list filters, both orders, with and without a cursor. */
+const filters = Object.keys(deliveries.DELIVERY_FILTERS) as deliveries.DeliveryFilter[];
+const lists = Array.from({ length: 1 << filters.length }, (_, mask) => filters.filter((_, i) => mask & (1 << i)))
+  .flatMap((used) => [true, false].flatMap((newest) => [true, false].map((after) => deliveries.selectDeliveriesWhere(used, newest, after))));
+const all: Statement[] = [...[deliveries, messages, attempts, addresses, destinations, events].flatMap((m) => Object.values(m).filter(isStatement)), ...lists];
 
 test('every statement declares exactly the parameters its SQL uses', () => {
   assert.ok(all.length >= 20);

@@ -336,10 +336,8 @@ export class PostgresStore implements Store {
   }
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
-    return (await this.read(query.newestFirst ? pgsql.selectDeliveriesNewestFirst : pgsql.selectDeliveries, {
-      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null, tag: query.tag ?? null,
-      limit: query.limit ?? 1000,
-    })).map(rowToDelivery);
+    const q = deliveries.deliveryListQuery(query);
+    return (await this.read(q.statement, q.values)).map(rowToDelivery);
   }
 
   async ping(): Promise<void> {

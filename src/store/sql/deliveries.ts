@@ -1,4 +1,5 @@
-import { statement } from './statement.ts';
+import { statement, type Statement } from './statement.ts';
+import type { DeliveryQuery } from '../store.ts';
 
 const COLUMNS = `id, message_id, recipient, domain, status, attempts, max_attempts, next_attempt_at,
   first_deferred_at, expires_at, last_at, last_basic, last_enhanced, last_class, last_reason,
@@ -54,20 +55,58 @@ RETURNING id, message_id, recipient, domain, attempts, next_attempt_at, locked_b
 export const selectDelivery = statement('select-delivery', ['id'], `
 SELECT ${COLUMNS} FROM deliveries WHERE id = @id`);
 
-const DELIVERY_FILTER = `
+/** What a delivery list may filter by; each present filter is one condition an index can serve. */
+export const DELIVERY_FILTERS = {
+  messageId: 'message_id = @messageId',
+  recipient: 'recipient = @recipient',
+  domain: 'domain = @domain',
+  status: 'status = @status',
+  tag: 'message_id IN (SELECT id FROM messages WHERE tag = @tag)',
+} as const;
+export type DeliveryFilter = keyof typeof DELIVERY_FILTERS;
+
+const listStatements = new Map<string, Statement>();
+
+/**
+ * The list statement for exactly the filters given, newest or oldest first, optionally after a
+ * keyset cursor (created_at, id). Written per combination rather than as one statement of
+ * `(@x IS NULL OR col = @x)` terms, which no planner can serve from an index: every list scanned
+ * the whole table. One Statement object per combination, so stores prepare each once.
+ */
+export function selectDeliveriesWhere(filters: readonly DeliveryFilter[], newestFirst: boolean, after: boolean): Statement {
+  const used = (Object.keys(DELIVERY_FILTERS) as DeliveryFilter[]).filter((f) => filters.includes(f));
+  const key = `${used.join(',')}|${newestFirst ? 'desc' : 'asc'}|${after ? 'after' : ''}`;
+  let s = listStatements.get(key);
+  if (!s) {
+    // Four statuses select far less than a domain, a recipient or a tag, but SQLite without
+    // ANALYZE statistics cannot tell and picks the status index, scanning every delivered row for
+    // one domain's. `status || ''` keeps the condition and takes the index out of the choice.
+    const where: string[] = used.map((f) => (f === 'status' && used.length > 1 ? "status || '' = @status" : DELIVERY_FILTERS[f]));
+    if (after) where.push(newestFirst ? '(created_at, id) < (@afterAt, @afterId)' : '(created_at, id) > (@afterAt, @afterId)');
+    const dir = newestFirst ? 'DESC' : 'ASC';
+    s = statement(`select-deliveries:${key}`, [...used, ...(after ? ['afterAt', 'afterId'] : []), 'limit'], `
 SELECT ${COLUMNS} FROM deliveries
-WHERE (@messageId IS NULL OR message_id = @messageId)
-  AND (@recipient IS NULL OR recipient = @recipient)
-  AND (@status IS NULL OR status = @status)
-  AND (@tag IS NULL OR message_id IN (SELECT id FROM messages WHERE tag = @tag))`;
-
-export const selectDeliveries = statement('select-deliveries', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${DELIVERY_FILTER}
-ORDER BY created_at, id
+${where.length ? `WHERE ${where.join('\n  AND ')}` : ''}
+ORDER BY created_at ${dir}, id ${dir}
 LIMIT @limit`);
+    listStatements.set(key, s);
+  }
+  return s;
+}
 
-export const selectDeliveriesNewestFirst = statement('select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${DELIVERY_FILTER}
-ORDER BY created_at DESC, id DESC
-LIMIT @limit`);
+/** The list statement for a query and the values it binds (both stores run the same SQL). */
+export function deliveryListQuery(q: DeliveryQuery): { statement: Statement; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = { limit: q.limit ?? 1000 };
+  const filters: DeliveryFilter[] = [];
+  for (const f of ['messageId', 'recipient', 'domain', 'status', 'tag'] as const) {
+    if (q[f] !== undefined && q[f] !== null) {
+      filters.push(f);
+      values[f] = q[f];
+    }
+  }
+  if (q.after) Object.assign(values, { afterAt: q.after.createdAt, afterId: q.after.id });
+  return { statement: selectDeliveriesWhere(filters, q.newestFirst ?? false, q.after !== undefined), values };
+}
 
 export const countDeliveriesByStatus = statement('count-deliveries-by-status', [], `
 SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);

@@ -411,10 +411,8 @@ export class SqliteStore implements Store {
   }
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
-    return this.all(query.newestFirst ? deliveries.selectDeliveriesNewestFirst : deliveries.selectDeliveries, {
-      messageId: query.messageId ?? null, recipient: query.recipient ?? null, status: query.status ?? null, tag: query.tag ?? null,
-      limit: query.limit ?? 1000,
-    }).map(rowToDelivery);
+    const q = deliveries.deliveryListQuery(query);
+    return this.all(q.statement, q.values).map(rowToDelivery);
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {

@@ -59,6 +59,33 @@ export function storeContract(factory: StoreFactory): void {
       assert.deepEqual((await store.listDeliveries({ messageId: 'm' })).map((d) => d.id), ['a', 'c', 'b']);
     });
 
+    test('listDeliveries filters by any mix of domain, status, recipient and tag, and pages by a (createdAt, id) cursor', async (t) => {
+      const { store } = await fresh(t);
+      const at = (i: number) => T + Math.floor(i / 2); // two deliveries per millisecond: the id breaks ties
+      const ds = Array.from({ length: 30 }, (_, i) => delivery(`d${String(i).padStart(2, '0')}`, 'm', at(i), {
+        domain: i % 3 === 0 ? 'a.example' : 'b.example', recipient: `u${i % 5}@${i % 3 === 0 ? 'a' : 'b'}.example`, status: i % 4 === 0 ? 'failed' : 'delivered',
+      }));
+      await store.submit([], write({ ...message('m', T), tag: 'sale' }, ds));
+      const ids = (q: Parameters<typeof store.listDeliveries>[0]) => store.listDeliveries(q).then((l) => l.map((d) => d.id));
+      const expect = (keep: (d: typeof ds[number]) => boolean) => ds.filter(keep).map((d) => d.id).reverse();
+      assert.deepEqual(await ids({ domain: 'a.example', newestFirst: true }), expect((d) => d.domain === 'a.example'));
+      assert.deepEqual(await ids({ domain: 'a.example', status: 'failed', newestFirst: true }), expect((d) => d.domain === 'a.example' && d.status === 'failed'));
+      assert.deepEqual(await ids({ tag: 'sale', domain: 'b.example', status: 'delivered', newestFirst: true }), expect((d) => d.domain === 'b.example' && d.status === 'delivered'));
+      assert.deepEqual(await ids({ recipient: 'u1@b.example', status: 'delivered', newestFirst: true }), expect((d) => d.recipient === 'u1@b.example' && d.status === 'delivered'));
+      // pages of 7, newest first, each after the last of the one before: every delivery once, in order
+      const seen: string[] = [];
+      let after: { createdAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await store.listDeliveries({ limit: 7, newestFirst: true, after });
+        if (page.length === 0) break;
+        seen.push(...page.map((d) => d.id));
+        after = { createdAt: page.at(-1)!.createdAt, id: page.at(-1)!.id };
+      }
+      assert.deepEqual(seen, expect(() => true));
+      const oldest = await store.listDeliveries({ limit: 4, status: 'failed', after: { createdAt: at(8), id: 'd08' } });
+      assert.deepEqual(oldest.map((d) => d.id), ['d12', 'd16', 'd20', 'd24'], 'oldest first after the cursor');
+    });
+
     test('a claim for nothing returns nothing and leases nothing', async (t) => {
       const { store } = await fresh(t);
       await store.submit([], write(message('m', T), [delivery('d', 'm', T)]));

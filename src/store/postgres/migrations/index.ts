@@ -9,6 +9,7 @@ import { migration as m0008 } from './0008-destination-strikes.ts';
 import { migration as m0009 } from './0009-metric-delivered.ts';
 import { migration as m0010 } from './0010-message-tags.ts';
 import { migration as m0011 } from './0011-metric-complaints.ts';
+import { migration as m0012 } from './0012-delivery-list-indexes.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   m0009,
   m0010,
   m0011,
+  m0012,
 ];

@@ -81,28 +81,6 @@ export const countSlots = statement('pg-count-slots', ['domain', 'now'], `
 SELECT COUNT(*) AS n FROM destination_slots WHERE domain = @domain AND locked_until > @now`);
 
 /**
- * The shared select-deliveries with typed parameters: PostgreSQL cannot infer a type for a
- * parameter whose first use is `IS NULL`.
- */
-const PG_DELIVERY_FILTER = `
-SELECT id, message_id, recipient, domain, status, attempts, max_attempts, next_attempt_at,
-  first_deferred_at, expires_at, last_at, last_basic, last_enhanced, last_class, last_reason,
-  last_response, rule, delay_warning_at, locked_by, locked_until, created_at, updated_at
-FROM deliveries
-WHERE (@messageId::text IS NULL OR message_id = @messageId)
-  AND (@recipient::text IS NULL OR recipient = @recipient)
-  AND (@status::text IS NULL OR status = @status)
-  AND (@tag::text IS NULL OR message_id IN (SELECT id FROM messages WHERE tag = @tag))`;
-
-export const selectDeliveries = statement('pg-select-deliveries', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${PG_DELIVERY_FILTER}
-ORDER BY created_at, id
-LIMIT @limit`);
-
-export const selectDeliveriesNewestFirst = statement('pg-select-deliveries-newest-first', ['messageId', 'recipient', 'status', 'tag', 'limit'], `${PG_DELIVERY_FILTER}
-ORDER BY created_at DESC, id DESC
-LIMIT @limit`);
-
-/**
  * update-delivery for a whole batch in one statement: each column arrives as one array, unnested
  * side by side (one round trip per batch instead of one per outcome).
  */
