@@ -63,8 +63,8 @@ export interface DeliveryQuery {
   limit?: number;
   /** Newest first (what a list for a person wants); default oldest first (a message's deliveries in order). */
   newestFirst?: boolean;
-  /** Keyset paging: only deliveries after this one in the list's order (its createdAt and id). */
-  after?: { createdAt: number; id: string };
+  /** Keyset paging: only deliveries after this id in the list's order (ids sort by creation time). */
+  after?: string;
 }
 
 

@@ -8,14 +8,10 @@ import { errors } from '../server/routes/schemas.ts';
 import { tagSchema } from '../server/routes/tags.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
+const COUNTS_FRESH_MS = 10_000;
 
-/** A page's end as the next page's `after`: the last row's creation time and id (the list's order). */
-const CURSOR_PATTERN = '^[0-9]{1,16}\\.[A-Za-z0-9_-]{1,100}$';
-const toCursor = (d: DeliveryRecord): string => `${d.createdAt}.${d.id}`;
-function fromCursor(cursor: string): { createdAt: number; id: string } {
-  const dot = cursor.indexOf('.');
-  return { createdAt: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
-}
+/** A page's end as the next page's `after`: the last row's id (lists run in id order, which is creation order). */
+const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,100}$';
 const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
 
 /** A delivery as a list row: enough to find it and see how it stands, not its attempts. */
@@ -36,9 +32,20 @@ function row(d: DeliveryRecord, now: number) {
  */
 export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }): Promise<void> {
   const { store, clock } = opts;
+  // Counting by status reads every row (no index names the status: store migration 13), and an
+  // open Overview asks every 5 s: one count serves every request for COUNTS_FRESH_MS.
+  let counted: { at: number; counts: Promise<Record<DeliveryStatus, number>> } | null = null;
+  const counts = (): Promise<Record<DeliveryStatus, number>> => {
+    if (!counted || performance.now() - counted.at > COUNTS_FRESH_MS) {
+      const fresh = { at: performance.now(), counts: store.countDeliveries() };
+      fresh.counts.catch(() => { if (counted === fresh) counted = null; });
+      counted = fresh;
+    }
+    return counted.counts;
+  };
   app.get('/v1/deliveries/counts', {
     schema: { summary: 'How many deliveries are in each status (the queue depth)', querystring: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: { type: 'object', additionalProperties: { type: 'integer' } }, ...errors } },
-  }, async () => store.countDeliveries());
+  }, async () => counts());
 
   app.get('/v1/deliveries', {
     schema: {
@@ -60,10 +67,10 @@ export async function deliveryListRoutes(app: FastifyInstance, opts: { store: St
     // one more than asked says whether another page follows
     const list = await store.listDeliveries({
       domain: q.domain === undefined ? undefined : domainKey(q.domain), recipient: q.recipient === undefined ? undefined : addressKey(q.recipient),
-      status: q.status, tag: q.tag, limit: limit + 1, newestFirst: true, after: q.after === undefined ? undefined : fromCursor(q.after),
+      status: q.status, tag: q.tag, limit: limit + 1, newestFirst: true, after: q.after,
     });
     const now = clock.now();
     const page = list.slice(0, limit);
-    return { deliveries: page.map((d) => row(d, now)), next: list.length > limit ? toCursor(page.at(-1)!) : null };
+    return { deliveries: page.map((d) => row(d, now)), next: list.length > limit ? page.at(-1)!.id : null };
   });
 }

@@ -12,7 +12,7 @@ const isStatement = (v: unknown): v is Statement => typeof v === 'object' && v !
 /** Every combination of the delivery-list filters, both orders, with and without a cursor. */
 const filters = Object.keys(deliveries.DELIVERY_FILTERS) as deliveries.DeliveryFilter[];
 const lists = Array.from({ length: 1 << filters.length }, (_, mask) => filters.filter((_, i) => mask & (1 << i)))
-  .flatMap((used) => [true, false].flatMap((newest) => [true, false].map((after) => deliveries.selectDeliveriesWhere(used, newest, after))));
+  .flatMap((used) => [true, false].flatMap((newest) => [true, false].map((after) => deliveries.selectDeliveriesWhere(used, newest, after, used.includes('status') ? 'failed' : undefined))));
 const all: Statement[] = [...[deliveries, messages, attempts, addresses, destinations, events].flatMap((m) => Object.values(m).filter(isStatement)), ...lists];
 
 test('every statement declares exactly the parameters its SQL uses', () => {

@@ -1,5 +1,6 @@
 import { statement, type Statement } from './statement.ts';
 import type { DeliveryQuery } from '../store.ts';
+import type { DeliveryStatus } from '../types.ts';
 
 const COLUMNS = `id, message_id, recipient, domain, status, attempts, max_attempts, next_attempt_at,
   first_deferred_at, expires_at, last_at, last_basic, last_enhanced, last_class, last_reason,
@@ -60,34 +61,40 @@ export const DELIVERY_FILTERS = {
   messageId: 'message_id = @messageId',
   recipient: 'recipient = @recipient',
   domain: 'domain = @domain',
-  status: 'status = @status',
+  status: null, // written with its value: see selectDeliveriesWhere
   tag: 'message_id IN (SELECT id FROM messages WHERE tag = @tag)',
 } as const;
 export type DeliveryFilter = keyof typeof DELIVERY_FILTERS;
 
+const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
 const listStatements = new Map<string, Statement>();
 
 /**
- * The list statement for exactly the filters given, newest or oldest first, optionally after a
- * keyset cursor (created_at, id). Written per combination rather than as one statement of
- * `(@x IS NULL OR col = @x)` terms, which no planner can serve from an index: every list scanned
- * the whole table. One Statement object per combination, so stores prepare each once.
+ * The list statement for exactly the filters given, newest or oldest first (id order, which is
+ * creation order: engine/ids.ts), optionally after a keyset cursor (an id). Written per
+ * combination rather than as one statement of `(@x IS NULL OR col = @x)` terms, which no planner
+ * can serve from an index: every list scanned the whole table. One Statement object per
+ * combination, so stores prepare each once.
+ *
+ * The status is written into the text (one of four values, checked here). Beside another filter
+ * it is written `status || ''`, which keeps the condition and leaves the index choice to the
+ * other filter: a domain, a recipient or a tag selects far less than a status, which SQLite
+ * without ANALYZE statistics cannot tell (it would pick deliveries_due for a waiting status).
  */
-export function selectDeliveriesWhere(filters: readonly DeliveryFilter[], newestFirst: boolean, after: boolean): Statement {
+export function selectDeliveriesWhere(filters: readonly DeliveryFilter[], newestFirst: boolean, after: boolean, status?: DeliveryStatus): Statement {
   const used = (Object.keys(DELIVERY_FILTERS) as DeliveryFilter[]).filter((f) => filters.includes(f));
-  const key = `${used.join(',')}|${newestFirst ? 'desc' : 'asc'}|${after ? 'after' : ''}`;
+  if (used.includes('status') && !STATUSES.includes(status!)) throw new Error(`a delivery list by status needs one of ${STATUSES.join(', ')}`);
+  const key = `${used.join(',')}|${status ?? ''}|${newestFirst ? 'desc' : 'asc'}|${after ? 'after' : ''}`;
   let s = listStatements.get(key);
   if (!s) {
-    // Four statuses select far less than a domain, a recipient or a tag, but SQLite without
-    // ANALYZE statistics cannot tell and picks the status index, scanning every delivered row for
-    // one domain's. `status || ''` keeps the condition and takes the index out of the choice.
-    const where: string[] = used.map((f) => (f === 'status' && used.length > 1 ? "status || '' = @status" : DELIVERY_FILTERS[f]));
-    if (after) where.push(newestFirst ? '(created_at, id) < (@afterAt, @afterId)' : '(created_at, id) > (@afterAt, @afterId)');
+    const where: string[] = used.map((f) => (f !== 'status' ? DELIVERY_FILTERS[f]! : used.length > 1 ? `status || '' = '${status}'` : `status = '${status}'`));
+    if (after) where.push(newestFirst ? 'id < @afterId' : 'id > @afterId');
     const dir = newestFirst ? 'DESC' : 'ASC';
-    s = statement(`select-deliveries:${key}`, [...used, ...(after ? ['afterAt', 'afterId'] : []), 'limit'], `
+    const params = used.filter((f) => f !== 'status');
+    s = statement(`select-deliveries:${key}`, [...params, ...(after ? ['afterId'] : []), 'limit'], `
 SELECT ${COLUMNS} FROM deliveries
 ${where.length ? `WHERE ${where.join('\n  AND ')}` : ''}
-ORDER BY created_at ${dir}, id ${dir}
+ORDER BY id ${dir}
 LIMIT @limit`);
     listStatements.set(key, s);
   }
@@ -101,11 +108,11 @@ export function deliveryListQuery(q: DeliveryQuery): { statement: Statement; val
   for (const f of ['messageId', 'recipient', 'domain', 'status', 'tag'] as const) {
     if (q[f] !== undefined && q[f] !== null) {
       filters.push(f);
-      values[f] = q[f];
+      if (f !== 'status') values[f] = q[f];
     }
   }
-  if (q.after) Object.assign(values, { afterAt: q.after.createdAt, afterId: q.after.id });
-  return { statement: selectDeliveriesWhere(filters, q.newestFirst ?? false, q.after !== undefined), values };
+  if (q.after) values.afterId = q.after;
+  return { statement: selectDeliveriesWhere(filters, q.newestFirst ?? false, q.after !== undefined, q.status), values };
 }
 
 export const countDeliveriesByStatus = statement('count-deliveries-by-status', [], `
