@@ -49,6 +49,13 @@ test('each metric has its own route, and a bad query is a 400 that names the par
   for (const path of ['deferrals', 'destinations', 'resolution', 'retry-success', 'time-of-day']) {
     assert.equal((await a.server.inject(`/v1/metrics/${path}?${window}`)).statusCode, 200, path);
   }
+  // the incidents themselves come newest first, as many as asked
+  const all = (await a.server.inject(`/v1/metrics/resolution?${window}&limit=10000`)).json() as { incidentsTotal: number; incidents: Array<{ openedAt: number }> };
+  assert.ok(all.incidentsTotal >= 2, `incidents: ${all.incidentsTotal}`);
+  assert.equal(all.incidents.length, all.incidentsTotal);
+  assert.deepEqual(all.incidents.map((i) => i.openedAt), [...all.incidents.map((i) => i.openedAt)].sort((x, y) => y - x));
+  const one = (await a.server.inject(`/v1/metrics/resolution?${window}&limit=1`)).json() as typeof all;
+  assert.deepEqual([one.incidentsTotal, one.incidents.length, one.incidents[0]!.openedAt], [all.incidentsTotal, 1, all.incidents[0]!.openedAt]);
   const daily = (await a.server.inject(`/v1/metrics/deferrals?${window}&bucket=day`)).json();
   assert.equal(daily.series[0].start, '2026-01-05');
   const tod = (await a.server.inject(`/v1/metrics/time-of-day?${window}&tz=Asia/Tokyo`)).json();
@@ -65,9 +72,9 @@ test('each metric has its own route, and a bad query is a 400 that names the par
     assert.equal(res.statusCode, 400, `${path}?${query}`);
     assert.match(res.json().error, /does not apply here \(this one takes: from, to, enhanced, reason, domain/);
   }
-  const segment = await a.server.inject('/v1/segments/affected?limit=1');
+  const segment = await a.server.inject('/v1/segments/affected?bucket=day');
   assert.equal(segment.statusCode, 400);
-  assert.match(segment.json().error, /"limit" does not apply here/);
+  assert.match(segment.json().error, /"bucket" does not apply here/);
 });
 
 test('segments stream as CSV with formula-looking cells defused, and as JSON', async (t) => {
@@ -87,6 +94,10 @@ test('segments stream as CSV with formula-looking cells defused, and as JSON', a
   ]);
   const deferred = (await a.server.inject('/v1/segments/affected?kind=deferred&format=json')).json();
   assert.deepEqual(deferred.map((r: { recipient: string }) => r.recipient), ['x@down1.example', 'y@down2.example']);
+  // a page of a segment: the first rows in its order, in every format
+  assert.deepEqual((await a.server.inject('/v1/segments/affected?kind=deferred&format=json&limit=1')).json().map((r: { recipient: string }) => r.recipient), ['x@down1.example']);
+  assert.equal((await a.server.inject('/v1/segments/affected?kind=deferred&format=csv&limit=1')).body.trim().split('\r\n').length, 2);
+  assert.equal((await a.server.inject('/v1/segments/affected?kind=deferred&limit=0')).statusCode, 400);
   const suppressed = (await a.server.inject('/v1/segments/affected?kind=suppressed&format=json')).json();
   assert.deepEqual(suppressed.map((r: { recipient: string; reason: string }) => [r.recipient, r.reason]), [['gone@b.example', 'userunknown']]);
   const empty = await a.server.inject('/v1/segments/affected?kind=unavailable&format=json');

@@ -32,7 +32,12 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
   route('/v1/metrics/refusals', 'Permanent failures over the window by code and reason, with the domains that refused most per reason', [], (q) => metrics.refusals(q));
   route('/v1/metrics/deferrals', 'Deferrals per hour or day (bucket) over the window', ['bucket'], (q) => metrics.frequency(q, q.bucket));
   route('/v1/metrics/destinations', 'Destinations by deferrals over the window, most first (limit)', ['limit'], (q) => metrics.destinations(q, q.limit).then((destinations) => ({ destinations })));
-  route('/v1/metrics/resolution', 'How deferred deliveries ended: delivered, failed or still waiting, and how long it took', [], (q) => metrics.resolution(q));
+  route('/v1/metrics/resolution', 'Incidents resolved in the window (count, percentiles, open ones) and the incidents themselves, the most recently opened first (limit)', ['limit'], async (q) => {
+    const { incidents, ...resolution } = await metrics.resolution(q);
+    // newest first: a month of greylisting-sized incidents ran to 38,000 (8 MB) in one answer
+    const newest = [...incidents].sort((a, b) => b.openedAt - a.openedAt || b.id - a.id);
+    return { ...resolution, incidentsTotal: incidents.length, incidents: newest.slice(0, q.limit) };
+  });
   route('/v1/metrics/retry-success', 'Share of retries that delivered, by attempt number', [], (q) => metrics.retrySuccess(q));
   route('/v1/metrics/time-of-day', 'Deferrals by weekday and hour in a time zone (tz)', ['tz'], async (q) => {
     const timeZone = q.timeZone ?? metrics.timeZone;
@@ -48,7 +53,7 @@ const text = (description: string) => ({ type: 'string', maxLength: 200, descrip
 const OWN_PARAMS: Partial<Record<QueryParam, unknown>> = {
   tz: text('IANA time zone for time-of-day (default: the server\'s, UTC unless configured)'),
   bucket: { type: 'string', enum: ['hour', 'day'], description: 'bucket size (default hour)' },
-  limit: text('how many destinations (default 50)'),
+  limit: text('how many destinations or incidents (default 50, at most 10000)'),
 };
 
 /**

@@ -26,6 +26,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: SegmentRoutesOpt
         from: { type: 'string', maxLength: 200, description: 'window start: ISO 8601 or epoch milliseconds (default: all time)' },
         kind: { type: 'string', enum: [...SEGMENT_KINDS], description: 'which recipients (default touched)' },
         format: { type: 'string', enum: Object.keys(CONTENT_TYPES), description: 'csv, json or jsonl (default json)' },
+        limit: { type: 'string', maxLength: 200, description: 'only the first N recipients, 1 to 10000 (default: all)' },
       }),
       response: { 400: errorSchema },
     },
@@ -35,13 +36,14 @@ export async function segmentRoutes(app: FastifyInstance, opts: SegmentRoutesOpt
     try {
       // Segments default to all time: a recipient is currently deferred whenever it was last tried.
       const query = { from: '0', ...(req.query as Record<string, unknown>) };
-      q = parseMetricsQuery(query, opts.metrics.clock.now(), [...WINDOW_PARAMS, 'kind', 'format']);
+      q = parseMetricsQuery(query, opts.metrics.clock.now(), [...WINDOW_PARAMS, 'kind', 'format', 'limit']);
     } catch (err) {
       if (err instanceof MetricsQueryError) return reply.code(400).send({ error: err.message, details: { field: 'querystring' } });
       throw err;
     }
     reply.type(CONTENT_TYPES[q.format]);
     if (q.format === 'csv') reply.header('content-disposition', `attachment; filename="rebound-${q.kind}.csv"`);
-    return reply.send(Readable.from(exportSegment(opts.metrics.metrics, q, q.format)));
+    const max = (req.query as { limit?: unknown }).limit === undefined ? null : q.limit;
+    return reply.send(Readable.from(exportSegment(opts.metrics.metrics, q, q.format, max)));
   });
 }
