@@ -24,7 +24,8 @@ export function openCommandStore(flag: string | undefined, { create = false }: {
     }
   }
   try {
-    return openStore(location);
+    // only rebound serve upgrades a database (see upgradeRefused)
+    return openStore(location, { upgrade: false });
   } catch (err) {
     if (err instanceof StoreOpenError) throw new UsageError(err.message);
     throw err;

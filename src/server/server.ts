@@ -194,6 +194,9 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   const dispatching = delivering && webhooks
     ? webhooks.dispatcher.run(stop.signal).catch((err: unknown) => logger.error({ event: 'webhooks.stopped', err }, 'outgoing webhooks stopped'))
     : Promise.resolve();
+  // an upgrade is one-way: the log says when it happened and what it applied
+  const migrated = store instanceof SqliteStore || store instanceof PostgresStore ? store.migrated : [];
+  if (migrated.length) logger.info({ event: 'store.migrated', migrations: migrated }, `database upgraded to schema ${migrated.at(-1)}`);
   logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, healthPort, delivery: config.relay ? 'relay' : 'direct', webhooks: config.webhooks !== null }, 'rebound serve is up');
 
   let closing: Promise<void> | null = null;

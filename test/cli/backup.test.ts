@@ -11,6 +11,9 @@ import { startServer } from '../../src/server/server.ts';
 import { DEFAULTS } from '../../src/server/config.ts';
 import { StoreOpenError } from '../../src/store/open-store.ts';
 import { pino } from 'pino';
+import Database from 'better-sqlite3';
+import { migrate } from '../../src/store/sqlite/migrate.ts';
+import { migrations } from '../../src/store/sqlite/migrations/index.ts';
 
 const bin = new URL('../../bin/rebound', import.meta.url).pathname;
 const rebound = (...args: string[]) => spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, REBOUND_DB: '' } });
@@ -77,4 +80,35 @@ test('a SQLite file with a good header and damaged pages: serve refuses to start
   assert.equal(r.status, 2);
   assert.match(r.stderr, /damaged/);
   assert.ok(!existsSync(join(dir, 'copy.db')));
+});
+
+test('only rebound serve upgrades a database: a backup of an older schema leaves it and its copy as they were, a report refuses it, and the server then upgrades it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-upgrade-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'old.db');
+  // a database written by an earlier Rebound: all but the last two migrations
+  const old = new Database(file);
+  migrate(old, migrations.slice(0, migrations.length - 2));
+  old.close();
+  const schema = (path: string) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return (db.prepare('SELECT MAX(id) AS n FROM schema_migrations').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const before = migrations.length - 2;
+  const copy = join(dir, 'before-upgrade.db');
+  const backup = rebound('backup', '--db', file, '--to', copy);
+  assert.equal(backup.status, 0, backup.stderr);
+  assert.deepEqual([schema(file), schema(copy)], [before, before], 'the backup is a way back');
+  const report = rebound('report', '--db', file);
+  assert.equal(report.status, 2);
+  assert.match(report.stderr, new RegExp(`schema ${before} and this Rebound uses schema ${migrations.length}; only rebound serve upgrades it`));
+  assert.equal(schema(file), before);
+  const store = new SqliteStore(file);
+  assert.deepEqual(store.migrated, [before + 1, before + 2], 'the server applies what was missing, and says so');
+  await store.close();
+  assert.equal(schema(file), migrations.length);
 });

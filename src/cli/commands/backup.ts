@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openCommandStore } from '../open-db.ts';
 import Database from 'better-sqlite3';
-import { SqliteStore, sqliteQuickCheck } from '../../store/sqlite/sqlite-store.ts';
+import { sqliteQuickCheck } from '../../store/sqlite/sqlite-store.ts';
+import { defaultDbPath } from '../../store/open-store.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface Options {
@@ -30,17 +30,25 @@ export function registerBackup(program: Command): void {
         throw new UsageError('rebound backup copies SQLite files; for PostgreSQL use pg_dump (e.g. pg_dump --schema=NAME when the URL has ?schema=NAME), see docs/http-api.md#backups');
       }
       if (existsSync(opts.to) && !opts.force) throw new UsageError(`${opts.to} exists (pass --force to replace it)`);
-      const store = openCommandStore(opts.db);
+      const file = defaultDbPath(opts.db).replace(/^sqlite:/, '');
+      if (!existsSync(file)) throw new UsageError(`no database at ${file} (pass --db PATH or set REBOUND_DB)`);
+      // opened as a plain file, not a store: a store would upgrade the schema, and a backup taken
+      // before an upgrade with the new binary would then be no way back
+      let db: Database.Database;
+      try {
+        db = new Database(file, { fileMustExist: true, timeout: 5000 });
+      } catch (err) {
+        throw new UsageError(`cannot use ${file} as the SQLite database: ${(err as Error).message}`);
+      }
       // a name of our own beside --to (the same file system, so the final rename is atomic) that
       // cannot be a file of the user's: nothing but this run's own copy is ever removed
       const partial = `${opts.to}.rebound-backup-${process.pid}-${randomBytes(6).toString('hex')}`;
       try {
-        if (!(store instanceof SqliteStore)) throw new UsageError('rebound backup copies SQLite files; for PostgreSQL use pg_dump');
-        const damage = store.quickCheck();
+        const damage = sqliteQuickCheck(db);
         if (damage) throw new UsageError(`the database is damaged (SQLite quick_check: ${damage}); a copy would be damaged too`);
         const started = Date.now();
         try {
-          await store.db.backup(partial);
+          await db.backup(partial);
         } catch (err) {
           throw new UsageError(`cannot write the backup to ${opts.to}: ${(err as Error).message}`);
         }
@@ -55,7 +63,7 @@ export function registerBackup(program: Command): void {
         process.stdout.write(`backed up to ${opts.to} (${statSync(opts.to).size.toLocaleString('en-US')} bytes, ${Date.now() - started} ms, checked)\n`);
       } finally {
         rmSync(partial, { force: true });
-        await store.close();
+        db.close();
       }
     });
 }

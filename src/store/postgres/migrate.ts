@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { upgradeRefused } from '../upgrade-refused.ts';
 import type { Migration } from './migrations/index.ts';
 
 export class PostgresMigrationError extends Error {
@@ -14,7 +15,7 @@ export const MIGRATION_LOCK_KEY = 0x7265626f756e64n;
  * the others find the work done. DDL is transactional in PostgreSQL, so a failed migration leaves
  * nothing half-applied.
  */
-export async function migrate(client: pg.ClientBase, migrations: readonly Migration[], schema: string | null = null, appliedAt = Date.now()): Promise<number[]> {
+export async function migrate(client: pg.ClientBase, migrations: readonly Migration[], schema: string | null = null, appliedAt = Date.now(), upgrade = true): Promise<number[]> {
   migrations.forEach((m, i) => {
     if (m.id !== i + 1) throw new PostgresMigrationError(`migration list out of order: position ${i + 1} holds ${m.id} (${m.name})`);
   });
@@ -30,6 +31,7 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
     if (newest > migrations.length) {
       throw new PostgresMigrationError(`the database is at schema ${newest}, newer than this Rebound knows (${migrations.length}); upgrade Rebound`);
     }
+    if (!upgrade && newest > 0 && newest < migrations.length) throw new PostgresMigrationError(upgradeRefused(newest, migrations.length));
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;

@@ -28,6 +28,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** NOTIFY channel that wakes idle workers when a submission adds work. */
   channel?: string;
+  /** Apply the migrations an existing schema lacks (default true; `rebound serve`). False: refuse it. */
+  upgrade?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -72,10 +74,14 @@ export class PostgresStore implements Store {
   readonly channel: string;
   private readonly ready: Promise<void>;
   private listener: pg.Client | null = null;
+  /** The migrations the first connection applied (to log an upgrade). */
+  migrated: number[] = [];
+  private readonly upgrade: boolean;
   private closed = false;
 
   constructor(readonly url: string, options: PostgresStoreOptions = {}) {
     this.schema = options.schema ?? null;
+    this.upgrade = options.upgrade ?? true;
     this.channel = options.channel ?? 'rebound_work';
     const searchPath = this.schema === null ? undefined : `-c search_path=${quoteIdent(this.schema)}`;
     this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4, options: searchPath });
@@ -93,7 +99,7 @@ export class PostgresStore implements Store {
       throw new Error(`cannot reach PostgreSQL at ${redactUrl(this.url)}: ${(err as Error).message}`, { cause: err });
     }
     try {
-      await migrate(held.client, migrations, this.schema);
+      this.migrated = await migrate(held.client, migrations, this.schema, Date.now(), this.upgrade);
     } finally {
       held.release();
     }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Migration } from './migrations/index.ts';
+import { upgradeRefused } from '../upgrade-refused.ts';
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -10,7 +11,7 @@ export class MigrationError extends Error {
  * `schema_migrations`. The whole run is one IMMEDIATE transaction, so two processes opening the
  * same file at once apply each migration exactly once (the second waits, then finds them done).
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[], appliedAt = Date.now()): number[] {
+export function migrate(db: Database.Database, migrations: readonly Migration[], appliedAt = Date.now(), upgrade = true): number[] {
   migrations.forEach((m, i) => {
     if (m.id !== i + 1) throw new MigrationError(`migration list out of order: position ${i + 1} holds ${m.id} (${m.name})`);
   });
@@ -22,6 +23,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
     if (newest > migrations.length) {
       throw new MigrationError(`the database is at schema ${newest}, newer than this Rebound knows (${migrations.length}); upgrade Rebound`);
     }
+    // a new database is created whole; an existing one is upgraded only where asked
+    if (!upgrade && newest > 0 && newest < migrations.length) throw new MigrationError(upgradeRefused(newest, migrations.length));
     const applied: number[] = [];
     const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
     for (const m of migrations) {

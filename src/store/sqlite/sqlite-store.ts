@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
    */
   durability?: 'full' | 'normal';
   busyTimeoutMs?: number;
+  /** Apply the migrations an existing database lacks (default true; `rebound serve`). False: refuse to open it. */
+  upgrade?: boolean;
   /** Page cache per connection (SQLite's default is 2 MiB; the indexes of a million deliveries want more). */
   cacheMiB?: number;
   /**
@@ -84,6 +86,8 @@ type Row = Record<string, unknown>;
 /** The Store on one SQLite file through better-sqlite3 (synchronous; every method resolves at once). */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  /** The migrations this open applied (to log an upgrade). */
+  readonly migrated: number[] = [];
   private readonly prepared = new Map<Statement, Prepared>();
   private readonly preparedRows = new Map<string, Prepared>();
   private readonly preparedIn = new Map<Statement, { stmt: Database.Statement; columns: string[] }>();
@@ -96,7 +100,7 @@ export class SqliteStore implements Store {
       this.db.pragma('foreign_keys = ON');
       this.db.pragma(`cache_size = ${-Math.round((options.cacheMiB ?? 64) * 1024)}`);
       this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(options.checkpointPages ?? 10_000))}`);
-      migrate(this.db, migrations);
+      this.migrated = migrate(this.db, migrations, Date.now(), options.upgrade ?? true);
     } catch (err) {
       this.db.close();
       throw err;

@@ -10,6 +10,7 @@ import { migration as m0009 } from './0009-metric-delivered.ts';
 import { migration as m0010 } from './0010-message-tags.ts';
 import { migration as m0011 } from './0011-metric-complaints.ts';
 import { migration as m0012 } from './0012-delivery-list-indexes.ts';
+import { migration as m0013 } from './0013-metric-backfill.ts';
 
 /**
  * The PostgreSQL schema as an append-only list: never edit or reorder a shipped migration; add
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   m0010,
   m0011,
   m0012,
+  m0013,
 ];

@@ -11,6 +11,7 @@ import { migration as m0010 } from './0010-metric-delivered.ts';
 import { migration as m0011 } from './0011-message-tags.ts';
 import { migration as m0012 } from './0012-metric-complaints.ts';
 import { migration as m0013 } from './0013-delivery-list-indexes.ts';
+import { migration as m0014 } from './0014-metric-backfill.ts';
 
 /**
  * The SQLite schema as an append-only list: never edit or reorder a shipped migration; add the
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   m0011,
   m0012,
   m0013,
+  m0014,
 ];
