@@ -38,6 +38,9 @@ export interface UnknownEventCount {
   lastWhy: string;
 }
 
+/** What one POST's outcome changes in its row. */
+export type OutgoingChange = Pick<OutgoingRecord, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>;
+
 export interface WebhookStore {
   /** The last outbox event id consumer `name` has taken in (0 when never). */
   getCursor(name: string): Promise<number>;
@@ -49,7 +52,8 @@ export interface WebhookStore {
   claimDueOutgoing(now: number, limit: number, leaseUntil: number): Promise<OutgoingRecord[]>;
   /** Earliest next attempt of a pending row, or null. */
   nextOutgoingDueAt(): Promise<number | null>;
-  updateOutgoing(id: number, change: Pick<OutgoingRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>, at: number): Promise<void>;
+  /** The outcomes of a batch of POSTs, in ONE transaction (one commit, not one per POST). */
+  updateOutgoing(changes: readonly OutgoingChange[], at: number): Promise<void>;
   listOutgoing(status: OutgoingStatus, limit: number): Promise<OutgoingRecord[]>;
   /** Dead letters back to pending, due at `at` with a fresh retry window: one by row id, or every one. Returns how many. */
   redeliverDead(id: number | 'all', at: number): Promise<number>;

@@ -2,7 +2,7 @@ import type { Statement } from '../sql/statement.ts';
 import { toNumbered } from '../sql/statement.ts';
 import * as sql from '../sql/webhooks.ts';
 import * as pg from './sql/claims.ts';
-import type { NewOutgoing, OutgoingRecord, OutgoingStatus, UnknownEventCount, WebhookStore } from '../webhook-store.ts';
+import type { NewOutgoing, OutgoingChange, OutgoingRecord, OutgoingStatus, UnknownEventCount, WebhookStore } from '../webhook-store.ts';
 import type { PostgresStore } from './postgres-store.ts';
 
 type Row = Record<string, unknown>;
@@ -65,8 +65,15 @@ export class PostgresWebhookStore implements WebhookStore {
     return num((await this.q(sql.selectNextOutgoingDue)).rows[0]?.at);
   }
 
-  async updateOutgoing(id: number, change: Pick<OutgoingRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>, at: number): Promise<void> {
-    await this.q(sql.updateOutgoing, { id, at, ...change });
+  async updateOutgoing(changes: readonly OutgoingChange[], at: number): Promise<void> {
+    if (changes.length === 0) return;
+    await this.ready;
+    await this.store.transaction(async (client) => {
+      for (const change of changes) {
+        const { text, values } = toNumbered(sql.updateOutgoing, { at, ...change });
+        await client.query({ name: `wh-${sql.updateOutgoing.name}`, text, values });
+      }
+    });
   }
 
   async listOutgoing(status: OutgoingStatus, limit: number): Promise<OutgoingRecord[]> {

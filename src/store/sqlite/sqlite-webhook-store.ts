@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from '../sql/statement.ts';
 import * as sql from '../sql/webhooks.ts';
-import type { NewOutgoing, OutgoingRecord, OutgoingStatus, UnknownEventCount, WebhookStore } from '../webhook-store.ts';
+import type { NewOutgoing, OutgoingChange, OutgoingRecord, OutgoingStatus, UnknownEventCount, WebhookStore } from '../webhook-store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -58,8 +58,11 @@ export class SqliteWebhookStore implements WebhookStore {
     return r?.at === null || r?.at === undefined ? null : Number(r.at);
   }
 
-  async updateOutgoing(id: number, change: Pick<OutgoingRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'>, at: number): Promise<void> {
-    this.stmt(sql.updateOutgoing).run({ id, at, ...change });
+  async updateOutgoing(changes: readonly OutgoingChange[], at: number): Promise<void> {
+    if (changes.length === 0) return;
+    this.db.transaction(() => {
+      for (const change of changes) this.stmt(sql.updateOutgoing).run({ at, ...change });
+    })();
   }
 
   async listOutgoing(status: OutgoingStatus, limit: number): Promise<OutgoingRecord[]> {
