@@ -138,7 +138,7 @@ describe('PostgreSQL store: migrations and connection', { skip: skip ?? false },
     assert.equal(await listening(), 1);
     await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1", [`LISTEN "${schema}"`]);
     // reopened about a second later (wall time: it is a reconnect, not a schedule)
-    for (let i = 0; i < 100 && (await listening()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 300 && (await listening()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(await listening(), 1, 'the LISTEN connection is back');
     for (let i = 0; i < 100 && woke === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const before = woke;
