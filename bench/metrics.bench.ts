@@ -128,7 +128,7 @@ const sample = await metrics.summary(window);
 if (process.env.BENCH_METRICS_PROFILE) {
   // Which part of the summary costs what (for tuning; not part of the report).
   for (const [name, run] of [
-    ['deferrals', () => metrics.deferrals(window)], ['destinations', () => metrics.destinations(window, 20)], ['hourlyRows', () => metrics.metrics.hourlyRows(window)],
+    ['deferrals', () => metrics.deferrals(window)], ['destinations', () => metrics.destinations(window, 20)], ['windowRows', () => metrics.metrics.windowRows(window)],
     ['resolution', () => metrics.resolution(window)], ['retrySuccess', () => metrics.retrySuccess(window)],
     ['timeOfDay', () => metrics.timeOfDay(window)], ['sync', () => metrics.sync()],
   ] as Array<[string, () => Promise<unknown>]>) {

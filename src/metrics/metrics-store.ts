@@ -1,5 +1,5 @@
 import type { EventRecord } from '../store/types.ts';
-import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
+import type { CodeRow, WindowRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
 
 export type SegmentKind = 'deferred' | 'held' | 'unavailable' | 'suppressed' | 'touched';
 export const SEGMENT_KINDS: readonly SegmentKind[] = ['deferred', 'held', 'unavailable', 'suppressed', 'touched'];
@@ -31,7 +31,7 @@ export interface MetricsStore {
   /** Folds `events` and moves the cursor to `lastEventId`, in one transaction. */
   apply(events: readonly EventRecord[], lastEventId: number): Promise<void>;
   /** The window's aggregate rows as stored (one scan serves every figure of the summary). */
-  hourlyRows(f: MetricsFilter): Promise<AggregateRow[]>;
+  windowRows(f: MetricsFilter): Promise<WindowRow[]>;
   hourlyByCode(f: MetricsFilter): Promise<CodeRow[]>;
   hourlyByHour(f: MetricsFilter): Promise<HourlyRow[]>;
   destinations(f: MetricsFilter): Promise<DestinationRow[]>;

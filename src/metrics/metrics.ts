@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { MetricsStore } from './metrics-store.ts';
-import type { AggregateRow, IncidentRecord, MetricsFilter } from './types.ts';
+import type { IncidentRecord, MetricsFilter, WindowRow } from './types.ts';
 import { nearestRank } from './percentile.ts';
 import { dayLabelIn, weekdayHourIn } from './time-zone.ts';
 
@@ -139,7 +139,7 @@ function addTo(map: Record<string, number>, key: string, n: number): void {
   if (n) map[key || 'none'] = (map[key || 'none'] ?? 0) + n;
 }
 
-function countBy(rows: readonly AggregateRow[], n: (r: AggregateRow) => number): Counts {
+function countBy(rows: readonly WindowRow[], n: (r: WindowRow) => number): Counts {
   const out: Counts = { total: 0, byEnhanced: {}, byReason: {} };
   for (const r of rows) {
     out.total += n(r);
@@ -214,9 +214,9 @@ export class Metrics {
     return out;
   }
 
-  async deferrals(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Counts> {
+  async deferrals(f: MetricsFilter, rows?: readonly WindowRow[]): Promise<Counts> {
     await this.sync();
-    return countBy(rows ?? (await this.metrics.hourlyRows(f)), (r) => r.deferrals);
+    return countBy(rows ?? (await this.metrics.windowRows(f)), (r) => r.deferrals);
   }
 
   /**
@@ -224,9 +224,9 @@ export class Metrics {
    * each reason: what the sender must act on (clean the list, fix authentication, get delisted),
    * which the deferral figures, being about availability, leave out.
    */
-  async refusals(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Refusals> {
+  async refusals(f: MetricsFilter, rows?: readonly WindowRow[]): Promise<Refusals> {
     await this.sync();
-    const all = rows ?? (await this.metrics.hourlyRows(f));
+    const all = rows ?? (await this.metrics.windowRows(f));
     const out: Refusals = { ...countBy(all, (r) => r.refusals), topDomainsByReason: {} };
     const byReason = new Map<string, Map<string, number>>();
     for (const r of all) {
@@ -249,7 +249,7 @@ export class Metrics {
   }
 
   /** The "problematic mail servers": most time unavailable first, then most deferrals. */
-  async destinations(f: MetricsFilter, limit = 50, rows?: readonly AggregateRow[]): Promise<DestinationRanking[]> {
+  async destinations(f: MetricsFilter, limit = 50, rows?: readonly WindowRow[]): Promise<DestinationRanking[]> {
     await this.sync();
     const now = this.clock.now();
     const byDomain = new Map<string, DestinationRanking>();
@@ -258,7 +258,7 @@ export class Metrics {
       if (!d) byDomain.set(domain, (d = { domain, mxHosts: [], deferrals: 0, failures: 0, refusals: 0, retries: 0, incidents: 0, unavailableSeconds: 0, open: false }));
       return d;
     };
-    for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
+    for (const r of rows ?? (await this.metrics.windowRows(f))) {
       if (!r.deferrals && !r.failures && !r.refusals) continue;
       const d = get(r.domain);
       d.deferrals += r.deferrals;
@@ -334,13 +334,13 @@ export class Metrics {
   }
 
   /** Deferrals by weekday (0 = Monday) × hour of day in the time zone. */
-  async timeOfDay(f: MetricsFilter, timeZone = this.timeZone, rows?: readonly AggregateRow[]): Promise<number[][]> {
+  async timeOfDay(f: MetricsFilter, timeZone = this.timeZone): Promise<number[][]> {
     await this.sync();
     const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
     const place = weekdayHourIn(timeZone);
     // Many rows share an hour: place each hour once (Intl formatting is the costly part).
     const perHour = new Map<number, number>();
-    for (const r of rows ?? (await this.metrics.hourlyRows(f))) if (r.deferrals) perHour.set(r.hour, (perHour.get(r.hour) ?? 0) + r.deferrals);
+    for (const r of await this.metrics.hourlyByHour(f)) if (r.deferrals) perHour.set(r.hour, (perHour.get(r.hour) ?? 0) + r.deferrals);
     for (const [at, n] of perHour) {
       const { weekday, hour } = place(at);
       grid[weekday]![hour]! += n;
@@ -349,13 +349,13 @@ export class Metrics {
   }
 
   /** Deliveries that ended in the window, by how (counted from the events folded since the metric-delivered migration). */
-  async outcomes(f: MetricsFilter, rows?: readonly AggregateRow[]): Promise<Outcomes> {
+  async outcomes(f: MetricsFilter, rows?: readonly WindowRow[]): Promise<Outcomes> {
     await this.sync();
     let delivered = 0;
     let refused = 0;
     let gaveUp = 0;
     let complaints = 0;
-    for (const r of rows ?? (await this.metrics.hourlyRows(f))) {
+    for (const r of rows ?? (await this.metrics.windowRows(f))) {
       delivered += r.delivered;
       refused += r.refusals;
       gaveUp += r.failures;
@@ -373,9 +373,9 @@ export class Metrics {
 
   async summary(f: MetricsFilter): Promise<Summary> {
     await this.sync();
-    const rows = await this.metrics.hourlyRows(f);
+    const rows = await this.metrics.windowRows(f);
     const [deferrals, refusals, destinations, resolution, retrySuccess, timeOfDay] = await Promise.all([
-      this.deferrals(f, rows), this.refusals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone, rows),
+      this.deferrals(f, rows), this.refusals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone),
     ]);
     const { incidents: _, ...res } = resolution;
     return { outcomes: await this.outcomes(f, rows), deferrals, refusals, destinations, resolution: res, retrySuccess, timeOfDay };

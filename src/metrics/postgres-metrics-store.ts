@@ -8,7 +8,7 @@ import { rowToIncident } from './rows.ts';
 import { windowValues } from './sqlite-metrics-store.ts';
 import { segmentStatement } from './segment-sql.ts';
 import type { MetricsStore, SegmentQuery, SegmentRow } from './metrics-store.ts';
-import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
+import type { WindowRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -146,9 +146,9 @@ export class PostgresMetricsStore implements MetricsStore {
     for (const w of writes) await w(client, ids);
   }
 
-  async hourlyRows(f: MetricsFilter): Promise<AggregateRow[]> {
-    return (await this.read(sql.selectHourlyRows, windowValues(f))).map((r) => ({
-      hour: Number(r.hour), domain: String(r.domain), mxHost: String(r.mx_host), enhanced: String(r.enhanced), reason: String(r.reason),
+  async windowRows(f: MetricsFilter): Promise<WindowRow[]> {
+    return (await this.read(sql.selectWindowRows, windowValues(f))).map((r) => ({
+      domain: String(r.domain), mxHost: String(r.mx_host), enhanced: String(r.enhanced), reason: String(r.reason),
       deferrals: Number(r.deferrals), failures: Number(r.failures), retries: Number(r.retries), refusals: Number(r.refusals), delivered: Number(r.delivered), complaints: Number(r.complaints),
     }));
   }

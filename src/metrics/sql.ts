@@ -60,10 +60,16 @@ const HOURLY_WHERE = `hour >= @fromHour AND hour < @toHour
   AND (@domain IS NULL OR domain = @domain)`;
 const WINDOW_PARAMS = ['fromHour', 'toHour', 'enhanced', 'reason', 'domain'];
 
-/** The aggregate rows of a window as stored: the summary folds them once for every figure. */
-export const selectHourlyRows = statement('metrics-hourly-rows', WINDOW_PARAMS, `
-SELECT hour, domain, mx_host, enhanced, reason, deferrals, failures, retries, refusals, delivered, complaints FROM metric_hourly
-WHERE ${HOURLY_WHERE}`);
+/**
+ * The window's aggregates summed over its hours, by destination, code and reason: every figure of
+ * the summary but the time of day, folded once. Summed here, not in JavaScript: a month of a
+ * million deliveries is 150,000 hourly rows, which took 1.5 s to load one by one.
+ */
+export const selectWindowRows = statement('metrics-window-rows', WINDOW_PARAMS, `
+SELECT domain, mx_host, enhanced, reason, SUM(deferrals) AS deferrals, SUM(failures) AS failures, SUM(retries) AS retries,
+  SUM(refusals) AS refusals, SUM(delivered) AS delivered, SUM(complaints) AS complaints FROM metric_hourly
+WHERE ${HOURLY_WHERE}
+GROUP BY domain, mx_host, enhanced, reason`);
 
 export const selectHourlyByCode = statement('metrics-hourly-by-code', WINDOW_PARAMS, `
 SELECT enhanced, reason, SUM(deferrals) AS deferrals, SUM(failures) AS failures FROM metric_hourly

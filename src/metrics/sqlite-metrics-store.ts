@@ -6,7 +6,7 @@ import * as sql from './sql.ts';
 import { rowToIncident } from './rows.ts';
 import { segmentStatement } from './segment-sql.ts';
 import type { MetricsStore, SegmentQuery, SegmentRow } from './metrics-store.ts';
-import type { AggregateRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
+import type { WindowRow, CodeRow, DestinationRow, FunnelRow, HourlyRow, IncidentRecord, MetricsFilter, TotalsRow } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -84,10 +84,10 @@ export class SqliteMetricsStore implements MetricsStore {
     tx.immediate();
   }
 
-  async hourlyRows(f: MetricsFilter): Promise<AggregateRow[]> {
-    return (this.stmt(sql.selectHourlyRows).raw(true).all(this.bind(sql.selectHourlyRows, windowValues(f))) as unknown[][]).map((r) => ({
-      hour: Number(r[0]), domain: String(r[1]), mxHost: String(r[2]), enhanced: String(r[3]), reason: String(r[4]),
-      deferrals: Number(r[5]), failures: Number(r[6]), retries: Number(r[7]), refusals: Number(r[8]), delivered: Number(r[9]), complaints: Number(r[10]),
+  async windowRows(f: MetricsFilter): Promise<WindowRow[]> {
+    return (this.stmt(sql.selectWindowRows).raw(true).all(this.bind(sql.selectWindowRows, windowValues(f))) as unknown[][]).map((r) => ({
+      domain: String(r[0]), mxHost: String(r[1]), enhanced: String(r[2]), reason: String(r[3]),
+      deferrals: Number(r[4]), failures: Number(r[5]), retries: Number(r[6]), refusals: Number(r[7]), delivered: Number(r[8]), complaints: Number(r[9]),
     }));
   }
 

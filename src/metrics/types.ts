@@ -65,6 +65,9 @@ export interface TotalsRow extends CodeRow {
   complaints: number;
 }
 
+/** A window's aggregates for one destination × code × reason, summed over its hours. */
+export type WindowRow = Omit<AggregateRow, 'hour'>;
+
 /** One stored aggregate row: UTC hour × destination × code × reason. */
 export interface AggregateRow {
   hour: number;
