@@ -56,6 +56,9 @@ test('each metric has its own route, and a bad query is a 400 that names the par
   assert.deepEqual(all.incidents.map((i) => i.openedAt), [...all.incidents.map((i) => i.openedAt)].sort((x, y) => y - x));
   const one = (await a.server.inject(`/v1/metrics/resolution?${window}&limit=1`)).json() as typeof all;
   assert.deepEqual([one.incidentsTotal, one.incidents.length, one.incidents[0]!.openedAt], [all.incidentsTotal, 1, all.incidents[0]!.openedAt]);
+  const openNow = (all as unknown as { openTotal: number }).openTotal;
+  assert.ok(openNow >= 2, `open: ${openNow}`);
+  assert.deepEqual([(one as unknown as { open: unknown[]; openTotal: number }).open.length, (one as unknown as { openTotal: number }).openTotal], [1, openNow]);
   const daily = (await a.server.inject(`/v1/metrics/deferrals?${window}&bucket=day`)).json();
   assert.equal(daily.series[0].start, '2026-01-05');
   const tod = (await a.server.inject(`/v1/metrics/time-of-day?${window}&tz=Asia/Tokyo`)).json();

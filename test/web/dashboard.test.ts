@@ -313,8 +313,9 @@ describe('the web dashboard in a real browser', { skip }, () => {
     // a To before the From is said, not drawn
     await page.getByLabel('To (UTC)').fill(new Date(from - HOUR_MS).toISOString().slice(0, 16));
     await page.waitForFunction(() => /custom window needs a From before its To/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.equal(await page.evaluate(() => document.getElementById('main')!.classList.contains('stale')), true, 'the figures shown are greyed out');
     await page.getByLabel('Window').selectOption('604800');
-    await page.waitForFunction(() => !/custom window/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.waitForFunction(() => !/custom window/.test(document.getElementById('status')?.textContent ?? '') && !document.getElementById('main')!.classList.contains('stale'), null, { timeout: 15_000 });
   });
 
   test('the pages can be reached with the keyboard alone', async () => {

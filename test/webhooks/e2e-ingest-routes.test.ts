@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { classify } from '../../src/classify/index.ts';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,20 @@ const deferred = (id: string, deliveryId: string) => ({
   event: 'deferred', email: 'jane@example.org', timestamp: 1767603660, sg_event_id: id, response: '451 4.3.2 System not accepting network messages', attempt: '1', rebound_delivery_id: deliveryId,
 });
 
+test('a spam report already counted from the ARF copy is received and counted unchanged, not applied again', async (t) => {
+  const { store, engine, clock, post } = await setup(t);
+  const { deliveries: [d] } = await engine.submit({ from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.org']);
+  await engine.recordOutcome(d!.id, { deliveryId: d!.id, attemptId: 'a1', at: clock.now(), destination: 'mx', phase: 'data', response: '250 ok', classification: classify('250 2.0.0 ok'), durationMs: 1 });
+  await engine.applyBounceEvent({
+    source: 'dsn', provider: null, eventId: '<arf-1@isp>', recipient: 'jane@example.org', deliveryId: d!.id, originalMessageId: null,
+    at: clock.now(), destination: null, response: '', classification: { ...classify(''), reason: 'feedback', class: null }, feedbackType: 'abuse',
+  });
+  const body = JSON.stringify([{ event: 'spamreport', email: 'jane@example.org', timestamp: 1767603660, sg_event_id: 'sg-spam-1', rebound_delivery_id: d!.id }]);
+  const summary = await (await post('sendgrid', body, sendgridHeaders(body, clock))).json();
+  assert.deepEqual([summary.received, summary.applied, summary.unchanged], [1, 0, 1]);
+  assert.equal((await store.listEvents(0, 100)).filter((e) => e.type === 'delivery.complained').length, 1);
+});
+
 test('a signed SendGrid batch is applied once, and its redelivery applies nothing', async (t) => {
   const { store, engine, clock, post } = await setup(t);
   const { deliveries: [d] } = await engine.submit({ from: 'news@sender.example', raw: 'Subject: hi\r\n\r\nhello\r\n' }, ['jane@example.org']);
@@ -93,6 +108,7 @@ test('a signed SendGrid batch is applied once, and its redelivery applies nothin
   const again = await (await post('sendgrid', body, sendgridHeaders(body, clock))).json();
   assert.equal(again.applied, 0);
   assert.equal(again.duplicates, 2, 'the redelivered event is refused by its stored id');
+  assert.equal(again.received, again.applied + again.duplicates + again.unchanged + again.unknown + again.ignored + again.confirmed, 'each event counted once');
   assert.equal((await store.listEvents(0, 100)).length, events);
 });
 

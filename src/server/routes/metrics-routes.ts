@@ -36,7 +36,7 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
     const { incidents, ...resolution } = await metrics.resolution(q);
     // newest first: a month of greylisting-sized incidents ran to 38,000 (8 MB) in one answer
     const newest = [...incidents].sort((a, b) => b.openedAt - a.openedAt || b.id - a.id);
-    return { ...resolution, incidentsTotal: incidents.length, incidents: newest.slice(0, q.limit) };
+    return { ...resolution, open: resolution.open.slice(0, q.limit), openTotal: resolution.open.length, incidentsTotal: incidents.length, incidents: newest.slice(0, q.limit) };
   });
   route('/v1/metrics/retry-success', 'Share of retries that delivered, by attempt number', [], (q) => metrics.retrySuccess(q));
   route('/v1/metrics/time-of-day', 'Deferrals by weekday and hour in a time zone (tz)', ['tz'], async (q) => {

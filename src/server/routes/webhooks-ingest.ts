@@ -56,6 +56,8 @@ export interface IngestSummary {
   received: number;
   applied: number;
   duplicates: number;
+  /** Events that changed nothing: a report on a delivery already final, a complaint already counted through another channel. */
+  unchanged: number;
   unknown: number;
   ignored: number;
   confirmed: number;
@@ -100,7 +102,7 @@ export async function registerWebhookIngest(app: FastifyInstance, deps: WebhookI
       response: {
         200: {
           type: 'object',
-          properties: Object.fromEntries(['received', 'applied', 'duplicates', 'unknown', 'ignored', 'confirmed'].map((k) => [k, { type: 'integer' }]).concat([['provider', { type: 'string' }]])),
+          properties: Object.fromEntries(['received', 'applied', 'duplicates', 'unchanged', 'unknown', 'ignored', 'confirmed'].map((k) => [k, { type: 'integer' }]).concat([['provider', { type: 'string' }]])),
         },
         400: errorSchema, 401: errorSchema, 404: errorSchema, 413: errorSchema, 503: errorSchema,
       },
@@ -144,7 +146,7 @@ async function ingest(provider: ProviderName, raw: string, deps: WebhookIngestDe
   const { engine, webhooks } = deps;
   const at = engine.clock.now();
   const batch = normalizeWebhook(provider, raw, { classify: (text) => deps.classifier.classify(text), now: () => engine.clock.now() });
-  const summary: IngestSummary = { provider, received: batch.results.length, applied: 0, duplicates: 0, unknown: 0, ignored: batch.counts.ignored, confirmed: 0 };
+  const summary: IngestSummary = { provider, received: batch.results.length, applied: 0, duplicates: 0, unchanged: 0, unknown: 0, ignored: batch.counts.ignored, confirmed: 0 };
   for (const r of batch.results) {
     if (r.kind === 'unknown') {
       await webhooks.state.countUnknownEvent(provider, r.providerType ?? '(none)', r.why, at);
@@ -163,6 +165,7 @@ async function ingest(provider: ProviderName, raw: string, deps: WebhookIngestDe
     }
     try {
       if ((await engine.applyBounceEvent(r.event)).applied) summary.applied++;
+      else summary.unchanged++;
     } catch (err) {
       // Not applied: forget the key so the provider's retry of this batch applies it.
       if (id !== null) await webhooks.state.releaseIngestKey(provider, id).catch(() => {});

@@ -63,10 +63,13 @@ async function refresh(generation) {
   if (!current.refresh || generation !== current.generation) return;
   try {
     await current.refresh();
+    main.classList.remove('stale');
     // the server's clock, as every time on the pages is (under --time-scale it is not the browser's)
     if (generation === current.generation) status.textContent = `Updated ${serverNow === null ? '—' : fmtTime(serverNow)} (server clock) · refreshes every ${POLL_MS / 1000} s`;
   } catch (err) {
     status.textContent = `Could not update: ${err.message}`;
+    // the figures on screen belong to the last window that could be read, not to the fields
+    main.classList.add('stale');
   } finally {
     main.dataset.loaded = String(generation);
   }
