@@ -31,7 +31,10 @@ export interface MetricsStore {
   /** Folds `events` and moves the cursor to `lastEventId`, in one transaction. */
   apply(events: readonly EventRecord[], lastEventId: number): Promise<void>;
   /** The window's aggregate rows as stored (one scan serves every figure of the summary). */
+  /** The window's rows by destination, code and reason, deliveries left out (`delivered` is 0: see windowDelivered). */
   windowRows(f: MetricsFilter): Promise<WindowRow[]>;
+  /** Deliveries in the window. */
+  windowDelivered(f: MetricsFilter): Promise<number>;
   hourlyByCode(f: MetricsFilter): Promise<CodeRow[]>;
   hourlyByHour(f: MetricsFilter): Promise<HourlyRow[]>;
   destinations(f: MetricsFilter): Promise<DestinationRow[]>;

@@ -349,14 +349,13 @@ export class Metrics {
   }
 
   /** Deliveries that ended in the window, by how (counted from the events folded since the metric-delivered migration). */
-  async outcomes(f: MetricsFilter, rows?: readonly WindowRow[]): Promise<Outcomes> {
+  async outcomes(f: MetricsFilter, rows?: readonly WindowRow[], deliveredInWindow?: number): Promise<Outcomes> {
     await this.sync();
-    let delivered = 0;
+    const delivered = deliveredInWindow ?? (await this.metrics.windowDelivered(f));
     let refused = 0;
     let gaveUp = 0;
     let complaints = 0;
     for (const r of rows ?? (await this.metrics.windowRows(f))) {
-      delivered += r.delivered;
       refused += r.refusals;
       gaveUp += r.failures;
       complaints += r.complaints;
@@ -373,11 +372,11 @@ export class Metrics {
 
   async summary(f: MetricsFilter): Promise<Summary> {
     await this.sync();
-    const rows = await this.metrics.windowRows(f);
+    const [rows, delivered] = await Promise.all([this.metrics.windowRows(f), this.metrics.windowDelivered(f)]);
     const [deferrals, refusals, destinations, resolution, retrySuccess, timeOfDay] = await Promise.all([
       this.deferrals(f, rows), this.refusals(f, rows), this.destinations(f, 20, rows), this.resolution(f), this.retrySuccess(f), this.timeOfDay(f, this.timeZone),
     ]);
     const { incidents: _, ...res } = resolution;
-    return { outcomes: await this.outcomes(f, rows), deferrals, refusals, destinations, resolution: res, retrySuccess, timeOfDay };
+    return { outcomes: await this.outcomes(f, rows, delivered), deferrals, refusals, destinations, resolution: res, retrySuccess, timeOfDay };
   }
 }

@@ -153,6 +153,10 @@ export class PostgresMetricsStore implements MetricsStore {
     }));
   }
 
+  async windowDelivered(f: MetricsFilter): Promise<number> {
+    return Number((await this.read(sql.selectWindowDelivered, windowValues(f)))[0]?.delivered ?? 0);
+  }
+
   async hourlyByCode(f: MetricsFilter): Promise<CodeRow[]> {
     return (await this.read(sql.selectHourlyByCode, windowValues(f))).map((r) => ({
       enhanced: String(r.enhanced), reason: String(r.reason), deferrals: Number(r.deferrals), failures: Number(r.failures),

@@ -91,6 +91,10 @@ export class SqliteMetricsStore implements MetricsStore {
     }));
   }
 
+  async windowDelivered(f: MetricsFilter): Promise<number> {
+    return Number(this.all(sql.selectWindowDelivered, windowValues(f))[0]?.delivered ?? 0);
+  }
+
   async hourlyByCode(f: MetricsFilter): Promise<CodeRow[]> {
     return this.all(sql.selectHourlyByCode, windowValues(f)).map((r) => ({
       enhanced: String(r.enhanced), reason: String(r.reason), deferrals: Number(r.deferrals), failures: Number(r.failures),
