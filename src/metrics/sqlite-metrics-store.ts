@@ -77,9 +77,13 @@ export class SqliteMetricsStore implements MetricsStore {
         this.run(sql.finishDeferred, { deliveryId, status, attempt, at });
       },
     };
+    // Another process on the same file (a CLI command beside `serve`) may have folded part of
+    // this batch since it was read: only what is past the cursor, read under the write lock, counts.
     const tx = this.db.transaction(() => {
-      foldEvents(events, writer);
-      this.run(sql.upsertCursor, { lastEventId });
+      const done = Number((this.all(sql.selectCursor, {})[0]?.last_event_id) ?? 0);
+      const fresh = events.filter((e) => e.id > done);
+      if (fresh.length > 0) foldEvents(fresh, writer);
+      if (lastEventId > done) this.run(sql.upsertCursor, { lastEventId });
     });
     tx.immediate();
   }
