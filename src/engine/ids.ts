@@ -18,8 +18,7 @@ const lastRand: number[] = new Array(10).fill(0);
  * them, sit together in a few pages instead of one page each.
  */
 export function newId(prefix: string, now: number): string {
-  let time = '';
-  let t = Math.max(0, Math.floor(now));
+  const t = Math.max(0, Math.floor(now));
   const fresh = t !== lastTime || !increment(lastRand);
   if (fresh) {
     lastTime = t;
@@ -31,13 +30,27 @@ export function newId(prefix: string, now: number): string {
     // The top digit starts in its lower half, so counting up cannot run out within a millisecond.
     lastRand[0] = lastRand[0]! & 15;
   }
+  let rand = '';
+  for (let i = 0; i < 10; i++) rand += ALPHABET[lastRand[i]!];
+  return `${prefix}_${timeDigits(t)}${rand}`;
+}
+
+function timeDigits(ms: number): string {
+  let time = '';
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32]! + time;
     t = Math.floor(t / 32);
   }
-  let rand = '';
-  for (let i = 0; i < 10; i++) rand += ALPHABET[lastRand[i]!];
-  return `${prefix}_${time}${rand}`;
+  return time;
+}
+
+/**
+ * A key that sorts after every id `newId(prefix, t)` made before `at` and before every one made
+ * at or after it: a time range of rows is a range of the primary key.
+ */
+export function idTimeBound(prefix: string, at: number): string {
+  return `${prefix}_${timeDigits(Math.max(0, Math.floor(at)))}`;
 }
 
 /** Adds one to base-32 digits in place; false when they were all at the top (then draw afresh). */

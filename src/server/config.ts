@@ -50,6 +50,12 @@ export interface ServeConfig {
    * outcome transaction. Larger batches record more transitions per second (docs/engine.md).
    */
   batchSize: number;
+  /**
+   * Days after which finished deliveries, their messages and attempts, read outbox events and
+   * other records are deleted (hourly, by worker nodes); null keeps everything. Addresses
+   * (suppressions) and metrics are always kept (docs/http-api.md#retention).
+   */
+  retentionDays: number | null;
 }
 
 export const DEFAULTS: ServeConfig = {
@@ -76,6 +82,7 @@ export const DEFAULTS: ServeConfig = {
   metricsTimeZone: 'UTC',
   metricsTopDomains: 20,
   batchSize: 100,
+  retentionDays: null,
 };
 
 function isTimeZone(tz: string): boolean {
@@ -111,6 +118,7 @@ const schema = z.strictObject({
   metricsTimeZone: z.string().refine(isTimeZone, 'an IANA time zone such as UTC or Europe/Paris'),
   metricsTopDomains: z.number().int().min(0).max(1000),
   batchSize: z.number().int().min(1).max(10_000),
+  retentionDays: z.number().min(1, 'at least 1 day (ESP event ids are kept that long to drop repeats)').max(36_500).nullable(),
 });
 
 /** Environment variable for each setting; a list setting takes comma-separated values. */
@@ -120,7 +128,7 @@ const ENV: Record<keyof ServeConfig, string> = {
   returnPathDomain: 'REBOUND_RETURN_PATH_DOMAIN', envelopeSender: 'REBOUND_ENVELOPE_SENDER', bodyLimit: 'REBOUND_BODY_LIMIT', smtpMaxBytes: 'REBOUND_SMTP_MAX_BYTES',
   smtpRatePerMinute: 'REBOUND_SMTP_RATE', metricsAuth: 'REBOUND_METRICS_AUTH', logLevel: 'REBOUND_LOG_LEVEL',
   healthPort: 'REBOUND_HEALTH_PORT', role: 'REBOUND_ROLE', webhooks: 'REBOUND_WEBHOOKS', metricsTimeZone: 'REBOUND_METRICS_TZ', metricsTopDomains: 'REBOUND_METRICS_TOP_DOMAINS',
-  batchSize: 'REBOUND_BATCH_SIZE',
+  batchSize: 'REBOUND_BATCH_SIZE', retentionDays: 'REBOUND_RETENTION_DAYS',
 };
 
 export class ConfigError extends Error {
@@ -132,7 +140,7 @@ function coerce(key: keyof ServeConfig, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const d = DEFAULTS[key];
   // a number that is off by default
-  if (typeof d === 'number' || key === 'healthPort') return value.trim() === '' ? NaN : Number(value);
+  if (typeof d === 'number' || key === 'healthPort' || key === 'retentionDays') return value.trim() === '' ? NaN : Number(value);
   if (Array.isArray(d)) return value.split(',').map((s) => s.trim()).filter(Boolean);
   return value;
 }

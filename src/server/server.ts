@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.ts';
 import { BounceWriter } from './bounce-writer.ts';
 import type { ServeConfig } from './config.ts';
 import { startInboundSmtp } from './inbound-smtp.ts';
+import { runRetention } from './retention-loop.ts';
 import { QuarantineStore } from './quarantine.ts';
 import { PostgresTokenStore, SqliteTokenStore, type TokenStore } from './token-store.ts';
 import { loadWebhooksConfig, webhookServices } from './routes/webhooks-setup.ts';
@@ -194,10 +195,14 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   const dispatching = delivering && webhooks
     ? webhooks.dispatcher.run(stop.signal).catch((err: unknown) => logger.error({ event: 'webhooks.stopped', err }, 'outgoing webhooks stopped'))
     : Promise.resolve();
+  // Retention runs where deliveries are made: one place per node that finishes them.
+  const pruning = delivering && config.retentionDays !== null
+    ? runRetention({ store, clock, days: config.retentionDays, logger, signal: stop.signal })
+    : Promise.resolve();
   // an upgrade is one-way: the log says when it happened and what it applied
   const migrated = store instanceof SqliteStore || store instanceof PostgresStore ? store.migrated : [];
   if (migrated.length) logger.info({ event: 'store.migrated', migrations: migrated }, `database upgraded to schema ${migrated.at(-1)}`);
-  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, healthPort, delivery: config.relay ? 'relay' : 'direct', webhooks: config.webhooks !== null }, 'rebound serve is up');
+  logger.info({ event: 'server.started', httpPort, smtpPort: inbound.port, db: isPostgres ? 'postgres' : config.db, timeScale: config.timeScale, role: config.role, healthPort, delivery: config.relay ? 'relay' : 'direct', webhooks: config.webhooks !== null, retentionDays: config.retentionDays }, 'rebound serve is up');
 
   let closing: Promise<void> | null = null;
   return {
@@ -207,7 +212,7 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
         logger.info({ event: 'server.stopping' }, 'stopping: no new work, finishing attempts in flight');
         await Promise.all([app.close(), inbound.close(), health?.close()]);
         stop.abort();
-        await Promise.all([running, dispatching]);
+        await Promise.all([running, dispatching, pruning]);
         await bounces.drain();
         // the attempts finished while draining wrote events: send them now rather than at a next
         // start that may never come (at most one POST timeout; what is left waits in the store)

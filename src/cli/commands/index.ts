@@ -12,6 +12,7 @@ import { registerServe } from './serve.ts';
 import { registerToken } from './token.ts';
 import { registerDemo } from './demo.ts';
 import { registerBackup } from './backup.ts';
+import { registerPrune } from './prune.ts';
 
 /** Every CLI command, one file each; each registers itself on the program. Add a line per command. */
 export const commands: Array<(program: Command) => void> = [
@@ -28,4 +29,5 @@ export const commands: Array<(program: Command) => void> = [
   registerReport,
   registerSegment,
   registerBackup,
+  registerPrune,
 ];

@@ -30,6 +30,7 @@ interface Options {
   healthPort?: string;
   webhooks?: string;
   batchSize?: string;
+  retentionDays?: string;
 }
 
 /** `rebound serve`: the HTTP API, the inbound SMTP listener for bounces and the delivery engine, in one process. */
@@ -52,6 +53,7 @@ export function registerServe(program: Command): void {
     .option('--role <role>', 'api | worker | all: scale API nodes and worker nodes apart on PostgreSQL (default all; $REBOUND_ROLE)')
     .option('--health-port <n>', 'also serve GET /healthz alone on this port, for a worker node\'s probes (default none; $REBOUND_HEALTH_PORT)')
     .option('--webhooks <file>', 'webhooks YAML: ESP providers taken in, endpoints sent to, resend hook ($REBOUND_WEBHOOKS)')
+    .option('--retention-days <n>', 'delete finished deliveries, their messages and old events after N days; suppressions and metrics are kept (default: keep all; $REBOUND_RETENTION_DAYS)')
     .option('--batch-size <n>', 'deliveries claimed at once and most in flight per worker (default 100; $REBOUND_BATCH_SIZE)')
     .action(async (opts: Options) => {
       let config: ServeConfig;
@@ -59,7 +61,7 @@ export function registerServe(program: Command): void {
         config = loadServeConfig({
           db: opts.db, host: opts.host, port: opts.port, smtpPort: opts.smtpPort, relay: opts.relay, timeScale: opts.timeScale,
           policy: opts.policy, rules: opts.rules, returnPathDomain: opts.returnPathDomain, envelopeSender: opts.envelopeSender, logLevel: opts.logLevel,
-          role: opts.role, healthPort: opts.healthPort, webhooks: opts.webhooks, batchSize: opts.batchSize,
+          role: opts.role, healthPort: opts.healthPort, webhooks: opts.webhooks, batchSize: opts.batchSize, retentionDays: opts.retentionDays,
         }, process.env, opts.config ?? process.env.REBOUND_CONFIG);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message);

@@ -20,6 +20,7 @@ import {
 import { migrations } from './migrations/index.ts';
 import { migrate, quoteIdent } from './migrate.ts';
 import { tallyObservation, type DestinationTally } from './tally.ts';
+import type { RetentionTarget } from '../retention.ts';
 
 export interface PostgresStoreOptions {
   /** Tables live in this schema (created if missing); default: the connection's search_path (public). */
@@ -68,7 +69,7 @@ export function redactUrl(url: string): string {
  * that make concurrent nodes take turns on one delivery, one address, and the outbox.
  * The constructor does not touch the network; the first call connects and migrates.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, RetentionTarget {
   readonly pool: pg.Pool;
   readonly schema: string | null;
   readonly channel: string;
@@ -397,6 +398,24 @@ export class PostgresStore implements Store {
       await this.query(destinations.updateDestinationHealth, { domain, health: health.health, suspendedUntil: health.suspendedUntil, strikes: health.strikes ?? 0, level: health.level ?? 0, at }, client);
       await this.appendEvents(client, newEvents);
     });
+  }
+
+  readonly dialect = 'postgres';
+
+  /** Retention (src/store/retention.ts): statements in one transaction, rows changed by each. */
+  async pruneWrite(steps: ReadonlyArray<{ statement: Statement; values: Record<string, unknown> }>): Promise<number[]> {
+    return this.transaction(async (client) => {
+      const changed: number[] = [];
+      for (const s of steps) {
+        const { text, values } = toNumbered(s.statement, s.values);
+        changed.push((await client.query({ name: s.statement.name, text, values })).rowCount ?? 0);
+      }
+      return changed;
+    });
+  }
+
+  async pruneRead(s: Statement, values: Record<string, unknown>): Promise<Row[]> {
+    return this.read(s, values);
   }
 
   /** Keeps an unreadable inbound email (see src/server/quarantine.ts), the oldest beyond `maxKept` dropped. */

@@ -18,6 +18,7 @@ import {
 } from '../rows.ts';
 import { migrations } from './migrations/index.ts';
 import { migrate } from './migrate.ts';
+import type { RetentionTarget } from '../retention.ts';
 
 export interface SqliteStoreOptions {
   /**
@@ -84,7 +85,7 @@ interface DestinationTally {
 type Row = Record<string, unknown>;
 
 /** The Store on one SQLite file through better-sqlite3 (synchronous; every method resolves at once). */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, RetentionTarget {
   readonly db: Database.Database;
   /** The migrations this open applied (to log an upgrade). */
   readonly migrated: number[] = [];
@@ -470,6 +471,27 @@ export class SqliteStore implements Store {
       for (const e of newEvents) this.run(events.insertEvent, { ...e, data: JSON.stringify(e.data) });
     });
     tx.immediate();
+  }
+
+  readonly dialect = 'sqlite';
+
+  /** Retention (src/store/retention.ts): statements in one transaction, rows changed by each. */
+  async pruneWrite(steps: ReadonlyArray<{ statement: Statement; values: Record<string, unknown> }>): Promise<number[]> {
+    const tx = this.db.transaction(() => steps.map((s) => this.run(s.statement, s.values).changes));
+    // Deleting a delivery makes SQLite look for attempts that still reference it, and attempts
+    // have no index on delivery_id (migration 7): a scan of every attempt per delivery deleted.
+    // The batch deletes a delivery's attempts before it, so the check can be off for it. Nothing
+    // else runs in between: the three calls are synchronous.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      return tx.immediate();
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
+  }
+
+  async pruneRead(s: Statement, values: Record<string, unknown>): Promise<Row[]> {
+    return this.all(s, values);
   }
 
   async close(): Promise<void> {
