@@ -50,6 +50,7 @@ function classifyWith(matcher: RuleMatcher, input: ClassifyInput, opts: Classify
   const reply = isParsed(input) ? input : parseReply(input as string | Error, opts);
   let reason: Reason;
   let rule: string;
+  let greylisting = false;
   if (reply.networkError !== null) {
     reason = 'networkerror';
     rule = BUILTIN_RULES.networkError;
@@ -60,6 +61,7 @@ function classifyWith(matcher: RuleMatcher, input: ClassifyInput, opts: Classify
     const hit = matcher.match(reply);
     reason = hit ? hit.reason : 'undefined';
     rule = hit ? hit.id : BUILTIN_RULES.noMatch;
+    greylisting = hit?.greylisting === true;
   }
   const decided = decide(reply.class, reason, reply.text, reply.enhanced);
   return {
@@ -74,6 +76,7 @@ function classifyWith(matcher: RuleMatcher, input: ClassifyInput, opts: Classify
     recipient: reply.recipient,
     rule,
     text: reply.text,
+    ...(greylisting ? { greylisting: true as const } : {}),
   };
 }
 

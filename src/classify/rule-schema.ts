@@ -21,6 +21,12 @@ export interface RuleSpec {
   basic?: Array<number | string>;
   class?: ReplyClass;
   phase?: SmtpPhase[];
+  /**
+   * The reply is greylisting: a first attempt from an unknown sender refused for a while. Counted
+   * as a deferral like any other, but it says nothing about the destination's health, so it opens
+   * no incident in the metrics.
+   */
+  greylisting?: boolean;
   /** User files only: drop the shipped rule with this id. */
   disabled?: boolean;
   /** Where the rule came from ("provider-texts", "user"), filled in by the loader. */
@@ -44,6 +50,7 @@ const ruleShape = z.strictObject({
   basic: oneOrMany(z.union([z.number().int().min(200).max(599), z.string().transform((s) => s.toLowerCase()).refine((s) => BASIC_PATTERN.test(s), 'a basic code is like 550, 55x or 5xx')])).optional(),
   class: z.enum(['success', 'transient', 'permanent']).optional(),
   phase: oneOrMany(z.enum(PHASES)).optional(),
+  greylisting: z.boolean().optional(),
   disabled: z.boolean().optional(),
 });
 

@@ -30,6 +30,8 @@ export interface Classification {
   recipient: string | null;
   /** Id of the rule that decided the reason, e.g. "provider/gmail/over-quota" or "enhanced/4.3.2". */
   rule: string;
+  /** Present (true) when the deciding rule is marked as greylisting (a refusal of a first attempt). */
+  greylisting?: true;
   /** The normalized reply text the decision was made on. */
   text: string;
 }

@@ -53,7 +53,10 @@ function deliveryEvent(d: DeliveryRecord, type: string, at: number, data: Record
 
 function replyData(o: AttemptOutcome): Record<string, unknown> {
   const c = o.classification;
-  return { basic: c.basic, enhanced: c.enhanced, reason: c.reason, type: c.type, response: o.response.slice(0, 1000), destination: o.destination };
+  return {
+    basic: c.basic, enhanced: c.enhanced, reason: c.reason, type: c.type, response: o.response.slice(0, 1000), destination: o.destination,
+    ...(c.greylisting ? { greylisting: true } : {}),
+  };
 }
 
 export function isSuccess(c: Classification): boolean {

@@ -58,8 +58,12 @@ export function isTransient(data: Record<string, unknown>): boolean {
  */
 export const RECIPIENT_REASONS: ReadonlySet<string> = new Set(['mailboxfull', 'exceedlimit', 'suspend', 'userunknown', 'hasmoved', 'filtered', 'vacation']);
 
-/** A transient failure that says the destination (not one mailbox) is in trouble. */
-const isServerTrouble = (data: Record<string, unknown>): boolean => !RECIPIENT_REASONS.has(str(data.reason));
+/**
+ * A transient failure that says the destination (not one mailbox) is in trouble. Greylisting does
+ * not: a server that greylists refuses every first attempt from a new sender while working fine,
+ * and would otherwise show a short "outage" for each.
+ */
+const isServerTrouble = (data: Record<string, unknown>): boolean => !RECIPIENT_REASONS.has(str(data.reason)) && data.greylisting !== true;
 
 /** The code an incident lists: the enhanced code, else the basic one, else the reason. */
 function codeOf(data: Record<string, unknown>): string {

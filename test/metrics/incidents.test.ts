@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BACKENDS, world, REPLIES, HOUR } from './helpers.ts';
 import type { BounceEvent } from '../../src/classify/bounce-event.ts';
 import { classification } from '../engine/helpers.ts';
+import { classify } from '../../src/classify/index.ts';
 
 for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: backend.skip ?? false }, () => {
   /**
@@ -107,6 +108,31 @@ for (const backend of BACKENDS) describe(`metrics on ${backend.name}`, { skip: b
     assert.ok(s.deferrals.total >= 1, 'the full mailbox was deferred (and retried)');
     assert.deepEqual(s.resolution.open, []);
     assert.equal(s.destinations.find((d) => d.domain === 'big.example')?.unavailableSeconds ?? 0, 0);
+  });
+
+  test('greylisting (as the shipped rules read it) counts as a deferral but opens no incident; the same code without the word does', async (t) => {
+    const greylisted = classify('450 4.2.0 <a@grey.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/grey.example.html');
+    const refused = classify('451 4.7.1 Temporarily rejected, come back later');
+    assert.equal(greylisted.greylisting, true);
+    assert.equal(refused.greylisting, undefined);
+    const firstTry = new Set<string>();
+    const w = world((job) => {
+      if (firstTry.has(job.recipient)) return REPLIES.ok();
+      firstTry.add(job.recipient);
+      return job.domain === 'grey.example' ? greylisted : refused;
+    }, 'UTC', backend.name);
+    t.after(w.cleanup);
+    await w.send(['a@grey.example', 'b@grey.example', 'c@plain.example']);
+    await w.runUntil(w.t0 + 2 * HOUR);
+    w.clock.set(w.t0 + 2 * HOUR);
+    const s = await w.metrics.summary({ from: w.t0, to: w.t0 + 2 * HOUR });
+    assert.equal(s.deferrals.total, 3);
+    assert.equal(s.outcomes.delivered, 3);
+    const grey = s.destinations.find((d) => d.domain === 'grey.example');
+    const plain = s.destinations.find((d) => d.domain === 'plain.example');
+    assert.deepEqual([grey?.deferrals, grey?.incidents, grey?.unavailableSeconds], [2, 0, 0]);
+    assert.deepEqual([plain?.deferrals, plain?.incidents], [1, 1]);
+    assert.equal(s.resolution.count, 1, 'only plain.example had an incident');
   });
 
   test('permanent refusals are counted by reason with the domains that refused most, apart from deferrals and incidents', async (t) => {

@@ -37,7 +37,7 @@ export const classificationSchema = {
   properties: {
     basic: { type: ['integer', 'null'] }, enhanced: { type: ['string', 'null'] }, class: { type: ['string', 'null'] },
     type: { type: 'string' }, reason: { type: 'string' }, hardbounce: { type: 'boolean' }, retryable: { type: 'boolean' },
-    action: { type: 'string' }, rule: { type: ['string', 'null'] },
+    action: { type: 'string' }, rule: { type: ['string', 'null'] }, greylisting: { type: 'boolean', description: 'present (true) when the reply was greylisting' },
   },
 } as const;
 
