@@ -108,7 +108,7 @@ export function createPrometheusRegistry(metrics: Metrics, options: PrometheusOp
     },
   });
   new Gauge({
-    name: 'rebound_deliveries', help: 'Deliveries by status (queued and deferred are the queue depth).',
+    name: 'rebound_deliveries', help: 'Deliveries by status (queued and deferred are the queue depth; delivered and failed are the rows kept, which retention deletes: rebound_outcomes_total counts every ending).',
     labelNames: ['status'], registers: [registry],
     async collect() {
       for (const [status, n] of Object.entries(await metrics.store.countDeliveries())) this.set({ status }, n);
