@@ -49,6 +49,9 @@ const MTAS: readonly Mark[] = [
   { mta: 'exchange2007', header: ['x-ms-exchange-message-is-ndr', ''] },
   { mta: 'exchange2007', header: ['x-ms-exchange-organization-scl', ''] },
   { mta: 'exim', report: /^X-Exim-Diagnostic:/im },
+  // the opening line of Exim's default bounce and warning texts (deliver.c), which also head its
+  // multipart/report since 4.86
+  { mta: 'exim', body: /^This message was created automatically by mail delivery software\./m },
   { mta: 'courier', body: /running the Courier mail server/ },
   { mta: 'opensmtpd', body: /This is the MAILER-DAEMON, please DO NOT REPLY/ },
   { mta: 'qmail', body: /This is the qmail-send program/ },

@@ -66,6 +66,10 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'hmailserver-two-recipients.eml', mta: 'unknown', rows: [['jane@example.org', '5.1.1', 'userunknown', 'suppress'], ['bob@example.org', '5.2.2', 'mailboxfull', 'none']] },
   // chasquid's plain-text notice: the cause is under "Technical details", not beside the summary list
   { file: 'chasquid-text.eml', mta: 'unknown', rows: [['dave@nonexistent.example.com', null, 'hostunknown', 'suppress']] },
+  // two failed recipients, only one with an SMTP reply, and the returned message addressed to one
+  // (the other was a Bcc): X-Failed-Recipients names both, and the one that timed out is not given
+  // the other's 550
+  { file: 'chasquid-two-recipients.eml', mta: 'unknown', rows: [['erin@recipient.example', '5.1.1', 'userunknown', 'suppress'], ['frank@slow.example', null, 'expired', 'none']] },
   // Stalwart: a connection failure has no Diagnostic-Code; its text part's line for the recipient says why
   { file: 'stalwart-connection.eml', mta: 'rfc3464', rows: [['carol@example.net', '5.0.0', 'expired', 'none']] },
   // Postal's notice is sent from the failed address itself and quotes the original Message-ID like

@@ -24,3 +24,44 @@ test('every mta the parser gives over the fixtures is a documented value', () =>
   assert.ok(seen.size >= 15, `only ${seen.size} values seen`);
   assert.deepEqual([...seen].filter((n) => !documented.has(n)).sort(), []);
 });
+
+test('an Exim multipart/report is named exim by the opening line of its default text', () => {
+  const raw = [
+    'From: Mail Delivery System <Mailer-Daemon@mx.sender.example>',
+    'To: news@sender.example',
+    'Subject: Mail delivery failed: returning message to sender',
+    'X-Failed-Recipients: gone@recipient.example',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="E"',
+    '',
+    '--E',
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'This message was created automatically by mail delivery software.',
+    '',
+    'A message that you sent could not be delivered to one or more of its',
+    'recipients. This is a permanent error. The following address(es) failed:',
+    '',
+    '  gone@recipient.example',
+    '    host mx.recipient.example [192.0.2.7]',
+    '    SMTP error from remote mail server after RCPT TO:<gone@recipient.example>:',
+    '    550 5.1.1 No such user here',
+    '',
+    '--E',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.sender.example',
+    '',
+    'Action: failed',
+    'Final-Recipient: rfc822;gone@recipient.example',
+    'Status: 5.0.0',
+    'Remote-MTA: dns; mx.recipient.example',
+    'Diagnostic-Code: smtp; 550 5.1.1 No such user here',
+    '',
+    '--E--',
+    '',
+  ].join('\n');
+  const b = parseBounce(raw);
+  assert.equal(b.mta, 'exim');
+  assert.deepEqual(b.recipients.map((r) => [r.recipient, r.reason]), [['gone@recipient.example', 'userunknown']]);
+});

@@ -521,3 +521,22 @@ test('a plain-text Exchange NDR ties back to its delivery by the X-Rebound-ID un
   assert.equal(parsed.deliveryId, 'dlv_01EXCHANGE');
   assert.deepEqual(parsed.recipients.map((r) => [r.recipient, r.reason]), [['ann@example.test', 'userunknown']]);
 });
+
+test('a notice listing many failed recipients yields each of them (up to 1,000), sharing the notice\'s reply past 50', () => {
+  const notice = (n: number) => [
+    'From: Mail Delivery System <mailer-daemon@mail.example.com>',
+    'To: <list-owner@example.com>',
+    'Subject: Message undeliverable',
+    '',
+    'Your message did not reach some or all of the intended recipients.',
+    '',
+    ...Array.from({ length: n }, (_, i) => `   member${i}@members.example`),
+    '',
+    'Remote server replied: 550 5.1.1 Recipient address rejected: User unknown',
+    '',
+  ].join('\r\n');
+  const some = parseBounce(notice(120));
+  assert.equal(some.recipients.length, 120);
+  assert.ok(some.recipients.every((r) => r.reason === 'userunknown' && r.hardbounce), 'every one shares the notice\'s 550 5.1.1');
+  assert.equal(parseBounce(notice(1500)).recipients.length, 1000);
+});

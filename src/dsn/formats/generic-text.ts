@@ -81,7 +81,11 @@ function ownParts(text: string, recipients: string[]): Map<string, string> | nul
     if (owner) parts.get(owner)!.push(line);
   }
   const withReply = [...parts.values()].filter((part) => part.some((l) => /^[45]/.test(REPLY_LINE.exec(l)?.[1] ?? ''))).length;
-  return withReply >= 2 ? new Map([...parts].map(([k, v]) => [k, v.join('\n')])) : null;
+  // one reply is still one recipient's own when every recipient has words of its own beside its
+  // name (chasquid: a 550 for one, "failed repeatedly and timed out, last error: … connection
+  // refused" for the other); a bare list of names over one reply is the notice's for all
+  const ownWords = [...parts.values()].every((part) => part.filter((l) => l.trim() !== '').length >= 2);
+  return withReply >= 2 || (withReply === 1 && ownWords) ? new Map([...parts].map(([k, v]) => [k, v.join('\n')])) : null;
 }
 
 /** What the notice says about one address: the SMTP reply nearest it, else the lines around it. */
@@ -149,6 +153,10 @@ function underReasonLabel(lines: string[]): string | null {
 
 const MAX_MENTIONS = 8;
 const MAX_LINES_AFTER = 12;
+/** Most recipients one notice yields (a message's recipient limit is usually far below). */
+const MAX_RECIPIENTS = 1000;
+/** Up to this many, each address gets the words about it; past it, all share the notice's reply. */
+const MAX_OWN_DIAGNOSTICS = 50;
 
 function wordsAround(lines: string[], at: number, address: string): string {
   const around: string[] = [];
@@ -187,16 +195,23 @@ export const genericText: BounceFormat = {
     const labelledExclude = addressSet([msg.headers.get('to'), returned?.get('from'), returned?.get('sender')]);
     const exclude = new Set([...labelledExclude, ...addressSet([msg.headers.get('from'), msg.headers.get('reply-to')])]);
     let found = candidates(text, exclude, labelledExclude);
-    const to = new Set(findAddresses(returned?.get('to') ?? '').map((a) => a.toLowerCase()));
+    // X-Failed-Recipients (Exim's, which chasquid and others copy) lists the failed recipients
+    // outright; otherwise, of the addresses the text names, those the returned message was sent to
+    const listed = new Set(findAddresses(msg.headers.get('x-failed-recipients') ?? '').map((a) => a.toLowerCase()));
+    const to = listed.size > 0 ? listed : new Set(findAddresses(returned?.get('to') ?? '').map((a) => a.toLowerCase()));
     const inReturned = found.filter((a) => to.has(a.toLowerCase()));
     if (inReturned.length > 0) found = inReturned;
-    if (found.length === 0 || found.length > 50) return null;
+    if (found.length === 0) return null;
+    found = found.slice(0, MAX_RECIPIENTS);
     const gaveUp = noticeGaveUp(text);
     const delayed = textSaysStillTrying(text);
-    const parts = ownParts(text, found);
+    // each address's own words when there are few; past that, one reading of the notice for all,
+    // so a notice naming a thousand addresses costs one look, not a thousand
+    const parts = found.length <= MAX_OWN_DIAGNOSTICS ? ownParts(text, found) : null;
+    const shared = found.length > MAX_OWN_DIAGNOSTICS ? diagnosticFor(text, found[0]!) : null;
     const recipients: RawRecipient[] = found.map((recipient) => ({
       recipient,
-      diagnostic: diagnosticFor(parts?.get(recipient.toLowerCase()) ?? text, recipient),
+      diagnostic: shared ?? diagnosticFor(parts?.get(recipient.toLowerCase()) ?? text, recipient),
       dsnAction: delayed ? 'delayed' : 'failed',
       fallbackReason: gaveUp ? 'expired' : undefined,
     }));
