@@ -52,6 +52,8 @@ const MTAS: readonly Mark[] = [
   // the opening line of Exim's default bounce and warning texts (deliver.c), which also head its
   // multipart/report since 4.86
   { mta: 'exim', body: /^This message was created automatically by mail delivery software\./m },
+  // Exim's multipart boundary ("<time>-eximdsn-<random>"), which stays when the text is translated
+  { mta: 'exim', header: ['content-type', /boundary="?\d+-eximdsn-\d+/i] },
   { mta: 'courier', body: /running the Courier mail server/ },
   { mta: 'opensmtpd', body: /This is the MAILER-DAEMON, please DO NOT REPLY/ },
   { mta: 'qmail', body: /This is the qmail-send program/ },

@@ -64,4 +64,8 @@ test('an Exim multipart/report is named exim by the opening line of its default 
   const b = parseBounce(raw);
   assert.equal(b.mta, 'exim');
   assert.deepEqual(b.recipients.map((r) => [r.recipient, r.reason]), [['gone@recipient.example', 'userunknown']]);
+  // translated (bounce_message_file), it still has Exim's boundary
+  const translated = raw.replace('This message was created automatically by mail delivery software.', 'Diese Nachricht wurde automatisch vom Mailsystem erzeugt.')
+    .replaceAll('boundary="E"', 'boundary="1741079525-eximdsn-1804289383"').replaceAll('--E', '--1741079525-eximdsn-1804289383');
+  assert.equal(parseBounce(translated).mta, 'exim');
 });
