@@ -39,8 +39,8 @@ const CASES: Array<{ file: string; mta: string; kind?: string; rows: Array<[stri
   { file: 'exim-delayed.eml', mta: 'exim', rows: [['slow@recipient.example', '4.3.2', 'notaccept', 'retry']] },
   // a bounce_message_file / warn_message_file translated Exim's intro; deliver.c still writes the
   // address list, X-Failed-Recipients and the warning's "Delay reason:" label (a warning that
-  // quotes 450 4.1.1 is retried, not suppressed)
-  { file: 'exim-translated-intro.eml', mta: 'rfc3464', rows: [['max@nosuchhost.recipient.example', '5.0.0', 'hostunknown', 'suppress'], ['olga@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
+  // quotes 450 4.1.1 is retried, not suppressed) (named exim by its multipart boundary)
+  { file: 'exim-translated-intro.eml', mta: 'exim', rows: [['max@nosuchhost.recipient.example', '5.0.0', 'hostunknown', 'suppress'], ['olga@recipient.example', '5.0.0', 'mailboxfull', 'none']] },
   { file: 'exim-translated-warning.eml', mta: 'exim', rows: [['jane@recipient.example', '4.1.1', 'userunknown', 'retry']] },
   // Exchange NDRs with no delivery-status part, section titles in French / Spanish (Microsoft's
   // localized NDR docs): X-MS-Exchange-Message-Is-Ndr marks them, the reply lines are untranslated
