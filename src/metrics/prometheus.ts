@@ -1,3 +1,4 @@
+import { deliveryCountsFor } from '../store/delivery-counts.ts';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Metrics } from './metrics.ts';
 import { healthAt } from '../delivery/health/destination-health.ts';
@@ -111,7 +112,7 @@ export function createPrometheusRegistry(metrics: Metrics, options: PrometheusOp
     name: 'rebound_deliveries', help: 'Deliveries by status (queued and deferred are the queue depth; delivered and failed are the rows kept, which retention deletes: rebound_outcomes_total counts every ending).',
     labelNames: ['status'], registers: [registry],
     async collect() {
-      for (const [status, n] of Object.entries(await metrics.store.countDeliveries())) this.set({ status }, n);
+      for (const [status, n] of Object.entries(await deliveryCountsFor(metrics.store).read())) this.set({ status }, n);
     },
   });
   return registry;

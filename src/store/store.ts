@@ -114,6 +114,8 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRecord | null>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /** The queue depth alone: queued and deferred, read from the index of waiting deliveries (cheap however many finished ones the store holds). */
+  countWaiting(): Promise<Pick<Record<DeliveryStatus, number>, 'queued' | 'deferred'>>;
   /** The latest engine time written to deliveries or addresses (epoch ms), null when empty. */
   latestTime(): Promise<number | null>;
   /** Resolves when the database answers a trivial query; rejects with its error when it does not. */

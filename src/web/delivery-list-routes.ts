@@ -6,9 +6,9 @@ import { heldUntil } from '../engine/decide-outcome.ts';
 import type { Clock } from '../engine/clock.ts';
 import { errors } from '../server/routes/schemas.ts';
 import { tagSchema } from '../server/routes/tags.ts';
+import { deliveryCountsFor } from '../store/delivery-counts.ts';
 
 const STATUSES: readonly DeliveryStatus[] = ['queued', 'deferred', 'delivered', 'failed'];
-const COUNTS_FRESH_MS = 10_000;
 
 /** A page's end as the next page's `after`: the last row's id (lists run in id order, which is creation order). */
 const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,100}$';
@@ -32,17 +32,8 @@ function row(d: DeliveryRecord, now: number) {
  */
 export async function deliveryListRoutes(app: FastifyInstance, opts: { store: Store; clock: Clock }): Promise<void> {
   const { store, clock } = opts;
-  // Counting by status reads every row (no index names the status: store migration 13), and an
-  // open Overview asks every 5 s: one count serves every request for COUNTS_FRESH_MS.
-  let counted: { at: number; counts: Promise<Record<DeliveryStatus, number>> } | null = null;
-  const counts = (): Promise<Record<DeliveryStatus, number>> => {
-    if (!counted || performance.now() - counted.at > COUNTS_FRESH_MS) {
-      const fresh = { at: performance.now(), counts: store.countDeliveries() };
-      fresh.counts.catch(() => { if (counted === fresh) counted = null; });
-      counted = fresh;
-    }
-    return counted.counts;
-  };
+  // the queue depth current, delivered and failed from a count at most a minute old (DeliveryCounts)
+  const counts = (): Promise<Record<DeliveryStatus, number>> => deliveryCountsFor(store).read();
   app.get('/v1/deliveries/counts', {
     schema: { summary: 'How many deliveries are in each status (the queue depth)', querystring: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: { type: 'object', additionalProperties: { type: 'integer' } }, ...errors } },
   }, async () => counts());

@@ -362,6 +362,12 @@ export class PostgresStore implements Store, RetentionTarget {
     return counts;
   }
 
+  async countWaiting(): Promise<Pick<Record<DeliveryStatus, number>, 'queued' | 'deferred'>> {
+    const counts = { queued: 0, deferred: 0 };
+    for (const r of await this.read(deliveries.countWaitingByStatus)) counts[r.status as 'queued' | 'deferred'] = Number(r.n);
+    return counts;
+  }
+
   async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
     return (await this.read(attempts.selectAttempts, { deliveryId })).map(rowToAttempt);
   }

@@ -118,6 +118,10 @@ export function deliveryListQuery(q: DeliveryQuery): { statement: Statement; val
 export const countDeliveriesByStatus = statement('count-deliveries-by-status', [], `
 SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
 
+/** The same, for waiting deliveries only: the partial index deliveries_due holds exactly these. */
+export const countWaitingByStatus = statement('count-waiting-by-status', [], `
+SELECT status, COUNT(*) AS n FROM deliveries WHERE status IN ('queued', 'deferred') GROUP BY status`);
+
 // the latest engine time the store has seen: a sped-up clock restarts from here, not behind it
 export const selectLatestTime = statement('select-latest-time', [], `
 SELECT MAX(t) AS t FROM (

@@ -426,6 +426,12 @@ export class SqliteStore implements Store, RetentionTarget {
     return counts;
   }
 
+  async countWaiting(): Promise<Pick<Record<DeliveryStatus, number>, 'queued' | 'deferred'>> {
+    const counts = { queued: 0, deferred: 0 };
+    for (const r of this.all(deliveries.countWaitingByStatus)) counts[r.status as 'queued' | 'deferred'] = Number(r.n);
+    return counts;
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

@@ -50,6 +50,16 @@ export function storeContract(factory: StoreFactory): void {
       assert.equal(await store.nextDueAt(), T + 600, 'next due is when d3\'s lease ends');
     });
 
+    test('countWaiting is the queued and deferred of countDeliveries', async (t) => {
+      const { store } = await fresh(t);
+      await store.submit([], write(message('m', T), [
+        delivery('q1', 'm', T), delivery('q2', 'm', T), delivery('w', 'm', T, { status: 'deferred' }),
+        delivery('ok', 'm', T, { status: 'delivered', nextAttemptAt: null }), delivery('no', 'm', T, { status: 'failed', nextAttemptAt: null }),
+      ]));
+      assert.deepEqual(await store.countWaiting(), { queued: 2, deferred: 1 });
+      assert.deepEqual(await store.countDeliveries(), { queued: 2, deferred: 1, delivered: 1, failed: 1 });
+    });
+
     test('latestTime is the latest engine time written, null for an empty store; listDeliveries can list newest first', async (t) => {
       const { store } = await fresh(t);
       assert.equal(await store.latestTime(), null);
