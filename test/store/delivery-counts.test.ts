@@ -13,7 +13,7 @@ test('the queue depth is counted on every read; delivered and failed at most onc
   let fullCounts = 0;
   const counting = { countWaiting: () => store.countWaiting(), countDeliveries: () => { fullCounts++; return store.countDeliveries(); } };
   let now = 0;
-  const counts = new DeliveryCounts(counting, 60_000, () => now);
+  const counts = new DeliveryCounts(counting, { perCountMs: 100, minMs: 60_000, maxMs: 60_000 }, () => now);
 
   const first = await engine.submit({ from: 'a@sender.example', raw: 'x' }, ['one@example.org', 'two@example.org']);
   assert.deepEqual(await counts.read(), { queued: 2, deferred: 0, delivered: 0, failed: 0 });
@@ -35,8 +35,25 @@ test('a failed full count is not kept: the next read counts again', async () => 
   const counts = new DeliveryCounts({
     countWaiting: async () => ({ queued: 1, deferred: 0 }),
     countDeliveries: async () => { if (fail) throw new Error('database is locked'); return { queued: 1, deferred: 0, delivered: 3, failed: 1 }; },
-  }, 60_000, () => 0);
+  }, { perCountMs: 100, minMs: 60_000, maxMs: 60_000 }, () => 0);
   await assert.rejects(counts.read(), /database is locked/);
   fail = false;
   assert.deepEqual(await counts.read(), { queued: 1, deferred: 0, delivered: 3, failed: 1 });
+});
+
+test('a count that took longer is kept longer: a hundred times its cost, within the bounds', async () => {
+  let now = 0;
+  let fullCounts = 0;
+  const counts = new DeliveryCounts({
+    countWaiting: async () => ({ queued: 0, deferred: 0 }),
+    // the full count "takes" 500 ms
+    countDeliveries: async () => { fullCounts++; now += 500; return { queued: 0, deferred: 0, delivered: 1, failed: 0 }; },
+  }, { perCountMs: 100, minMs: 2_000, maxMs: 60_000 }, () => now);
+  await counts.read();
+  now += 49_000;
+  await counts.read();
+  assert.equal(fullCounts, 1, 'a 500 ms count is kept for 50 s');
+  now += 1_500;
+  await counts.read();
+  assert.equal(fullCounts, 2);
 });
