@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { auth, databaseDigest, startTestServer } from './helpers.ts';
+import { auth, databaseDigest, eventually, startTestServer } from './helpers.ts';
 
 type Inject = { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string | Buffer | object };
 
@@ -68,6 +68,8 @@ describe('bad input on every route: the right 4xx, a JSON body naming the proble
     const s = await startTestServer(t);
     const sent = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: ['a@example.test'], subject: 's', text: 't' } });
     const deliveryId = (sent.json() as { deliveries: Array<{ id: string }> }).deliveries[0]!.id;
+    // the server delivers it in the background: every digest below must see only the requests' effects
+    await eventually('the delivery to be made', async () => ((await s.server.store.getDelivery(deliveryId))?.status === 'delivered' ? true : null));
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: 451, recipient: 'a@example.test' } }, 400, 'body.reply');
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { recipient: 'a@example.test' } }, 400, 'body.reply');
     await expectRejected(t, s, { method: 'POST', url: '/v1/bounces', headers: json, payload: { reply: '451 4.3.2 down', recipient: 'nobody' } }, 400, 'body.recipient');
