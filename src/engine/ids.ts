@@ -45,6 +45,11 @@ function timeDigits(ms: number): string {
   return time;
 }
 
+/** Whether `id` has the form `newId(prefix, …)` gives: a delivery id that could have existed here. */
+export function isIdOf(prefix: string, id: string): boolean {
+  return id.length === prefix.length + 21 && id.startsWith(`${prefix}_`) && /^[0-9a-hjkmnp-tv-z]{20}$/.test(id.slice(prefix.length + 1));
+}
+
 /**
  * A key that sorts after every id `newId(prefix, t)` made before `at` and before every one made
  * at or after it: a time range of rows is a range of the primary key.

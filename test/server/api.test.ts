@@ -54,6 +54,19 @@ describe('HTTP API: what each route does when the request is right', () => {
     assert.equal(d.attemptCount, Math.max(...d.attempts.map((a) => a.n)));
   });
 
+  test('a JSON bounce naming a delivery Rebound does not know (pruned, or never made) acts on the address alone; one naming another recipient\'s delivery is a 409', async (t) => {
+    const s = await startTestServer(t, { relay: 'smtp://127.0.0.1:9' });
+    const gone = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), ...json }, payload: { reply: '550 5.1.1 <old@example.test>: user unknown', recipient: 'old@example.test', deliveryId: 'dlv_01kzzzzzzzzzzzzzzzzz' } });
+    assert.equal(gone.statusCode, 202, gone.body);
+    const b = (gone.json() as { bounces: Array<{ deliveryId: string; deliveryStatus: string | null; applied: boolean }> }).bounces[0]!;
+    assert.deepEqual([b.deliveryId, b.deliveryStatus, b.applied], ['dlv_01kzzzzzzzzzzzzzzzzz', null, true]);
+    assert.equal(((await s.server.app.inject({ method: 'GET', url: '/v1/addresses/old@example.test', headers: auth() })).json() as { status: string }).status, 'suppressed');
+    const sent = await s.server.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...auth(), ...json }, payload: { from: 'me@sender.test', to: ['jane@example.test'], subject: 's', text: 't' } });
+    const id = (sent.json() as { deliveries: Array<{ id: string }> }).deliveries[0]!.id;
+    const other = await s.server.app.inject({ method: 'POST', url: '/v1/bounces', headers: { ...auth(), ...json }, payload: { reply: '550 5.1.1 user unknown', recipient: 'bob@example.test', deliveryId: id } });
+    assert.equal(other.statusCode, 409, other.body);
+  });
+
   test('a bounce email posted as message/rfc822 is parsed and suppresses the bounced address', async (t) => {
     const s = await startTestServer(t);
     const dsn = [

@@ -1,4 +1,5 @@
 import { addressKey } from '../../engine/address-key.ts';
+import { isIdOf } from '../../engine/ids.ts';
 import type { FastifyInstance } from 'fastify';
 import type { BounceEvent } from '../../classify/bounce-event.ts';
 import { BUILTIN_RULES } from '../../classify/classifier.ts';
@@ -72,10 +73,14 @@ export async function bounceRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const b = request.body as JsonBounce;
       const at = b.at === undefined ? now : Date.parse(b.at);
       if (!Number.isFinite(at)) throw new ApiError(400, 'body.at: not an ISO 8601 time', { field: 'body.at' });
+      // A delivery id of Rebound's form that it does not know (deleted by retention) leaves the
+      // bounce to act on the address alone, as a bounce email naming one does: an application
+      // that stored the id must not lose the suppression once the delivery is pruned. An id that
+      // could never have been Rebound's is a mistake to report.
       if (b.deliveryId !== undefined) {
         const d = await ctx.store.getDelivery(b.deliveryId);
-        if (!d) throw new ApiError(404, `no delivery ${b.deliveryId}`, { field: 'body.deliveryId' });
-        if (d.recipient !== addressKey(b.recipient)) throw new ApiError(409, `delivery ${b.deliveryId} is for another recipient`, { field: 'body.recipient', deliveryRecipient: d.recipient });
+        if (!d && !isIdOf('dlv', b.deliveryId)) throw new ApiError(404, `no delivery ${b.deliveryId} (Rebound's delivery ids look like dlv_01kq3v5y8e2m7r9t4w6x)`, { field: 'body.deliveryId' });
+        if (d && d.recipient !== addressKey(b.recipient)) throw new ApiError(409, `delivery ${b.deliveryId} is for another recipient`, { field: 'body.recipient', deliveryRecipient: d.recipient });
       }
       const classification = ctx.classifier.classify(b.reply);
       // Words with no reply code that no rule knows say nothing of the delivery: recorded, the
