@@ -30,7 +30,7 @@ for (const file of chosen) {
   process.stdout.write(r.stdout);
   const load = `load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after, on ${cpus().length} cores`;
   const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- ${name}\` (${load})._\n\n`;
-  writeFileSync(join(fragments, `${name}.md`), stamp + r.stdout.trim() + '\n');
+  writeFileSync(join(fragments, `${name}.md`), headingFirst(stamp + r.stdout.trim()) + '\n');
 }
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const header = [
@@ -42,7 +42,13 @@ const header = [
   '',
 ].join('\n');
 const sections = readdirSync(fragments).filter((f) => f.endsWith('.md')).sort()
-  .map((f) => readFileSync(join(fragments, f), 'utf8').trim());
+  .map((f) => headingFirst(readFileSync(join(fragments, f), 'utf8').trim()));
 writeFileSync(join(root, 'docs', 'benchmarks.md'), header + '\n' + sections.join('\n\n') + '\n');
 if (!existsSync(join(root, 'docs', 'benchmarks.md'))) failed++;
 process.exitCode = failed ? 1 : 0;
+
+/** A section's "Measured …" line goes under its heading, where a reader takes it for that section's. */
+function headingFirst(text: string): string {
+  const m = /^(_Measured[^\n]*_)\n+(#{1,6} [^\n]*)\n/.exec(text);
+  return m ? `${m[2]}\n\n${m[1]}\n${text.slice(m[0].length)}` : text;
+}

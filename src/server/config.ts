@@ -118,7 +118,7 @@ const schema = z.strictObject({
   metricsTimeZone: z.string().refine(isTimeZone, 'an IANA time zone such as UTC or Europe/Paris'),
   metricsTopDomains: z.number().int().min(0).max(1000),
   batchSize: z.number().int().min(1).max(10_000),
-  retentionDays: z.number().min(1, 'at least 1 day (ESP event ids are kept that long to drop repeats)').max(36_500).nullable(),
+  retentionDays: z.number({ error: 'a number of days, such as 90 (no unit)' }).min(1, 'at least 1 day (ESP event ids are kept that long to drop repeats)').max(36_500, 'at most 36500 days').nullable(),
 });
 
 /** Environment variable for each setting; a list setting takes comma-separated values. */

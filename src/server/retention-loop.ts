@@ -26,7 +26,7 @@ export async function runRetention(options: { store: Store; clock: Clock; days: 
     }
     try {
       const report = await pruneStore(target, { before: clock.now() - days * DAY_MS, signal, beforeEvents: () => metrics.sync() });
-      logger.info({ event: 'retention.pruned', ...report, before: new Date(report.before).toISOString() }, `retention: deleted ${report.deliveries} deliveries, ${report.messages} messages, ${report.events} events older than ${days} days`);
+      logger.info({ event: 'retention.pruned', ...report, before: new Date(report.before).toISOString() }, `retention: deleted ${report.deliveries} deliveries, ${report.messages} messages, ${report.events} events older than ${days} days${report.stopped ? ' (stopped before the end: the next run goes on)' : ''}`);
     } catch (err) {
       if (signal.aborted) return;
       logger.warn({ event: 'retention.failed', err }, 'retention: pruning failed; the next run tries again');

@@ -199,6 +199,9 @@ async function startOnStore(store: Store, config: ServeConfig, options: StartOpt
   const pruning = delivering && config.retentionDays !== null
     ? runRetention({ store, clock, days: config.retentionDays, logger, signal: stop.signal })
     : Promise.resolve();
+  if (!delivering && config.retentionDays !== null) {
+    logger.warn({ event: 'retention.not_here', retentionDays: config.retentionDays, role: config.role }, 'retentionDays is set, but this node does not deliver (--role api): pruning runs on worker and all nodes only');
+  }
   // an upgrade is one-way: the log says when it happened and what it applied
   const migrated = store instanceof SqliteStore || store instanceof PostgresStore ? store.migrated : [];
   if (migrated.length) logger.info({ event: 'store.migrated', migrations: migrated }, `database upgraded to schema ${migrated.at(-1)}`);

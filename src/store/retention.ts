@@ -4,6 +4,8 @@ import type { Statement } from './sql/statement.ts';
 import * as sql from './sql/retention.ts';
 
 export const DAY_MS = 86_400_000;
+/** The longest period a retention setting takes (a century): past it, "keep everything" is meant. */
+export const MAX_RETENTION_DAYS = 36_500;
 
 /** A store that can be pruned: statements run in one transaction, and plain reads. */
 export interface RetentionTarget {
@@ -51,6 +53,8 @@ export interface PruneReport {
    * read them yet (`heldBy` names it: the metrics fold or an outgoing-webhook cursor).
    */
   eventsKeptAfter: { eventId: number; heldBy: string };
+  /** True when the signal stopped the run before it was done: the counts are what was deleted until then. */
+  stopped: boolean;
 }
 
 /**
@@ -71,7 +75,7 @@ export async function pruneStore(target: RetentionTarget, options: PruneOptions)
   const safeId = held?.eventId ?? 0;
   const report: PruneReport = {
     before, dryRun: options.dryRun === true, deliveries: 0, attempts: null, messages: 0, events: 0,
-    webhookDeliveries: 0, ingestKeys: 0, quarantine: 0, eventsKeptAfter: held,
+    webhookDeliveries: 0, ingestKeys: 0, quarantine: 0, eventsKeptAfter: held, stopped: false,
   };
   if (options.dryRun) {
     const [c] = await target.pruneRead(sql.countPrunable, { bound, msgBound, before, safeId });
@@ -118,6 +122,7 @@ export async function pruneStore(target: RetentionTarget, options: PruneOptions)
   report.webhookDeliveries = await drain(target, sql.deleteWebhookDeliveries, { before, limit }, stopped);
   report.ingestKeys = await drain(target, sql.deleteIngestKeys, { before, limit }, stopped);
   report.quarantine = await drain(target, sql.deleteQuarantine, { before, limit }, stopped);
+  report.stopped = stopped();
   return report;
 }
 
@@ -142,7 +147,7 @@ async function outboxHeld(target: RetentionTarget): Promise<{ eventId: number; h
   const [m] = await target.pruneRead(sql.selectMetricsCursor, {});
   let held = { eventId: m ? Number(m.event_id) : 0, heldBy: 'metrics' };
   for (const w of await target.pruneRead(sql.selectWebhookCursors, {})) {
-    if (Number(w.event_id) < held.eventId) held = { eventId: Number(w.event_id), heldBy: `outgoing webhooks (cursor ${String(w.name)})` };
+    if (Number(w.event_id) < held.eventId) held = { eventId: Number(w.event_id), heldBy: `outgoing webhooks, cursor ${String(w.name)}` };
   }
   return held;
 }
@@ -154,5 +159,5 @@ export function parseRetention(text: string): number | null {
   const n = Number(m[1]);
   const unit = (m[2] ?? 'd').toLowerCase().startsWith('h') ? 3_600_000 : DAY_MS;
   const ms = n * unit;
-  return Number.isFinite(ms) && ms > 0 ? ms : null;
+  return Number.isFinite(ms) && ms > 0 && ms <= MAX_RETENTION_DAYS * DAY_MS ? ms : null;
 }

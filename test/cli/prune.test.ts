@@ -51,7 +51,7 @@ test('rebound prune: a dry run counts, a run deletes what is older than the peri
     await after.close();
   }
 
-  for (const bad of ['0d', '12h', 'soon']) {
+  for (const bad of ['0d', '12h', 'soon', '1000000000d']) {
     const r = rebound('prune', '--db', db, '--older-than', bad);
     assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
     assert.match(r.stderr, /--older-than/);

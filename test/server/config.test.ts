@@ -38,6 +38,11 @@ describe('serve settings: flags > environment > file > defaults', () => {
     assert.throws(() => loadServeConfig({}, {}, file('prot: 80\n')), /unknown setting "prot"/);
     assert.throws(() => loadServeConfig({}, {}, file('- a\n- b\n')), /expected a mapping/);
     assert.throws(() => loadServeConfig({}, {}, '/nonexistent/rebound.yaml'), /cannot read config file/);
+    // retention is days, a plain number, in every source
+    assert.throws(() => loadServeConfig({ retentionDays: '90d' }, {}), /retentionDays \(from flag\): a number of days, such as 90/);
+    assert.throws(() => loadServeConfig({}, {}, file('retentionDays: 90d\n')), /retentionDays \(from .*\): a number of days, such as 90/);
+    assert.throws(() => loadServeConfig({}, { REBOUND_RETENTION_DAYS: '0.5' }), /retentionDays \(from REBOUND_RETENTION_DAYS\): at least 1 day/);
+    assert.equal(loadServeConfig({}, { REBOUND_RETENTION_DAYS: '90' }).retentionDays, 90);
     // a syntax error says where and what, and ends there (no colon promising a snippet)
     assert.throws(() => loadServeConfig({}, {}, file('port: 8025\nrelay: [smtp://a\nlogLevel: info\n')), /rebound\.yaml:3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
     assert.throws(() => loadServeConfig({}, {}, file('port: 1\nport: 2\n')), /rebound\.yaml:2:1: not valid YAML: Map keys must be unique$/);

@@ -18,12 +18,12 @@ export function registerPrune(program: Command): void {
     .command('prune')
     .description('delete finished deliveries, their messages and attempts, and old events older than a period; addresses (suppressions) and metrics are kept')
     .option(...DB_OPTION)
-    .requiredOption('--older-than <period>', 'e.g. 90d or 36h (at least 1d); counted back from now')
+    .requiredOption('--older-than <period>', 'e.g. 90d or 36h (1d to 36500d); counted back from now')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--json', 'print the counts as one JSON object')
     .action(async (opts: Options) => {
       const ms = parseRetention(opts.olderThan ?? '');
-      if (ms === null) throw new UsageError(`--older-than ${JSON.stringify(opts.olderThan)}: expected a period such as 90d or 36h`);
+      if (ms === null) throw new UsageError(`--older-than ${JSON.stringify(opts.olderThan)}: expected a period of days or hours such as 90d or 36h, at most 36500d`);
       if (ms < DAY_MS) throw new UsageError(`--older-than ${opts.olderThan}: at least 1d (ESP providers repeat events for up to a day or more; their ids are kept that long to drop the repeats)`);
       const store = openCommandStore(opts.db);
       try {
@@ -51,7 +51,7 @@ export function describePrune(r: PruneReport): string {
     `  webhook deliveries  ${r.webhookDeliveries}`,
     `  ESP event ids       ${r.ingestKeys}`,
     `  quarantined mail    ${r.quarantine}`,
-    `kept: addresses and suppressions, waiting deliveries, metrics; events after #${r.eventsKeptAfter.eventId} (not yet read by ${r.eventsKeptAfter.heldBy})`,
+    `kept: addresses and suppressions, waiting deliveries, pending webhook POSTs, metrics; events after #${r.eventsKeptAfter.eventId} (not yet read by ${r.eventsKeptAfter.heldBy})`,
   ];
   return `${lines.join('\n')}\n`;
 }
