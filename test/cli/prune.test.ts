@@ -60,3 +60,22 @@ test('rebound prune: a dry run counts, a run deletes what is older than the peri
   assert.notEqual(missing.status, 0);
   assert.match(missing.stderr, /--older-than/);
 });
+
+test('rebound prune counts back from the wall clock, not from times a sped-up server wrote ahead of it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rebound-prune-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, 'r.db');
+  const store = new SqliteStore(db);
+  // a delivery finished 100 days ahead of the wall, then the store's latest time 200 days ahead
+  const clock = new TestClock(Date.now() + 100 * DAY_MS);
+  const engine = new Engine({ store, clock });
+  const ahead = await engine.submit({ from: 'news@sender.example', raw: 'Subject: a\r\n\r\na\r\n' }, ['ok@example.org']);
+  const id = ahead.deliveries[0]!.id;
+  await engine.recordOutcome(id, outcome({ deliveryId: id, attemptId: attemptId(id, 1) }, REPLIES.ok(), clock.now()));
+  clock.set(Date.now() + 200 * DAY_MS);
+  await engine.submit({ from: 'news@sender.example', raw: 'Subject: b\r\n\r\nb\r\n' }, ['later@example.org']);
+  await store.close();
+  const run = rebound('prune', '--db', db, '--older-than', '30d', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { deliveries: number }).deliveries, 0);
+});
