@@ -95,12 +95,12 @@ export class Scheduler {
     await this.engine.sweep();
     let swept = this.engine.clock.now();
     const running = new Set<Promise<void>>();
-    let claimSize = this.batchSize;
     for (;;) {
-      // A store that answers synchronously (SQLite) resolves every await here as a microtask: without
-      // a turn of the event loop between claims, a queue the gate keeps holding is claimed and held
-      // again without end while no socket is read — HTTP, the bounce listener and the very SMTP
-      // sessions whose end would free a slot all stop.
+      // A store that answers synchronously (SQLite) resolves every await here as a microtask:
+      // without a turn of the event loop between claims, a queue the gate keeps holding (thousands
+      // of deliveries at one domain's connection limit) is claimed and held again without end
+      // while no socket is read — HTTP, the bounce listener and the very SMTP sessions whose end
+      // would free a slot all stop.
       await yieldToIo();
       // under steady load this loop may not end for hours: the time-driven transitions still run
       if (this.engine.clock.now() - swept >= this.idleMs) {
@@ -108,39 +108,21 @@ export class Scheduler {
         swept = this.engine.clock.now();
       }
       const room = this.maxInFlight - this.inFlight.size;
-      const batch = room > 0 && !signal?.aborted ? await this.engine.claimDue(this.worker, Math.min(room, claimSize), this.leaseMs) : [];
+      const batch = room > 0 && !signal?.aborted ? await this.engine.claimDue(this.worker, Math.min(room, this.batchSize), this.leaseMs) : [];
       if (batch.length === 0) {
         if (running.size === 0) break;
         // Not a whole batch: a slow server holding one group must not keep every other domain
         // waiting. Any group that ends, new work, or the next due time (a hold ending) looks again.
         await this.waitForProgress(signal);
-        claimSize = this.batchSize;
         continue;
       }
       stats.claimed += batch.length;
       const fresh = batch.filter((d) => !this.inFlight.has(d.id));
       for (const d of fresh) this.inFlight.add(d.id);
-      let admitted: Admitted[] = [];
-      try {
-        admitted = await this.admit(fresh, stats);
-      } catch (err) {
-        this.onError(asError(err), 'admit');
-        for (const d of fresh) this.inFlight.delete(d.id);
-        continue;
-      }
-      // Holding is a write per delivery. A batch the gate mostly held (its domains at their limits)
-      // is claimed smaller next time, and one it held entirely waits for a slot to free (or, at
-      // most, the gate's shortest hold): a queue of thousands for one busy domain is otherwise
-      // claimed and held again in full every second.
-      claimSize = admitted.length * 2 >= fresh.length ? this.batchSize : Math.max(1, admitted.length * 2);
-      if (admitted.length === 0) {
-        if (running.size > 0) await this.waitForSlot(signal);
-        continue;
-      }
-      const p: Promise<void> = this.attemptAll(admitted, stats, signal)
+      const p: Promise<void> = this.process(fresh, stats, signal)
         .catch((err) => this.onError(asError(err), 'process'))
         .finally(() => {
-          for (const a of admitted) this.inFlight.delete(a.delivery.id);
+          for (const d of fresh) this.inFlight.delete(d.id);
           running.delete(p);
           this.moved();
         });
@@ -171,23 +153,9 @@ export class Scheduler {
     }
   }
 
-  /** Until a group of attempts ends (a slot frees) or, at most, HELD_PAUSE_MS of engine time. */
-  private async waitForSlot(signal?: AbortSignal): Promise<void> {
-    const timer = new AbortController();
-    const onAbort = () => timer.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await Promise.race([this.progress.promise, this.engine.clock.sleepUntil(this.engine.clock.now() + HELD_PAUSE_MS, timer.signal).catch(() => {})]);
-    } finally {
-      timer.abort();
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /** Asks the gate about each delivery; holds the ones it refuses (one write); returns the ones it let through. */
-  private async admit(batch: ClaimedDelivery[], stats: RunStats): Promise<Admitted[]> {
+  private async process(batch: ClaimedDelivery[], stats: RunStats, signal?: AbortSignal): Promise<void> {
     const now = this.engine.clock.now();
-    const admitted: Admitted[] = [];
+    const admitted: Array<{ delivery: ClaimedDelivery; release: () => void }> = [];
     const held: HoldRequest[] = [];
     for (const d of batch) {
       try {
@@ -200,19 +168,12 @@ export class Scheduler {
       }
     }
     if (held.length) {
-      try {
-        await this.engine.hold(held);
-      } catch (err) {
-        // the admitted ones must still go out and give their slots back
-        this.onError(asError(err), 'hold');
-      }
+      await this.engine.hold(held);
       stats.held += held.length;
       for (const h of held) this.inFlight.delete(h.deliveryId);
+      this.moved();
     }
-    return admitted;
-  }
-
-  private async attemptAll(admitted: Admitted[], stats: RunStats, signal?: AbortSignal): Promise<void> {
+    if (admitted.length === 0) return;
     const messages = await this.engine.getMessages(admitted.map((a) => a.delivery.messageId));
     const groups = new Map<string, typeof admitted>();
     for (const a of admitted) {
@@ -224,7 +185,7 @@ export class Scheduler {
     await Promise.all([...groups.values()].map((group) => this.attempt(group, messages, stats, signal)));
   }
 
-  private async attempt(group: Admitted[], messages: Map<string, MessageRecord>, stats: RunStats, signal?: AbortSignal): Promise<void> {
+  private async attempt(group: Array<{ delivery: ClaimedDelivery; release: () => void }>, messages: Map<string, MessageRecord>, stats: RunStats, signal?: AbortSignal): Promise<void> {
     const jobs: DeliveryJob[] = [];
     for (const { delivery: d } of group) {
       const m = messages.get(d.messageId);
@@ -327,14 +288,6 @@ export class Scheduler {
     }
   }
 }
-
-type Admitted = { delivery: ClaimedDelivery; release: () => void };
-
-/**
- * The longest a claim loop waits after a batch the gate held entirely, when no slot frees sooner:
- * the gate's shortest hold (a second), so other domains' due mail is looked at again by then.
- */
-const HELD_PAUSE_MS = 1000;
 
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
